@@ -278,6 +278,9 @@ def parse_set(
             else:
                 raise PathError(0, "syntax error")
         except PathError as exc:
+            # Like Junos, `load set` keeps the valid start of a refused line.
+            if verb == "set" and exc.steps and exc.steps[-1].descends:
+                set_path(tree, level + exc.steps)
             pos = min(exc.pos, len(words) - 1)
             col = spans[pos][1] if spans else _column(line, words, pos)
             word = words[pos] if exc.pos < len(words) else words[-1]
@@ -313,3 +316,12 @@ def looks_like_set(text: str) -> bool:
 __all__ = ["LoadReport", "looks_like_set", "parse_curly", "parse_set", "find"]
 
 _ = (CONTAINER, LIST)  # kinds are part of this module's vocabulary for readers
+
+
+def load_override(tree: ConfigTree, text: str, source: str) -> LoadReport:
+    """Replace the whole of `tree` with `text`, in either format (start-up files, `--config`)."""
+    fresh = ConfigTree(tree.schema_root)
+    report = parse_set(fresh, text, source=source) if looks_like_set(text) else parse_curly(fresh, text, source=source)
+    tree.root = fresh.freeze()
+    tree.freeze()
+    return report

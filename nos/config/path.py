@@ -19,11 +19,20 @@ from nos.schema.types import BadValue
 class PathError(Exception):
     """A word that does not fit. `pos` is the index of the offending word."""
 
-    def __init__(self, pos: int, message: str, candidates: list[SchemaNode] | None = None):
+    def __init__(
+        self,
+        pos: int,
+        message: str,
+        candidates: list[SchemaNode] | None = None,
+        expect: tuple[SchemaNode, int, str] | None = None,
+        steps: list[Step] | None = None,
+    ):
         super().__init__(message)
         self.pos = pos
         self.message = message
         self.candidates = candidates or []
+        self.expect = expect  # (list, key index, keyword|value) when words stop inside a key
+        self.steps = steps or []  # steps read before the error
 
 
 @dataclass(slots=True)
@@ -47,7 +56,7 @@ class Step:
                 for spec, k in zip(s.keys, self.key, strict=False):
                     if spec.keyword:
                         out.append(spec.keyword)
-                    out.append(k)
+                    out.extend(k.split(" ") if spec.type.multiword else (k,))
             return out
         if s.kind == CONTAINER:
             return [s.name]
@@ -95,6 +104,19 @@ def _accepts(node: SchemaNode, word: str, wildcards: bool) -> bool:
     return True
 
 
+def _keyless_message(keyless: SchemaNode | None, word: str) -> str:
+    """Why a word is refused: the value error of a keyless child when the word looks like a value."""
+    if keyless is not None:
+        t = keyless.keys[0].type if keyless.kind == LIST else keyless.type
+        if t is not None:
+            try:
+                t.check(word)
+            except BadValue as exc:
+                if not exc.syntax:
+                    return exc.args[0]
+    return "syntax error"
+
+
 def walk(
     start: SchemaNode,
     words: list[str],
@@ -123,9 +145,13 @@ def walk(
             if keyless is not None and _accepts(keyless, word, wildcards):
                 child = keyless
             else:
-                child = resolve_word(node, word, i, abbreviate)
+                try:
+                    child = resolve_word(node, word, i, abbreviate)
+                except PathError as exc:
+                    exc.steps = steps
+                    raise
                 if child is None:
-                    raise PathError(i, "syntax error")
+                    raise PathError(i, _keyless_message(keyless, word), steps=steps)
                 i += 1
         kind = child.kind
         if kind == CONTAINER:
@@ -136,14 +162,14 @@ def walk(
             for k, spec in enumerate(child.keys):
                 if spec.keyword is not None:
                     if i >= n:
-                        raise PathError(i, "missing argument")
+                        raise PathError(i, "missing argument", expect=(child, k, "keyword"), steps=steps)
                     if words[i] != spec.keyword and not (abbreviate and spec.keyword.startswith(words[i])):
-                        raise PathError(i, "syntax error")
+                        raise PathError(i, "syntax error", steps=steps)
                     i += 1
                 if i >= n:
                     if k == 0 and not values:
                         break
-                    raise PathError(i, "missing argument")
+                    raise PathError(i, "missing argument", expect=(child, k, "value"), steps=steps)
                 w = words[i]
                 if wildcards and is_wildcard(w):
                     key.append(w)
@@ -152,7 +178,7 @@ def walk(
                 try:
                     v, used = spec.type.consume(words, i)
                 except BadValue as exc:
-                    raise PathError(i, exc.args[0] if not exc.syntax else "syntax error") from None
+                    raise PathError(i, exc.args[0] if not exc.syntax else "syntax error", steps=steps) from None
                 key.append(v)
                 i += used
             if not key:
@@ -168,7 +194,7 @@ def walk(
                 continue
             if i >= n:
                 if values:
-                    raise PathError(i, "missing argument")
+                    raise PathError(i, "missing argument", steps=steps)
                 steps.append(Step(child, None, pos=pos))
                 break
             if child.rest:
@@ -177,13 +203,13 @@ def walk(
             try:
                 v, used = child.type.consume(words, i)
             except BadValue as exc:
-                raise PathError(i, exc.args[0] if not exc.syntax else "syntax error") from None
+                raise PathError(i, exc.args[0] if not exc.syntax else "syntax error", steps=steps) from None
             steps.append(Step(child, value=v, pos=pos))
             i += used
         elif kind == LEAF_LIST:
             if i >= n:
                 if values:
-                    raise PathError(i, "missing argument")
+                    raise PathError(i, "missing argument", steps=steps)
                 steps.append(Step(child, None, pos=pos))
                 break
             assert child.type is not None

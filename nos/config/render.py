@@ -62,24 +62,48 @@ def _entry_head(lst: ListNode, key: tuple[str, ...]) -> str:
     for spec, k in zip(s.keys, key, strict=False):
         if spec.keyword:
             parts.append(spec.keyword)
-        parts.append(quote(k))
+        parts.append(k if spec.type.multiword else quote(k))
     return " ".join(parts)
 
 
+def _simple(child: Child, opts: RenderOptions) -> str | None:
+    """The one-line text of a child, or None when it needs lines of its own."""
+    if isinstance(child, Leaf):
+        if child.inactive or child.annotation or child.schema.secret:
+            return None
+        return (("" if child.schema.keyless else child.schema.name) + _value_text(child, opts)).strip()
+    if isinstance(child, ListNode):
+        if len(child.entries) != 1:
+            return None
+        (key, entry), = child.entries.items()
+        if entry.inactive or entry.annotation:
+            return None
+        head = _entry_head(child, key)
+        if not entry.children:
+            return head
+        inner = _oneline(entry, opts)
+        return f"{head} {inner}" if inner is not None else None
+    return None
+
+
 def _oneline(node: Node, opts: RenderOptions) -> str | None:
-    """`route 0.0.0.0/0 next-hop 1.1.1.1;` form for `oneliner` statements with simple contents."""
-    if not node.schema.oneliner or node.annotation:
+    """`route 0.0.0.0/0 next-hop 1.1.1.1;` form.
+
+    `oneliner` statements fold when they hold exactly one simple statement;
+    `inline` statements fold whenever every statement they hold is simple.
+    """
+    s = node.schema
+    if not (s.oneliner or s.inline) or node.annotation:
         return None
     kids = node.ordered_children()
+    if s.oneliner and not s.inline and len(kids) != 1:
+        return None
     parts = []
     for kid in kids:
-        if not isinstance(kid, Leaf) or kid.inactive or kid.annotation or kid.schema.secret:
+        text = _simple(kid, opts)
+        if text is None:
             return None
-        if isinstance(kid.value, tuple) and len(kid.value) > 1:
-            return None
-        parts.append(((("" if kid.schema.keyless else kid.schema.name) + _value_text(kid, opts)).strip()))
-    if len(parts) > (2 if node.schema.kind == LIST else 3):
-        return None
+        parts.append(text)
     return " ".join(p for p in parts if p)
 
 
@@ -93,8 +117,22 @@ def curly_lines(node: Node, opts: RenderOptions = DEFAULT, indent: str = "", dep
         elif isinstance(child, ListNode):
             for key, entry in child.entries.items():
                 yield from _block(_entry_head(child, key), entry, opts, indent, depth)
+        elif child.schema.flatten and child.children and not child.inactive and not child.annotation:
+            for inner in child.ordered_children():
+                yield from _prefixed(child.schema.name, inner, opts, indent, depth)
         else:
             yield from _block(child.schema.name, child, opts, indent, depth)
+
+
+def _prefixed(word: str, child: Child, opts: RenderOptions, indent: str, depth: int) -> Iterator[str]:
+    """A child of a `flatten` container, its head prefixed with the container's name."""
+    if isinstance(child, Leaf):
+        yield indent + word + " " + _leaf_line(child, opts)
+    elif isinstance(child, ListNode):
+        for key, entry in child.entries.items():
+            yield from _block(f"{word} {_entry_head(child, key)}", entry, opts, indent, depth)
+    else:
+        yield from _block(f"{word} {child.schema.name}", child, opts, indent, depth)
 
 
 def _block(head: str, node: Node, opts: RenderOptions, indent: str, depth: int) -> Iterator[str]:
@@ -279,11 +317,9 @@ def _json_attrs(ind: str, inactive: bool, annotation: str | None, name: str = "@
 
 def render_child(child: Child, opts: RenderOptions = DEFAULT) -> list[str]:
     """A single statement (used by `show <leaf>` and the diff)."""
-    if isinstance(child, Leaf):
-        return [_leaf_line(child, opts)]
-    if isinstance(child, ListNode):
-        return [line for key, e in child.entries.items() for line in _block(_entry_head(child, key), e, opts, "", 0)]
-    return list(_block(child.schema.name, child, opts, "", 0))
+    holder = Node(child.schema)
+    holder.children[child.schema.name] = child
+    return list(curly_lines(holder, opts))
 
 
 entry_head = _entry_head

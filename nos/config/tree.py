@@ -170,6 +170,77 @@ def deep_copy(node: Node, gen: int) -> Node:
     return out
 
 
+def trees_equal(a: Child | None, b: Child | None) -> bool:
+    """Same configuration (values, order, flags)? Shared subtrees are equal without a look."""
+    if a is b:
+        return True
+    if a is None or b is None or type(a) is not type(b) or a.schema is not b.schema:
+        return False
+    if isinstance(a, Leaf):
+        return a.same(b)
+    if isinstance(a, ListNode):
+        assert isinstance(b, ListNode)
+        if list(a.entries) != list(b.entries):
+            return False
+        return all(trees_equal(e, b.entries[k]) for k, e in a.entries.items())
+    assert isinstance(b, Node)
+    if a.inactive != b.inactive or a.annotation != b.annotation or a.children.keys() != b.children.keys():
+        return False
+    return all(trees_equal(c, b.children[name]) for name, c in a.children.items())
+
+
+class MergeConflict(Exception):
+    """Both sides changed the same statement differently (configure private)."""
+
+    def __init__(self, path: list[str]):
+        super().__init__(" ".join(path))
+        self.path = path
+
+
+def merge3(base: Node, mine: Node, theirs: Node, path: tuple[str, ...] = ()) -> Node:
+    """Three-way merge of configuration trees: my changes since `base` applied on `theirs`.
+
+    Identity tells what changed: a child that is still the base's object was not
+    touched on that side. The result shares unchanged subtrees with its inputs.
+    """
+    if mine is base or trees_equal(mine, base):
+        return theirs
+    if theirs is base or trees_equal(theirs, base):
+        return mine
+    if mine.inactive != theirs.inactive and mine.inactive != base.inactive and theirs.inactive != base.inactive:
+        raise MergeConflict(list(path))
+    out = Node(theirs.schema, new_generation())
+    out.inactive = mine.inactive if mine.inactive != base.inactive else theirs.inactive
+    out.annotation = mine.annotation if mine.annotation != base.annotation else theirs.annotation
+    names = list(dict.fromkeys(list(theirs.children) + list(mine.children)))
+    for name in names:
+        b, m, t = base.children.get(name), mine.children.get(name), theirs.children.get(name)
+        merged = _merge_child(b, m, t, path + (name,))
+        if merged is not None:
+            out.children[name] = merged
+    return out
+
+
+def _merge_child(b: Child | None, m: Child | None, t: Child | None, path: tuple[str, ...]) -> Child | None:
+    if trees_equal(m, b):
+        return t
+    if trees_equal(t, b) or trees_equal(m, t):
+        return m
+    if isinstance(m, Node) and isinstance(t, Node):
+        return merge3(b if isinstance(b, Node) else Node(m.schema), m, t, path)
+    if isinstance(m, ListNode) and isinstance(t, ListNode):
+        base_entries = b.entries if isinstance(b, ListNode) else {}
+        out = ListNode(t.schema, new_generation())
+        keys = list(dict.fromkeys(list(t.entries) + list(m.entries)))
+        for key in keys:
+            e = _merge_child(base_entries.get(key), m.entries.get(key), t.entries.get(key), path + key)
+            if e is not None:
+                assert isinstance(e, Node)
+                out.entries[key] = e
+        return out if out.entries else None
+    raise MergeConflict(list(path))
+
+
 def walk_leaves(node: Node, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Leaf]]:
     """Every leaf under `node` with its path words (used by tests and small tools)."""
     for child in node.ordered_children():
@@ -204,7 +275,10 @@ __all__ = [
     "Leaf",
     "ListNode",
     "Node",
+    "MergeConflict",
     "count_nodes",
+    "merge3",
+    "trees_equal",
     "deep_copy",
     "new_generation",
     "walk_leaves",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from pathlib import Path
 
@@ -18,7 +19,15 @@ from nos.schema.language import Decl, SchemaSyntaxError, parse_file
 from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, Key, Namespace, Schema, SchemaNode
 from nos.schema.types import make_type
 
-GRAMMAR_DIR = Path(__file__).resolve().parent.parent.parent / "grammar"
+def _grammar_dir() -> Path:
+    """grammar/ beside the package in a checkout, else the copy installed under <prefix>/share."""
+    checkout = Path(__file__).resolve().parent.parent.parent / "grammar"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "nos" / "grammar"
+
+
+GRAMMAR_DIR = _grammar_dir()
 ROOT_GROUPING = "configuration-root"  # `use configuration-root;` pastes the whole hierarchy (groups)
 
 
@@ -120,7 +129,7 @@ class _Compiler:
             node.keys = [Key(k.name, make_type(k.type.name, k.type.args), k.keyword) for k in d.keys]
         except (KeyError, ValueError) as exc:
             raise SchemaError(f"{d.source}: {exc}") from None
-        for flag in ("mandatory", "presence", "oneliner", "ordered", "keyless", "hidden", "secret", "rest"):
+        for flag in ("mandatory", "presence", "oneliner", "ordered", "keyless", "hidden", "secret", "rest", "flatten", "inline"):
             setattr(node, flag, bool(a.get(flag, False)))
         node.default = a.get("default")  # type: ignore[assignment]
         node.ref = a.get("ref")  # type: ignore[assignment]
@@ -140,6 +149,10 @@ class _Compiler:
     def finish(self) -> None:
         for extra in (self.apply_groups, self.apply_groups_except):
             self.root.lookup.setdefault(extra.name, extra)
+            extra.index = -1  # Junos prints apply-groups first in its level...
+        for rank, name in enumerate(("version", "groups"), start=-3):
+            if name in self.root.children:  # ...after `version` and `groups` at the top
+                self.root.children[name].index = rank
         self.namespaces.setdefault("group", Namespace("group", "group"))
         self.check_refs(self.root, set())
 

@@ -42,7 +42,7 @@ class Decl:
 
 
 # Attributes that take no argument, one word, or a word and an optional string.
-_FLAG_ATTRS = ("mandatory", "presence", "oneliner", "ordered", "keyless", "hidden", "secret", "rest")
+_FLAG_ATTRS = ("mandatory", "presence", "oneliner", "ordered", "keyless", "hidden", "secret", "rest", "flatten", "inline")
 _WORD_ATTRS = ("default", "ref", "unique", "max", "action", "alias")
 
 
@@ -61,7 +61,7 @@ def _build_grammar() -> pp.ParserElement:
 
     flag_attr = pp.one_of(_FLAG_ATTRS, as_keyword=True)
     word_attr = pp.one_of(_WORD_ATTRS, as_keyword=True) + value
-    defines_attr = pp.Keyword("defines") + word + pp.Optional(string)
+    defines_attr = pp.Keyword("defines") + word + pp.Optional(pp.Suppress(pp.Keyword("as")) + string)
     attr = pp.Group(defines_attr | word_attr | flag_attr)
     attrs = pp.Group(pp.ZeroOrMore(attr))
     help_text = pp.Optional(string, default="")

@@ -33,12 +33,14 @@ class SchemaNode:
     keys: list[Key] = field(default_factory=list)
     mandatory: bool = False
     presence: bool = False
-    oneliner: bool = False
+    oneliner: bool = False  # one line when it holds a single simple statement
+    inline: bool = False  # one line whenever everything it holds is simple
     ordered: bool = False
     keyless: bool = False
     hidden: bool = False
     secret: bool = False
     rest: bool = False
+    flatten: bool = False  # printed as `family inet { ... }`: the name joins each child's head
     default: str | None = None
     ref: str | None = None  # namespace a value must be defined in
     defines: tuple[str, str | None] | None = None  # (namespace, name template)

@@ -27,6 +27,7 @@ class ValueType:
     name = "string"
     hint = "<value>"
     arity = 1  # words consumed (compound types override `consume`)
+    multiword = False  # values such as `upto /24` are printed as several words, unquoted
 
     def check(self, word: str) -> str:
         return word
@@ -197,7 +198,12 @@ class HostType(ValueType):
         return word
 
 
-_IFNAME = re.compile(r"[a-z][a-z0-9]*(?:-\d+(?:/\d+){1,3}(?::\d+)?|\d+)(?:\.(\d+))?\Z")
+_IFNAME = re.compile(
+    r"(?:(?:ge|xe|et|fe|mge|gr|ip|lt|ms|sp|at|t1|e1|ppe|pd|pe|lsi|mt|vt|si|ps|ams|rms|rlsq|ud|umd|cl|sxe)"
+    r"-\d+(?:/\d+){1,3}(?::\d+)?"
+    r"|(?:ae|reth|fab|swfab|lo|st|fxp|em|me|vme|irb|vlan|gre|ipip|pp|dl|dsc|tap|vtep|jsrv|bme|esi|lsq|vcp)\d*)"
+    r"(?:\.(\d+))?\Z"
+)
 
 
 class InterfaceType(ValueType):
@@ -221,6 +227,33 @@ class InterfaceType(ValueType):
         if has_unit and int(m.group(1)) > 1073741823:
             raise BadValue(f"number: '{m.group(1)}': Value must be a number from 0 to 1073741823 at '{word}'")
         return word
+
+
+class NextHopType(ValueType):
+    """A next hop: an address, or an interface name (`st0.0`)."""
+
+    name = "nexthop"
+    hint = "<next-hop>"
+
+    def check(self, word: str) -> str:
+        if word[:1].isdigit() or ":" in word:
+            return IpAddrType().check(word)
+        return InterfaceType("optional").check(word)
+
+
+class AreaType(ValueType):
+    """An OSPF area: dotted quad, or a number Junos turns into one (`0` is `0.0.0.0`)."""
+
+    name = "area"
+    hint = "<area_id>"
+
+    def check(self, word: str) -> str:
+        if word.isdigit():
+            n = int(word)
+            if n > 0xFFFFFFFF:
+                raise BadValue(f"number: '{word}': Value must be a number from 0 to 4294967295 at '{word}'")
+            return f"{n >> 24}.{(n >> 16) & 255}.{(n >> 8) & 255}.{n & 255}"
+        return Ipv4Type().check(word)
 
 
 _RIB = re.compile(r"(?:[A-Za-z0-9_\-]+\.)?(?:inet|inet6|inet6flow|inetflow|mpls|iso|l2circuit|bgp\.l3vpn)\.\d+\Z")
@@ -265,6 +298,7 @@ class RouteFilterMatchType(ValueType):
 
     name = "route-filter-match"
     hint = "<match-type>"
+    multiword = True
     SIMPLE = ("exact", "longer", "orlonger")
     WITH_ARG: dict[str, ValueType] = {
         "upto": PrefixLengthType(),
@@ -336,7 +370,9 @@ def make_type(name: str, args: Sequence[str] = ()) -> ValueType:
         "host": HostType,
         "interface": lambda: InterfaceType("optional"),
         "physical-interface": lambda: InterfaceType("forbidden"),
-        "unit-interface": lambda: InterfaceType("optional"),
+        "unit-interface": lambda: InterfaceType("required"),
+        "nexthop": NextHopType,
+        "area": AreaType,
         "rib": RibType,
         "plen": PrefixLengthType,
         "plen-range": PrefixLengthRangeType,

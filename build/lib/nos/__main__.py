@@ -1,0 +1,5 @@
+import sys
+
+from nos.main import main
+
+sys.exit(main())

@@ -1,0 +1,595 @@
+"""Configuration-mode commands (`user@host# `): editing, showing, committing, loading."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from nos.cli.commands import Command
+from nos.cli.pipes import Pipeline, resolve_file
+from nos.cli.session import CliError, CliSession
+from nos.config.diff import diff_lines
+from nos.config.edit import (
+    EditError,
+    copy_entry,
+    delete_path,
+    find,
+    insert,
+    rename,
+    rename_leaf,
+    set_flag,
+    set_path,
+)
+from nos.config.groups import expand
+from nos.config.load import LoadReport, parse_curly, parse_set
+from nos.config.path import PathError, Step, depth, path_text, path_words, walk
+from nos.config.render import RenderOptions, curly_lines, json_lines, leaf_line, render_child, set_lines
+from nos.config.tree import ConfigTree, Leaf, ListNode, Node
+from nos.runtime.passwords import sha512_crypt
+from nos.schema.model import LEAF, LIST
+
+# -- showing configuration (shared with operational `show configuration`) ---------------------------
+
+
+def render_config(
+    session: CliSession,
+    root: Node,
+    steps: list[Step],
+    pipeline: Pipeline,
+    *,
+    compare_base: Node | None,
+    header: list[str],
+    edit: list[Step] | None = None,
+) -> list[str]:
+    """Render the part of `root` that `steps` names, as the pipes ask (set, json, compare...)."""
+    edit = edit or []
+    full = edit + steps
+    compare = pipeline.wants("compare")
+    if compare is not None:
+        index = int(compare.value("rollback") or 0)
+        other_file = compare.value("file")
+        if other_file:
+            old_root = _read_config_file(session, other_file)
+        elif compare.args.get("rollback") is None and compare_base is not None:
+            old_root = compare_base
+        else:
+            old_root = session.device.db.rollback(index)
+            if old_root is None:
+                raise CliError(f"error: rollback {index} does not exist")
+        old = find(old_root, full) if full else old_root
+        new = find(root, full) if full else root
+        if isinstance(old, Leaf) or isinstance(new, Leaf):
+            return _leaf_diff(old, new, path_words(edit))
+        return diff_lines(
+            old if isinstance(old, Node) else None,
+            new if isinstance(new, Node) else None,
+            path_words(full),
+            depth(full),
+            depth(edit),
+        )
+    opts = RenderOptions(secrets=True)
+    if pipeline.wants("display-inheritance"):
+        root = expand(root)
+        opts.inheritance = True
+    max_depth = pipeline.wants("display-max-depth")
+    if max_depth is not None:
+        opts.max_depth = int(max_depth.value("max-depth") or 1)
+    target = find(root, full) if full else root
+    if target is None:
+        return []
+    display_set = pipeline.wants("display-set")
+    if display_set is not None:
+        relative = display_set.flag("relative")
+        prefix = "set" if relative else ("set " + path_text(full) if full else "set")
+        if isinstance(target, Node):
+            if relative:
+                prefix = "set" + (" " + path_text(steps) if steps else "")
+            return list(set_lines(target, prefix, opts))
+        holder = Node(root.schema)
+        holder.children[full[-1].schema.name] = target
+        parent = "set" + (" " + path_text(full[:-1]) if full[:-1] else "")
+        return list(set_lines(holder, parent, opts))
+    if pipeline.wants("display-json"):
+        if not isinstance(target, Node):
+            holder = Node(root.schema)
+            holder.children[full[-1].schema.name] = target
+            target = holder
+        return json_lines(target, _json_attributes(session) if not full else None)
+    if isinstance(target, Node):
+        lines = list(curly_lines(target, opts))
+        if not full:
+            lines = header + lines
+        return lines
+    return render_child(target, opts)
+
+
+def _leaf_diff(old: object, new: object, path: list[str]) -> list[str]:
+    out = []
+    if old == new or (isinstance(old, Leaf) and isinstance(new, Leaf) and old.same(new)):
+        return []
+    out.append("[edit" + (" " + " ".join(path) if path else "") + "]")
+    if isinstance(old, Leaf):
+        out.append("-  " + leaf_line(old, RenderOptions()))
+    if isinstance(new, Leaf):
+        out.append("+  " + leaf_line(new, RenderOptions()))
+    return out
+
+
+def _json_attributes(session: CliSession) -> dict[str, str]:
+    records = session.device.db.store.records
+    if not records:
+        return {}
+    r = records[0]
+    return {
+        "junos:commit-seconds": str(int(r.time)),
+        "junos:commit-localtime": fmt_time(r.time),
+        "junos:commit-user": r.user,
+    }
+
+
+def fmt_time(epoch: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
+
+
+def _read_config_file(session: CliSession, name: str) -> Node:
+    path = resolve_file(session.device.home(session.user), name)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        raise CliError(f"error: could not open file: {name}") from None
+    tree = ConfigTree(session.schema.root)
+    parse_curly(tree, text, source=name)
+    return tree.freeze()
+
+
+# -- editing ---------------------------------------------------------------------------------------
+
+
+def _candidate(session: CliSession) -> ConfigTree:
+    assert session.candidate is not None
+    return session.candidate
+
+
+async def do_set(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    if not cmd.rest:
+        raise session.path_error(cmd, PathError(0, "missing argument"))
+    steps = session.config_steps(cmd, values=True)
+    steps = await _passwords(session, steps)
+    if steps is None:
+        return None
+    try:
+        set_path(_candidate(session), session.edit + steps)
+    except EditError as exc:
+        raise CliError(f"error: {exc}") from None
+    return None
+
+
+async def _passwords(session: CliSession, steps: list[Step]) -> list[Step] | None:
+    """`plain-text-password` asks for the password twice and stores its `$6$` hash."""
+    last = steps[-1]
+    if last.schema.name != "plain-text-password" or last.schema.kind != LEAF:
+        return steps
+    first = await session.io.read_secret("New password:")
+    if first is None:
+        return None
+    second = await session.io.read_secret("Retype new password:")
+    if first != second:
+        raise CliError("error: Passwords are not equal")
+    if len(first) < 6:
+        raise CliError("error: minimum password length is 6")
+    parent = session.level_schema if len(steps) == 1 else steps[-2].schema
+    encrypted = parent.lookup.get("encrypted-password")
+    if encrypted is None:
+        return steps
+    return steps[:-1] + [Step(encrypted, value=sha512_crypt(first))]
+
+
+async def do_delete(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    tree = _candidate(session)
+    if not cmd.rest:
+        session.io.write("This will delete the entire configuration\n" if not session.edit else "")
+        if not await session.confirm("Delete everything under this level?", default=False):
+            return None
+        if session.edit:
+            target = find(tree.root, session.edit)
+            if isinstance(target, Node):
+                node = set_path(tree, session.edit)
+                node.children.clear()
+        else:
+            delete_path(tree, [])
+        return None
+    steps = session.config_steps(cmd, values=False)
+    if not delete_path(tree, session.edit + steps):
+        return ["warning: statement not found"]
+    return None
+
+
+async def do_flag(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    steps = session.config_steps(cmd, values=False)
+    if not steps:
+        raise session.path_error(cmd, PathError(0, "missing argument"))
+    if not set_flag(_candidate(session), session.edit + steps, inactive=cmd.action == "deactivate"):
+        return ["warning: statement not found"]
+    return None
+
+
+async def do_annotate(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    words = cmd.rest
+    if len(words) < 2:
+        raise session.path_error(cmd, PathError(len(words), "missing argument"))
+    comment = words[-1]
+    try:
+        steps = walk(session.level_schema, words[:-1], values=False, abbreviate=True)
+    except PathError as exc:
+        raise session.path_error(cmd, exc) from None
+    if not set_flag(_candidate(session), session.edit + steps, annotation=comment or None):
+        return ["warning: statement not found"]
+    return None
+
+
+def _split_to(session: CliSession, cmd: Command, keyword: tuple[str, ...]) -> tuple[list[Step], str, list[str]]:
+    """Split `path to new-name` (or `path before|after other`) into steps, keyword and the rest."""
+    words = cmd.rest
+    for i, w in enumerate(words):
+        if w in keyword and i > 0:
+            try:
+                steps = walk(session.level_schema, words[:i], values=False, abbreviate=True)
+            except PathError as exc:
+                raise session.path_error(cmd, exc) from None
+            if i + 1 >= len(words):
+                raise session.path_error(cmd, PathError(i + 1, "missing argument"))
+            return steps, w, words[i + 1 :]
+    raise session.path_error(cmd, PathError(len(words), "missing argument"))
+
+
+def _sibling_key(session: CliSession, cmd: Command, steps: list[Step], words: list[str]) -> tuple[str, ...]:
+    """Read `words` as another entry of the list `steps` ends with; return its key."""
+    last = steps[-1]
+    parent_schema = next((s.schema for s in reversed(steps[:-1]) if s.descends), None)
+    start = parent_schema if parent_schema is not None else (session.level_schema)
+    if last.schema.keyless or words[0] == last.schema.name or last.schema.name.startswith(words[0]):
+        pass
+    try:
+        other = walk(start, words, values=False, abbreviate=True)
+    except PathError:
+        try:
+            other = walk(start, [last.schema.name] + words, values=False, abbreviate=True)
+        except PathError as exc:
+            raise CliError(f"error: {exc.message}") from None
+    if len(other) != 1 or other[0].schema is not last.schema or other[0].key is None:
+        raise CliError("syntax error.")
+    return other[0].key
+
+
+async def do_rename(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    steps, _, words = _split_to(session, cmd, ("to",))
+    tree = _candidate(session)
+    full = session.edit + steps
+    try:
+        if steps[-1].schema.kind == LIST:
+            new_key = _sibling_key(session, cmd, steps, words)
+            if cmd.action == "copy":
+                copy_entry(tree, full, new_key)
+            else:
+                rename(tree, full, new_key)
+        else:
+            if cmd.action == "copy":
+                raise CliError("error: copy is not supported for this statement")
+            value = words[-1]
+            rename_leaf(tree, full, value)
+    except EditError as exc:
+        raise CliError(f"error: {exc}") from None
+    return None
+
+
+async def do_insert(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    steps, where, words = _split_to(session, cmd, ("before", "after"))
+    if steps[-1].schema.kind != LIST or not steps[-1].schema.ordered:
+        raise CliError("error: statement is not an ordered list")
+    ref = _sibling_key(session, cmd, steps, words)
+    try:
+        insert(_candidate(session), session.edit + steps, where, ref)
+    except EditError as exc:
+        raise CliError(f"error: {exc}") from None
+    return None
+
+
+async def do_edit(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    steps = session.config_steps(cmd, values=False)
+    if not steps or not all(s.descends for s in steps):
+        raise CliError("syntax error.", None)
+    session.edit = session.edit + steps
+    return None
+
+
+async def do_up(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    count = int(cmd.value("count") or 1)
+    if not session.edit:
+        return ["warning: already at top of configuration"] if cmd.action == "up" else None
+    session.edit = session.edit[: max(0, len(session.edit) - count)]
+    return None
+
+
+async def do_top(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    session.edit = []
+    return None
+
+
+async def do_exit(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    if session.edit and not cmd.flag("configuration-mode"):
+        session.edit = session.edit[:-1]
+        return None
+    if session.uncommitted():
+        if session.config_kind in ("exclusive", "private"):
+            session.io.write(f"warning: Auto rollback on exiting 'configure {session.config_kind}'\n")
+            if not await session.confirm("Discard uncommitted changes?", default=True):
+                return None
+        else:
+            session.io.write("The configuration has been changed but not committed\n")
+            if not await session.confirm("Exit with uncommitted changes?", default=True):
+                return None
+    session.leave_configuration()
+    return ["Exiting configuration mode"]
+
+
+async def do_show(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    steps = session.config_steps(cmd, values=False) if cmd.rest else []
+    tree = _candidate(session)
+    header = []
+    if not session.edit:
+        records = session.device.db.store.records
+        if records:
+            header = [f"## Last changed: {fmt_time(records[0].time)}"]
+    return render_config(
+        session,
+        tree.root,
+        steps,
+        pipeline,
+        compare_base=session.device.db.active,
+        header=header,
+        edit=session.edit,
+    )
+
+
+async def do_commit(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    db = session.device.db
+    confirmed = None
+    if cmd.flag("confirmed"):
+        if session.config_kind == "private":
+            return ["error: 'commit confirmed' is not supported in private mode"]
+        confirmed = int(cmd.value("minutes") or 10)
+    if session.config_kind == "private" and session.edit:
+        return ["error: commit must be done from top level in private mode"]
+    tree = _candidate(session)
+    result = db.commit(
+        tree,
+        session.user,
+        client=session.client,
+        comment=cmd.value("comment"),
+        check_only=cmd.flag("check"),
+        confirmed=confirmed,
+        session_id=session.id,
+        base=session.private_base,
+    )
+    lines = list(result.lines)
+    if result.ok and session.config_kind == "private" and not cmd.flag("check"):
+        session.candidate = db.new_candidate()
+        session.private_base = db.active
+    if result.ok and cmd.flag("and-quit") and not cmd.flag("check"):
+        lines.append("Exiting configuration mode")
+        session.leave_configuration()
+    return lines
+
+
+async def do_rollback(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    db = session.device.db
+    if cmd.flag("rescue"):
+        root = db.rescue()
+        if root is None:
+            return ["error: rescue configuration is not set"]
+    else:
+        index = int(cmd.value("number") or 0)
+        root = db.rollback(index)
+        if root is None:
+            return [f"error: rollback {index} does not exist"]
+    tree = _candidate(session)
+    tree.root = root
+    tree.freeze()
+    return ["load complete"]
+
+
+async def do_load(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    kind = cmd.node.name
+    source = cmd.value("source") or "terminal"
+    if source == "terminal":
+        session.io.write("[Type ^D at a new line to end input]\n")
+        text = await session.io.read_block()
+        if text is None:
+            return ["error: load aborted"]
+        label = "terminal"
+    else:
+        path = resolve_file(session.device.home(session.user), source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            return [f"error: Could not open configuration file: {source}"]
+        label = source
+    tree = _candidate(session)
+    at = session.edit if cmd.flag("relative") else []
+    report: LoadReport
+    if kind in ("override", "update"):
+        fresh = ConfigTree(session.schema.root)
+        report = parse_curly(fresh, text, source=label)
+        tree.root = fresh.freeze()
+        tree.freeze()
+    elif kind == "set":
+        report = parse_set(tree, text, at=at, source=label)
+        return report.messages + ["load complete"]
+    elif kind == "patch":
+        report = apply_patch(session, tree, text, label)
+    else:
+        report = parse_curly(tree, text, at=at, source=label, replace=kind == "replace")
+    tail = "load complete" if not report.errors else f"load complete ({report.errors} errors)"
+    return report.messages + [tail]
+
+
+def apply_patch(session: CliSession, tree: ConfigTree, text: str, label: str) -> LoadReport:
+    """`load patch`: apply a `show | compare` diff (headers, `-` and `+` lines) to the candidate."""
+    report = LoadReport()
+    chunks: list[tuple[list[str], list[str], list[str]]] = []
+    for line in text.splitlines():
+        if line.startswith("[edit"):
+            words = line.strip()[1:-1].split()[1:]
+            chunks.append((words, [], []))
+        elif line[:1] in "+-" and chunks:
+            (chunks[-1][1] if line[0] == "+" else chunks[-1][2]).append(line[1:])
+    for words, plus, minus in chunks:
+        try:
+            header = walk(session.schema.root, words, values=False, abbreviate=False)
+        except PathError:
+            report.error(f"{label}: syntax error: [edit {' '.join(words)}]")
+            continue
+        if minus:
+            scratch = ConfigTree(session.schema.root)
+            parse_curly(scratch, "\n".join(minus), at=header, source=label)
+            removed = find(scratch.root, header) if header else scratch.root
+            if isinstance(removed, Node):
+                for child in removed.ordered_children():
+                    for step in _child_steps(child):
+                        delete_path(tree, header + [step])
+        if plus:
+            sub = parse_curly(tree, "\n".join(plus), at=header, source=label)
+            report.messages.extend(sub.messages)
+            report.errors += sub.errors
+    return report
+
+
+def _child_steps(child: Node | ListNode | Leaf) -> list[Step]:
+    if isinstance(child, Leaf):
+        value = child.value if isinstance(child.value, tuple) else None
+        return [Step(child.schema, value=value)]
+    if isinstance(child, ListNode):
+        return [Step(child.schema, key=k) for k in child.entries]
+    return [Step(child.schema)]
+
+
+async def do_save(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    name = cmd.value("file") or ""
+    tree = _candidate(session)
+    target = find(tree.root, session.edit) if session.edit else tree.root
+    lines = list(curly_lines(target)) if isinstance(target, Node) else []
+    path = resolve_file(session.device.home(session.user), name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    except OSError as exc:
+        return [f"error: could not write {name}: {exc.strerror}"]
+    return [f"Wrote {len(lines)} lines of configuration to '{name}'"]
+
+
+async def do_run(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    words = cmd.rest
+    line = " ".join(_requote(w) for w in words)
+    if pipeline.display or pipeline.filters:
+        line += " | " + " | ".join(" ".join(_requote(w) for w in c.words) for c in pipeline.display + pipeline.filters)
+        pipeline.filters = []
+    return await session.run_operational(line)
+
+
+def _requote(word: str) -> str:
+    return f'"{word}"' if (not word or any(c.isspace() for c in word) or "|" in word) else word
+
+
+async def do_status(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    from nos.cli.session import _editors_lines
+
+    db = session.device.db
+    editors = list(db.editors.values())
+    return _editors_lines(editors, session.device)
+
+
+async def do_replace(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    pattern = cmd.value("pattern") or ""
+    replacement = cmd.value("with")
+    if replacement is None:
+        return ["error: missing 'with' argument"]
+    tree = _candidate(session)
+    text = "".join(line + "\n" for line in curly_lines(tree.root))
+    try:
+        new_text = re.sub(pattern, replacement, text)
+    except re.error as exc:
+        return [f"error: invalid regular expression: {exc}"]
+    if new_text == text:
+        return None
+    fresh = ConfigTree(session.schema.root)
+    report = parse_curly(fresh, new_text, source="replace")
+    if report.errors:
+        return report.messages + ["error: replace would make the configuration invalid; nothing changed"]
+    tree.root = fresh.freeze()
+    tree.freeze()
+    return None
+
+
+async def do_wildcard_delete(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    words = cmd.rest
+    if len(words) < 2:
+        raise session.path_error(cmd, PathError(len(words), "missing argument"))
+    try:
+        steps = walk(session.level_schema, words[:-1], values=False, abbreviate=True)
+    except PathError as exc:
+        raise session.path_error(cmd, exc) from None
+    tree = _candidate(session)
+    if not steps or steps[-1].schema.kind != LIST or steps[-1].key is not None:
+        raise CliError("error: wildcard delete needs a list followed by a regular expression")
+    holder = find(tree.root, session.edit + steps)
+    try:
+        rx = re.compile(words[-1] + r"\Z")
+    except re.error as exc:
+        return [f"error: invalid regular expression: {exc}"]
+    if not isinstance(holder, ListNode):
+        return ["warning: no matches"]
+    keys = [k for k in holder.entries if rx.match(" ".join(k))]
+    if not keys:
+        return ["warning: no matches"]
+    session.io.write("  matched: " + "\n  matched: ".join(" ".join(k) for k in keys) + "\n")
+    if not await session.confirm(f"Delete {len(keys)} objects?", default=False):
+        return None
+    for key in keys:
+        delete_path(tree, session.edit + steps[:-1] + [Step(steps[-1].schema, key=key)])
+    return None
+
+
+async def do_help(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    from nos.cli.operational import help_text
+
+    return help_text(session, cmd)
+
+
+HANDLERS = {
+    "set": do_set,
+    "delete": do_delete,
+    "activate": do_flag,
+    "deactivate": do_flag,
+    "annotate": do_annotate,
+    "rename": do_rename,
+    "copy": do_rename,
+    "insert": do_insert,
+    "edit": do_edit,
+    "up": do_up,
+    "top": do_top,
+    "exit": do_exit,
+    "show": do_show,
+    "commit": do_commit,
+    "rollback": do_rollback,
+    "load": do_load,
+    "save": do_save,
+    "run": do_run,
+    "status": do_status,
+    "replace": do_replace,
+    "wildcard-delete": do_wildcard_delete,
+    "help-topic": do_help,
+    "help-reference": do_help,
+}
+
+_ = Path  # (kept for readers: file names resolve through pipes.resolve_file)

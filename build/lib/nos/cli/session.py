@@ -1,0 +1,413 @@
+"""One CLI session on a device: modes, prompts, dispatch, errors, help and completion.
+
+The session turns a command line into output lines. It knows nothing of
+terminals: front-ends (plain.py, terminal.py, and later the SSH server) feed it
+lines and show what it returns through `SessionIO`.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from nos.cli.commands import Command, CommandError, Help, command_help, config_path_help, parse_command
+from nos.cli.io import SessionIO
+from nos.cli.pipes import Pipeline, parse_pipes, run_filters, split_pipes
+from nos.config.database import Editor
+from nos.config.edit import find
+from nos.config.path import PathError, Step, path_text, walk
+from nos.config.tree import ConfigTree, Leaf, ListNode, Node
+from nos.runtime.device import Device
+from nos.schema.model import LIST, SchemaNode
+
+Handler = Callable[["CliSession", Command, Pipeline], Awaitable[list[str] | None]]
+
+_TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"?|(\|)|(\[|\])|([^\s"|\[\]]+)')
+
+
+def split_line(line: str) -> list[tuple[str, int, int]]:
+    """Words of a command line with their columns; `|` outside quotes is a word of its own."""
+    out = []
+    for m in _TOKEN.finditer(line):
+        if m.group(0).startswith('"'):
+            text = (m.group(1) or "").replace('\\"', '"').replace("\\\\", "\\")
+            out.append((text, m.start(), m.end()))
+        else:
+            out.append((m.group(0), m.start(), m.end()))
+    return out
+
+
+@dataclass
+class CliError(Exception):
+    """An error to print under the command line: caret at `column` (None: no caret)."""
+
+    message: str
+    column: int | None = None
+    extra: tuple[str, ...] = ()
+
+
+class CliSession:
+    def __init__(
+        self,
+        device: Device,
+        user: str,
+        io: SessionIO,
+        *,
+        client: str = "cli",
+        terminal: str = "pts/0",
+        origin: str = "",
+    ):
+        from nos.cli import configuration, operational  # the handler tables
+
+        self.handlers: dict[str, dict[str, Handler]] = {
+            "operational": operational.HANDLERS,
+            "configuration": configuration.HANDLERS,
+        }
+        self.device = device
+        self.schema = device.schema
+        self.user = user
+        self.io = io
+        self.client = client
+        self.terminal = terminal
+        self.origin = origin
+        self.id = device.new_session_id()
+        self.login_time = device.scheduler.epoch()
+        self.mode = "operational"
+        self.edit: list[Step] = []
+        self.candidate: ConfigTree | None = None
+        self.private_base: Node | None = None
+        self.config_kind = "shared"
+        self.screen_length = 24 if io.interactive else 0
+        self.screen_width = 80
+        self.complete_on_space = True
+        self.history: list[tuple[float, str]] = []
+        self.alive = True
+        self.last_activity = self.login_time
+        device.sessions[self.id] = self
+        device.listeners.append(self._broadcast)
+
+    # -- prompts ---------------------------------------------------------------------------------
+
+    @property
+    def base_prompt(self) -> str:
+        return f"{self.user}@{self.device.hostname}"
+
+    def prompt_line(self) -> str:
+        return self.base_prompt + ("# " if self.mode == "configuration" else "> ")
+
+    def prompt(self) -> str:
+        """Everything printed before the user types: a blank line, the banners, the prompt."""
+        if self.mode != "configuration":
+            return "\n" + self.prompt_line()
+        banner = ""
+        left = self.device.db.confirm_minutes_left()
+        if left is not None:
+            banner = f"# commit confirmed will be rolled back in {left} minute{'s' if left != 1 else ''}\n"
+        return f"\n{banner}{self.edit_banner()}\n{self.prompt_line()}"
+
+    def edit_banner(self) -> str:
+        return "[edit" + (" " + path_text(self.edit) if self.edit else "") + "]"
+
+    # -- running commands ---------------------------------------------------------------------------
+
+    async def execute(self, line: str) -> None:
+        """Run one command line and send its output to the front-end."""
+        self.last_activity = self.device.scheduler.epoch()
+        if line.strip():
+            self.history.append((self.last_activity, line.strip()))
+        try:
+            lines = await self._run_line(line, self.mode)
+        except CliError as err:
+            self.io.write(self._error_text(err))
+            return
+        if lines:
+            await self.io.page(lines, self._paged, self.screen_length)
+
+    @property
+    def _paged(self) -> bool:
+        return self.io.interactive and self.screen_length > 0 and not self._no_more
+
+    _no_more = False
+
+    async def _run_line(self, line: str, mode: str) -> list[str] | None:
+        spans = split_line(line)
+        if not spans:
+            return None
+        words = [w for w, _, _ in spans]
+        parts = split_pipes(words)
+        tree = self.schema.commands[mode]
+        try:
+            cmd = parse_command(tree, parts[0])
+            pipeline = parse_pipes(self.schema.commands["pipe"], parts[1:], len(parts[0]) + 1)
+        except CommandError as exc:
+            raise self._caret(spans, exc.pos, exc.message, [self._help_row(c) for c in exc.candidates]) from None
+        cmd.spans = spans  # type: ignore[attr-defined]
+        handler = self.handlers[mode].get(cmd.action)
+        if handler is None:
+            raise CliError("error: command is not supported on this platform")
+        self._no_more = pipeline.no_more
+        lines = await handler(self, cmd, pipeline)
+        if lines is None:
+            return None
+        return run_filters(lines, pipeline, self.device.home(self.user))
+
+    async def run_operational(self, words_line: str) -> list[str] | None:
+        """`run` from configuration mode."""
+        return await self._run_line(words_line, "operational")
+
+    # -- errors -----------------------------------------------------------------------------------------
+
+    def _caret(self, spans: list[tuple[str, int, int]], pos: int, message: str, extra: list[str] | None = None) -> CliError:
+        if pos < len(spans):
+            col = spans[pos][1]
+        elif spans:
+            col = spans[-1][2] + 1
+        else:
+            col = 0
+        if extra:
+            extra = ["Possible completions:"] + extra
+        return CliError(message, col, tuple(extra or ()))
+
+    def path_error(self, cmd: Command, exc: PathError) -> CliError:
+        spans = cmd.spans  # type: ignore[attr-defined]
+        pos = (cmd.rest_start or 0) + exc.pos
+        message = exc.message
+        if message in ("syntax error", "missing argument"):
+            message += "."
+        extra = [self._help_row(_cand(c)) for c in exc.candidates]
+        return self._caret(spans, pos, message, extra)
+
+    def _error_text(self, err: CliError) -> str:
+        out = []
+        if err.column is not None:
+            out.append(" " * (len(self.prompt_line()) + err.column) + "^")
+        out.append(err.message)
+        out.extend(err.extra)
+        return "".join(line + "\n" for line in out)
+
+    @staticmethod
+    def _help_row(c) -> str:  # type: ignore[no-untyped-def]
+        name = c.name
+        return f"{c.marker}{name}{' ' * max(2, 21 - len(name))}{c.help}".rstrip()
+
+    # -- configuration helpers used by the handlers --------------------------------------------------------
+
+    @property
+    def level_schema(self) -> SchemaNode:
+        return self.edit[-1].schema if self.edit else self.schema.root
+
+    def config_steps(self, cmd: Command, *, values: bool, start: list[Step] | None = None) -> list[Step]:
+        """Read the config-path argument of `cmd` from the current edit level (or `start`)."""
+        base = self.edit if start is None else start
+        schema = base[-1].schema if base else self.schema.root
+        words = cmd.rest
+        try:
+            return walk(schema, words, values=values, abbreviate=True, wildcards=_in_groups(base))
+        except PathError as exc:
+            raise self.path_error(cmd, exc) from None
+
+    def in_groups(self) -> bool:
+        return _in_groups(self.edit)
+
+    async def confirm(self, question: str, default: bool) -> bool:
+        answer = await self.io.ask(f"{question} [yes,no] ({'yes' if default else 'no'}) ")
+        if answer is None or not answer.strip():
+            return default
+        return "yes".startswith(answer.strip().lower()) and answer.strip() != ""
+
+    # -- mode changes --------------------------------------------------------------------------------------
+
+    def enter_configuration(self, kind: str) -> list[str]:
+        db = self.device.db
+        editor = Editor(self.user, self.id, self.device.scheduler.epoch(), kind, self.terminal)
+        others = db.others(self.id)
+        error = db.enter(editor)
+        if error is not None:
+            lines = error.splitlines()
+            if others:
+                lines = _editors_lines(others, self.device) + lines
+            return lines
+        self.mode = "configuration"
+        self.config_kind = kind
+        self.edit = []
+        lines = ["Entering configuration mode"]
+        if kind == "private":
+            self.candidate = db.new_candidate()
+            self.private_base = db.active
+        else:
+            self.candidate = db.shared
+            self.private_base = None
+        if others:
+            lines += _editors_lines(others, self.device)
+        if kind != "private" and db.changed(db.shared):
+            lines.append("The configuration has been changed but not committed")
+        return lines
+
+    def leave_configuration(self) -> None:
+        self.device.db.leave(self.id)
+        if self.config_kind in ("private", "exclusive") and self.candidate is not None:
+            if self.config_kind == "exclusive":
+                self.candidate.root = self.device.db.active
+                self.candidate.freeze()
+        self.mode = "operational"
+        self.edit = []
+        self.candidate = None
+        self.private_base = None
+
+    def uncommitted(self) -> bool:
+        return self.candidate is not None and self.device.db.changed(self.candidate)
+
+    def close(self) -> None:
+        if self.mode == "configuration":
+            self.leave_configuration()
+        self.alive = False
+        self.device.sessions.pop(self.id, None)
+        if self._broadcast in self.device.listeners:
+            self.device.listeners.remove(self._broadcast)
+
+    def _broadcast(self, message: str) -> None:
+        clock = time.strftime("%H:%M", time.gmtime(self.device.scheduler.epoch()))
+        self.io.notify(
+            f"\n\nBroadcast Message from root@{self.device.hostname}\n        (no tty) at {clock} UTC...\n\n{message}\n\n"
+        )
+
+    # -- help and completion ---------------------------------------------------------------------------------
+
+    def help_for(self, text: str) -> Help:
+        """What may follow `text` (the line up to the cursor)."""
+        spans = split_line(text)
+        words = [w for w, _, _ in spans]
+        partial = ""
+        if words and not text[-1:].isspace():
+            partial = words.pop()
+        parts = split_pipes(words)
+        if len(parts) > 1:
+            return command_help(self.schema.commands["pipe"], parts[-1], partial)
+        return command_help(self.schema.commands[self.mode], parts[0], partial, self._config_help(parts[0]))
+
+    def help_lines(self, text: str) -> list[str]:
+        spans = split_line(text)
+        partial = spans[-1][0] if spans and not text[-1:].isspace() else ""
+        h = self.help_for(text)
+        if not h.candidates and not h.enter:
+            if partial:
+                return ["No valid completions"]
+            return []
+        return h.lines(partial)
+
+    def complete(self, text: str) -> tuple[str, list[str]]:
+        """Tab: the text to insert at the cursor (may be empty) and, when ambiguous, the help lines."""
+        spans = split_line(text)
+        partial = spans[-1][0] if spans and not text[-1:].isspace() else ""
+        h = self.help_for(text)
+        names = sorted({c.name for c in h.matching(partial)})
+        if len(names) == 1:
+            return names[0][len(partial) :] + " ", []
+        if not names:
+            return "", []
+        common = _common_prefix(names)
+        if len(common) > len(partial):
+            return common[len(partial) :], []
+        return "", h.lines(partial)
+
+    def _config_help(self, words: list[str]):  # type: ignore[no-untyped-def]
+        """The config-path helper for `set`, `show configuration`, ... at this point of the line."""
+        mode = self.mode
+        first = words[0] if words else ""
+
+        def helper(path_words: list[str], partial: str) -> Help:
+            op = mode == "operational"
+            base: list[Step] = [] if op else self.edit
+            start = base[-1].schema if base else self.schema.root
+            values = not op and first.startswith("se") and "set".startswith(first)
+            h = config_path_help(
+                start,
+                path_words,
+                values=values,
+                existing=lambda steps, lst: self._existing(base + steps, lst, op),
+                defined=self._defined,
+            )
+            if not values:
+                h.enter = True
+                h.pipe = first.startswith("sh") or op
+            return h
+
+        return helper
+
+    def _existing(self, steps: list[Step], lst: SchemaNode, operational: bool) -> list[tuple[str, str]]:
+        root = self.device.db.active if operational or self.candidate is None else self.candidate.root
+        node = find(root, [s for s in steps if s.descends]) if steps else root
+        if not isinstance(node, Node):
+            return []
+        holder = node.children.get(lst.name)
+        if not isinstance(holder, ListNode) or lst.kind != LIST:
+            return []
+        out = []
+        for key, entry in holder.entries.items():
+            desc = entry.children.get("description")
+            text = desc.value if isinstance(desc, Leaf) and isinstance(desc.value, str) else ""
+            out.append((" ".join(key), text))
+        return out
+
+    def _defined(self, namespace: str) -> list[str]:
+        root = self.candidate.root if self.candidate is not None else self.device.db.active
+        names: set[str] = set()
+        _collect(root, namespace, names, {})
+        return sorted(names)
+
+
+def _collect(node: Node, namespace: str, out: set[str], keys: dict[str, str]) -> None:
+    for child in node.children.values():
+        if isinstance(child, ListNode):
+            s = child.schema
+            outer = keys.get(s.name)
+            for key, entry in child.entries.items():
+                keys[s.name] = key[0]
+                if s.defines is not None and s.defines[0] == namespace:
+                    template = s.defines[1]
+                    out.add(template.format(**keys) if template else key[0])
+                _collect(entry, namespace, out, keys)
+            if outer is None:
+                keys.pop(s.name, None)
+            else:
+                keys[s.name] = outer
+        elif isinstance(child, Node):
+            _collect(child, namespace, out, keys)
+
+
+def _in_groups(steps: list[Step]) -> bool:
+    return any(s.schema.defines is not None and s.schema.defines[0] == "group" for s in steps)
+
+
+def _cand(node: SchemaNode):  # type: ignore[no-untyped-def]
+    from nos.cli.commands import _candidate
+
+    return _candidate(node)
+
+
+def _common_prefix(names: list[str]) -> str:
+    first, last = min(names), max(names)
+    i = 0
+    while i < len(first) and i < len(last) and first[i] == last[i]:
+        i += 1
+    return first[:i]
+
+
+def _editors_lines(editors: list[Editor], device: Device) -> list[str]:
+    lines = ["Users currently editing the configuration:"]
+    for e in editors:
+        since = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(e.since))
+        lines.append(f"  {e.user} terminal {e.terminal} (pid {e.session_id}) on since {since}")
+        session = device.sessions.get(e.session_id)
+        edit = getattr(session, "edit", [])
+        lines.append("      " + ("[edit" + (" " + path_text(edit) if edit else "") + "]"))
+        if e.mode == "exclusive":
+            lines.append("      exclusive")
+        elif e.mode == "private":
+            lines.append("      private")
+    return lines
+
+
+__all__ = ["CliError", "CliSession", "split_line"]

@@ -1,0 +1,287 @@
+"""A device's configuration database: active configuration, candidates, locks and commits.
+
+Commit model (semantics.md 7): the candidate is checked as a whole (schema
+checks, then every feature's verify); on any error nothing changes. Otherwise
+the candidate becomes the active configuration at once, is written to the
+store, and features are told (apply(old, new)) with the expanded trees.
+
+Features are reached through `CommitHooks`, so this module never imports them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from nos import JUNOS_RELEASE
+from nos.config.groups import expand
+from nos.config.load import parse_curly
+from nos.config.render import curly_text
+from nos.config.store import CommitRecord, ConfigStore
+from nos.config.tree import ConfigTree, Leaf, MergeConflict, Node, merge3, trees_equal
+from nos.config.validate import CheckError, check_config
+from nos.runtime.clock import BaseScheduler, Timer
+from nos.schema.model import Schema
+
+
+class CommitHooks(Protocol):
+    """What the runtime's feature registry offers the commit: verify first, apply after."""
+
+    def verify(self, new: Node) -> list[CheckError]: ...
+
+    def apply(self, old: Node, new: Node) -> None: ...
+
+
+class NoHooks:
+    def verify(self, new: Node) -> list[CheckError]:
+        return []
+
+    def apply(self, old: Node, new: Node) -> None:
+        pass
+
+
+@dataclass
+class CommitResult:
+    ok: bool
+    lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Editor:
+    """A session in configuration mode, as `configure` warnings and locks see it."""
+
+    user: str
+    session_id: int
+    since: float
+    mode: str = "shared"  # shared | private | exclusive
+    terminal: str = "p0"
+
+
+class ConfigDatabase:
+    def __init__(
+        self,
+        schema: Schema,
+        store: ConfigStore,
+        scheduler: BaseScheduler,
+        hooks: CommitHooks | None = None,
+        initial: str | None = None,
+    ):
+        self.schema = schema
+        self.store = store
+        self.scheduler = scheduler
+        self.hooks: CommitHooks = hooks or NoHooks()
+        self.editors: dict[int, Editor] = {}
+        self.exclusive: int | None = None  # session id holding `configure exclusive`
+        self.broadcast: Callable[[str], None] = lambda message: None
+        self._confirm_timer: Timer | None = None
+        self._confirm_base: Node | None = None
+        self.confirm_deadline: float | None = None
+        self._rollback_cache: dict[str, Node] = {}
+        text = store.text(0)
+        if text is None and initial is not None:
+            text = initial
+            self.active = self._parse(text)
+            self._record(self.active, "root", "other", "initial configuration")
+        else:
+            self.active = self._parse(text or "")
+        self.active_expanded = expand(self.active)
+        self.shared = ConfigTree(schema.root, self.active)
+        self.shared.freeze()
+
+    # -- trees --------------------------------------------------------------------------------
+
+    def _parse(self, text: str) -> Node:
+        tree = ConfigTree(self.schema.root)
+        parse_curly(tree, text, source="config")
+        return tree.freeze()
+
+    def new_candidate(self) -> ConfigTree:
+        """A private copy of the active configuration (configure private, tests)."""
+        tree = ConfigTree(self.schema.root, self.active)
+        tree.freeze()
+        return tree
+
+    def rollback(self, index: int) -> Node | None:
+        """The configuration of rollback `index`, or None when it does not exist."""
+        if index == 0:
+            return self.active
+        if index >= len(self.store.records):
+            return None
+        name = self.store.records[index].file
+        cached = self._rollback_cache.get(name)
+        if cached is None:
+            text = self.store.text(index)
+            assert text is not None
+            cached = self._parse(text)
+            if len(self._rollback_cache) > 8:
+                self._rollback_cache.clear()
+            self._rollback_cache[name] = cached
+        return cached
+
+    def changed(self, tree: ConfigTree) -> bool:
+        return not trees_equal(tree.root, self.active)
+
+    # -- checks and commits ------------------------------------------------------------------------
+
+    def check(self, root: Node) -> tuple[Node, list[CheckError]]:
+        expanded = expand(root)
+        errors = check_config(expanded, self.schema)
+        if not errors:
+            errors = self.hooks.verify(expanded)
+        return expanded, errors
+
+    def commit(
+        self,
+        tree: ConfigTree,
+        user: str,
+        *,
+        client: str = "cli",
+        comment: str | None = None,
+        check_only: bool = False,
+        confirmed: int | None = None,
+        session_id: int | None = None,
+        base: Node | None = None,
+    ) -> CommitResult:
+        """Check and activate `tree`. `base` (configure private) turns the commit into a merge."""
+        if self.exclusive is not None and session_id != self.exclusive and not check_only:
+            holder = self.editors.get(self.exclusive)
+            who = holder.user if holder else "another user"
+            return CommitResult(False, [f"error: configuration database locked by: {who}"])
+        root = tree.root
+        if base is not None and self.active is not base:
+            try:
+                root = merge3(base, tree.root, self.active)
+            except MergeConflict as exc:
+                return CommitResult(False, [f"error: commit failed: merge conflict at [edit {' '.join(exc.path)}]"])
+        expanded, errors = self.check(root)
+        if errors:
+            lines = [line for e in errors for line in e.lines()]
+            mandatory = any(e.mandatory for e in errors)
+            if check_only:
+                lines.append("error: configuration check-out failed" + (": (missing mandatory statements)" if mandatory else ""))
+            elif mandatory:
+                lines.append("error: commit failed: (missing mandatory statements)")
+            else:
+                lines.append("error: configuration check-out failed")
+            return CommitResult(False, lines)
+        # A commit check or a plain commit confirms a pending `commit confirmed`.
+        if confirmed is None:
+            self._cancel_confirm()
+        if check_only:
+            return CommitResult(True, ["configuration check succeeds"])
+        lines: list[str] = []
+        if confirmed is not None:
+            if self._confirm_base is None:
+                self._confirm_base = self.active
+            self._arm_confirm(confirmed)
+            lines.append(f"commit confirmed will be automatically rolled back in {confirmed} minutes unless confirmed")
+        self._activate(root, expanded, user, client, comment, confirmed)
+        tree.root = self.active
+        tree.freeze()
+        lines.append("commit complete")
+        return CommitResult(True, lines)
+
+    def _activate(
+        self, root: Node, expanded: Node, user: str, client: str, comment: str | None, confirmed: int | None = None
+    ) -> None:
+        root = _with_version(root, self.schema)
+        old_expanded = self.active_expanded
+        self._record(root, user, client, comment, confirmed)
+        self.active = root
+        self.active_expanded = expanded
+        if self.shared.root is not root and not self._shared_touched():
+            self.shared.root = root
+            self.shared.freeze()
+        self.hooks.apply(old_expanded, expanded)
+
+    def _shared_touched(self) -> bool:
+        return any(e.mode == "shared" for e in self.editors.values()) and self.changed(self.shared)
+
+    def _record(self, root: Node, user: str, client: str, comment: str | None, confirmed: int | None = None) -> None:
+        record = CommitRecord("", self.scheduler.epoch(), user, client, comment, confirmed)
+        self.store.commit(curly_text(root), record)
+
+    # -- commit confirmed ----------------------------------------------------------------------------
+
+    def _arm_confirm(self, minutes: int) -> None:
+        if self._confirm_timer is not None:
+            self._confirm_timer.cancel()
+        self.confirm_deadline = self.scheduler.now() + minutes * 60
+        self._confirm_timer = self.scheduler.call_at(self.confirm_deadline, self._confirm_expired)
+
+    def _cancel_confirm(self) -> None:
+        if self._confirm_timer is not None:
+            self._confirm_timer.cancel()
+        self._confirm_timer = None
+        self._confirm_base = None
+        self.confirm_deadline = None
+
+    def _confirm_expired(self) -> None:
+        base = self._confirm_base
+        self._confirm_timer = None
+        self._confirm_base = None
+        self.confirm_deadline = None
+        if base is None:
+            return
+        expanded = expand(base)
+        self._activate(base, expanded, "root", "other", "automatic rollback", None)
+        self.shared.root = self.active
+        self.shared.freeze()
+        self.broadcast("Commit was not confirmed; automatic rollback complete.")
+
+    def confirm_minutes_left(self) -> int | None:
+        if self.confirm_deadline is None:
+            return None
+        left = self.confirm_deadline - self.scheduler.now()
+        return max(1, int((left + 59) // 60))
+
+    # -- editors and locks ---------------------------------------------------------------------------
+
+    def enter(self, editor: Editor) -> str | None:
+        """Register a session entering configuration mode; returns an error message or None."""
+        if editor.mode == "exclusive":
+            if self.exclusive is not None and self.exclusive != editor.session_id:
+                holder = self.editors[self.exclusive]
+                return f"error: configuration database locked by:\n  {holder.user} terminal {holder.terminal} (pid {holder.session_id})"
+            if self.changed(self.shared) and self._others_editing(editor.session_id):
+                return "error: shared configuration database modified"
+            self.exclusive = editor.session_id
+        if editor.mode == "private" and self.changed(self.shared):
+            return "error: shared configuration database modified"
+        self.editors[editor.session_id] = editor
+        return None
+
+    def leave(self, session_id: int) -> None:
+        self.editors.pop(session_id, None)
+        if self.exclusive == session_id:
+            self.exclusive = None
+
+    def _others_editing(self, session_id: int) -> bool:
+        return any(sid != session_id for sid in self.editors)
+
+    def others(self, session_id: int) -> list[Editor]:
+        return [e for sid, e in self.editors.items() if sid != session_id]
+
+    # -- rescue ----------------------------------------------------------------------------------------
+
+    def save_rescue(self) -> None:
+        self.store.save_rescue(curly_text(self.active))
+
+    def rescue(self) -> Node | None:
+        text = self.store.rescue()
+        return self._parse(text) if text is not None else None
+
+
+def _with_version(root: Node, schema: Schema) -> Node:
+    """Junos stamps the software version into every committed configuration."""
+    version = schema.root.children.get("version")
+    current = root.children.get("version")
+    if version is None or (isinstance(current, Leaf) and current.value == JUNOS_RELEASE):
+        return root
+    out = root.copy(0)
+    out.children["version"] = Leaf(version, JUNOS_RELEASE)
+    return out
+
+
+__all__ = ["CommitHooks", "CommitResult", "ConfigDatabase", "Editor", "NoHooks"]

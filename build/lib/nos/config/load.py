@@ -1,0 +1,327 @@
+"""Reading configuration text: the curly format (`show configuration`) and `set` commands.
+
+Both parsers feed words to the same schema walker (path.py) and the same edit
+operations (edit.py). Errors are collected in Junos form, with line and column,
+and a bad statement is skipped without stopping the load.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from nos.config.edit import EditError, apply_steps, delete_path, find, set_flag, set_path
+from nos.config.path import PathError, Step, path_text, split_spans, walk
+from nos.config.tree import ConfigTree, Leaf, Node
+from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, SchemaNode
+
+
+@dataclass
+class LoadReport:
+    """What a load did: error lines to print (Junos wording) and how many statements failed."""
+
+    messages: list[str] = field(default_factory=list)
+    errors: int = 0
+
+    def error(self, *lines: str) -> None:
+        self.messages.extend(lines)
+        self.errors += 1
+
+    def warn(self, *lines: str) -> None:
+        self.messages.extend(lines)
+
+
+# -- curly format -----------------------------------------------------------------------------
+
+_TOKEN = re.compile(
+    r"""\s+
+    |(?P<comment>/\*.*?\*/)
+    |(?P<hash>\#[^\n]*)
+    |(?P<str>"(?:[^"\\]|\\.)*")
+    |(?P<punct>[{};\[\]])
+    |(?P<word>[^\s{};\[\]"]+)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+_TAGS = ("inactive:", "replace:", "protect:", "active:")
+
+
+class _Curly:
+    """A small stack machine over the token stream; one statement at a time."""
+
+    def __init__(self, tree: ConfigTree, text: str, start: list[Step], source: str, report: LoadReport):
+        self.tree = tree
+        self.text = text
+        self.source = source
+        self.report = report
+        self.base = start
+
+    def line_col(self, pos: int, end: int) -> tuple[int, int]:
+        line = self.text.count("\n", 0, pos) + 1
+        col = end - (self.text.rfind("\n", 0, pos) + 1)
+        return line, col
+
+    def run(self) -> None:
+        tree = self.tree
+        base_node = _owned_path(tree, self.base)
+        base_schema = self.base[-1].schema if self.base else tree.schema_root
+        # Each level: (schema node for walking, owned tree node, header steps for messages)
+        stack: list[tuple[SchemaNode, Node, list[Step]]] = [(base_schema, base_node, list(self.base))]
+        words: list[str] = []
+        spans: list[tuple[int, int]] = []
+        tags: set[str] = set()
+        annotation: str | None = None
+        skip_depth = 0
+        for m in _TOKEN.finditer(self.text):
+            kind = m.lastgroup
+            if kind is None or kind == "hash":
+                continue
+            tok = m.group(kind)
+            if skip_depth:
+                # Error recovery: ignore a refused block up to its closing brace.
+                if tok == "{":
+                    skip_depth += 1
+                elif tok == "}":
+                    skip_depth -= 1
+                continue
+            if kind == "comment":
+                annotation = tok[2:-2].strip()
+                continue
+            if kind == "str":
+                words.append(tok[1:-1].replace('\\"', '"').replace("\\\\", "\\"))
+                spans.append((m.start(), m.end()))
+                continue
+            if kind == "word":
+                if not words and tok in _TAGS:
+                    tags.add(tok)
+                    continue
+                words.append(tok)
+                spans.append((m.start(), m.end()))
+                continue
+            if tok in "[]":
+                words.append(tok)
+                spans.append((m.start(), m.end()))
+                continue
+            if tok == "}":
+                if words:
+                    self.refuse(stack, words, spans, len(words) - 1, "syntax error")
+                    words, spans = [], []
+                if len(stack) == 1:
+                    line, col = self.line_col(m.start(), m.end())
+                    self.report.error(f"{self.source}:{line}:({col}) syntax error: }}")
+                    continue
+                stack.pop()
+                tags, annotation = set(), None
+                continue
+            # ';' or '{' ends a statement
+            opens = tok == "{"
+            schema, node, header = stack[-1]
+            if not words:
+                if opens:
+                    skip_depth = 1
+                tags, annotation = set(), None
+                continue
+            try:
+                steps = walk(schema, words, values=True, wildcards=_in_groups(header))
+                if not steps:
+                    raise PathError(0, "syntax error")
+                if "replace:" in tags and self.replace_mode:
+                    delete_path(tree, header + _first_statement(steps))
+                    node = _owned_path(tree, header)
+                    stack[-1] = (schema, node, header)
+                reached = apply_steps(tree, node, steps)
+            except PathError as exc:
+                self.refuse(stack, words, spans, exc.pos, exc.message)
+                if opens:
+                    skip_depth = 1
+                words, spans, tags, annotation = [], [], set(), None
+                continue
+            except EditError as exc:
+                self.refuse(stack, words, spans, len(words) - 1, str(exc))
+                if opens:
+                    skip_depth = 1
+                words, spans, tags, annotation = [], [], set(), None
+                continue
+            last = steps[-1]
+            if "inactive:" in tags or annotation is not None:
+                changes: dict[str, object] = {}
+                if "inactive:" in tags:
+                    changes["inactive"] = True
+                if annotation is not None:
+                    changes["annotation"] = annotation
+                _mark(reached, last, changes)
+            if opens:
+                if not last.descends:
+                    self.refuse(stack, words, spans, len(words) - 1, "syntax error")
+                    skip_depth = 1
+                else:
+                    stack.append((last.schema, reached, header + steps))
+            words, spans, tags, annotation = [], [], set(), None
+        if words:
+            self.refuse(stack, words, spans, len(words) - 1, "syntax error")
+        if len(stack) > 1 or skip_depth:
+            line = self.text.count("\n") + 1
+            self.report.error(f"{self.source}:{line}:(0) syntax error: missing '}}'")
+
+    replace_mode = False
+
+    def refuse(self, stack: list, words: list[str], spans: list[tuple[int, int]], pos: int, message: str) -> None:
+        pos = min(pos, len(spans) - 1)
+        start, end = spans[pos]
+        line, col = self.line_col(start, end)
+        header = stack[-1][2]
+        statement = " ".join(words) + ";"
+        first = "syntax error" if message.startswith("syntax error") else message
+        self.report.error(
+            f"{self.source}:{line}:({col}) {first}: {words[pos]}" if first == "syntax error" else
+            f"{self.source}:{line}:({col}) {first}",
+            f"  [edit{' ' + path_text(header) if header else ''}]",
+            f"    '{statement}'",
+            f"      {first}",
+        )
+
+
+def _in_groups(header: list[Step]) -> bool:
+    return any(s.schema.defines is not None and s.schema.defines[0] == "group" for s in header)
+
+
+def _first_statement(steps: list[Step]) -> list[Step]:
+    """The steps of the statement a `replace:` tag applies to: up to the first level it opens."""
+    for i, s in enumerate(steps):
+        if s.descends or s.schema.kind in (LEAF, LEAF_LIST):
+            return steps[: i + 1]
+    return steps
+
+
+def _mark(reached: Node, step: Step, changes: dict[str, object]) -> None:
+    s = step.schema
+    if s.kind in (LEAF, LEAF_LIST):
+        leaf = reached.children[s.name]
+        assert isinstance(leaf, Leaf)
+        reached.children[s.name] = leaf.replace(**changes)
+    else:
+        for name, value in changes.items():
+            setattr(reached, name, value)
+
+
+def _owned_path(tree: ConfigTree, steps: list[Step]) -> Node:
+    return set_path(tree, steps) if steps else tree.owned_root()
+
+
+def parse_curly(
+    tree: ConfigTree,
+    text: str,
+    *,
+    at: list[Step] | None = None,
+    source: str = "terminal",
+    replace: bool = False,
+) -> LoadReport:
+    """Merge curly-format text into `tree` (at the level `at`). `replace` honours `replace:` tags."""
+    report = LoadReport()
+    parser = _Curly(tree, text, at or [], source, report)
+    parser.replace_mode = replace
+    parser.run()
+    return report
+
+
+# -- set format -----------------------------------------------------------------------------------
+
+_SET_VERBS = ("set", "delete", "activate", "deactivate", "annotate", "edit", "top", "up", "exit", "insert", "rename")
+
+
+def parse_set(
+    tree: ConfigTree,
+    text: str,
+    *,
+    at: list[Step] | None = None,
+    source: str = "terminal",
+) -> LoadReport:
+    """Run `set`-format commands (set, delete, activate, deactivate, edit, top, up) against `tree`."""
+    report = LoadReport()
+    level: list[Step] = list(at or [])
+    root = tree.schema_root
+    for lineno, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if not stripped or stripped[0] == "#":
+            continue
+        if '"' in line or "[" in line or "]" in line:
+            spans = split_spans(line)
+            words = [w for w, _, _ in spans]
+        else:
+            words = line.split()
+            spans = []
+        verb = words[0]
+        start = level[-1].schema if level else root
+        try:
+            if verb == "set":
+                steps = walk(start, words, 1, values=True, wildcards=_in_groups(level))
+                if not steps:
+                    raise PathError(1, "missing argument")
+                set_path(tree, level + steps)
+            elif verb == "delete":
+                steps = walk(start, words, 1, values=False, wildcards=_in_groups(level))
+                if not delete_path(tree, level + steps):
+                    report.warn(f"warning: statement not found: {' '.join(words[1:])}")
+            elif verb in ("activate", "deactivate"):
+                steps = walk(start, words, 1, values=False, wildcards=_in_groups(level))
+                if not set_flag(tree, level + steps, inactive=verb == "deactivate"):
+                    report.warn(f"warning: statement not found: {' '.join(words[1:])}")
+            elif verb == "edit":
+                steps = walk(start, words, 1, values=False, wildcards=_in_groups(level))
+                if steps and not steps[-1].descends:
+                    raise PathError(len(words) - 1, "syntax error")
+                level = level + steps
+            elif verb == "top":
+                level = []
+            elif verb in ("up", "exit"):
+                level = level[:-1]
+            else:
+                raise PathError(0, "syntax error")
+        except PathError as exc:
+            # Like Junos, `load set` keeps the valid start of a refused line.
+            if verb == "set" and exc.steps and exc.steps[-1].descends:
+                set_path(tree, level + exc.steps)
+            pos = min(exc.pos, len(words) - 1)
+            col = spans[pos][1] if spans else _column(line, words, pos)
+            word = words[pos] if exc.pos < len(words) else words[-1]
+            message = exc.message if not exc.message.startswith("syntax error") else f"syntax error: {word}"
+            if exc.message == "missing argument":
+                message = f"missing argument: {word}"
+            report.error(f"{source}:{lineno}:({col}) {message}")
+        except EditError as exc:
+            report.error(f"{source}:{lineno}:(0) error: {exc}")
+    return report
+
+
+def _column(line: str, words: list[str], pos: int) -> int:
+    """Start column of word `pos` in a line split on whitespace."""
+    col = 0
+    for i, w in enumerate(words):
+        col = line.index(w, col)
+        if i == pos:
+            return col
+        col += len(w)
+    return col
+
+
+def looks_like_set(text: str) -> bool:
+    """True when the first statement of `text` is a set-format command."""
+    for line in text.splitlines():
+        s = line.strip()
+        if s and not s.startswith("#"):
+            return s.split()[0] in _SET_VERBS
+    return False
+
+
+__all__ = ["LoadReport", "looks_like_set", "parse_curly", "parse_set", "find"]
+
+_ = (CONTAINER, LIST)  # kinds are part of this module's vocabulary for readers
+
+
+def load_override(tree: ConfigTree, text: str, source: str) -> LoadReport:
+    """Replace the whole of `tree` with `text`, in either format (start-up files, `--config`)."""
+    fresh = ConfigTree(tree.schema_root)
+    report = parse_set(fresh, text, source=source) if looks_like_set(text) else parse_curly(fresh, text, source=source)
+    tree.root = fresh.freeze()
+    tree.freeze()
+    return report

@@ -1,0 +1,122 @@
+"""A simulated device: its configuration database, clock, log, features and sessions."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from nos.config.database import ConfigDatabase
+from nos.config.store import ConfigStore
+from nos.config.tree import Leaf, Node
+from nos.runtime.clock import BaseScheduler
+from nos.runtime.eventlog import EventLog
+from nos.runtime.features import FeatureRegistry
+from nos.runtime.passwords import sha512_crypt
+from nos.schema.model import Schema
+
+DEFAULT_USER = "lab"
+DEFAULT_PASSWORD = "lab123"
+
+
+def default_state_dir(hostname: str) -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "nos" / hostname
+
+
+def _salt(seed: str) -> str:
+    alphabet = "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    digest = hashlib.sha256(seed.encode()).digest()
+    return "".join(alphabet[b % 64] for b in digest[:16])
+
+
+def factory_config(hostname: str, user: str = DEFAULT_USER, password: str = DEFAULT_PASSWORD) -> str:
+    """The configuration a new device starts with: a host name, root and one super-user login."""
+    root_hash = sha512_crypt(password, _salt("root@" + hostname))
+    user_hash = sha512_crypt(password, _salt(f"{user}@{hostname}"))
+    return f"""system {{
+    host-name {hostname};
+    root-authentication {{
+        encrypted-password "{root_hash}";
+    }}
+    login {{
+        user {user} {{
+            uid 2000;
+            class super-user;
+            authentication {{
+                encrypted-password "{user_hash}";
+            }}
+        }}
+    }}
+    services {{
+        ssh;
+        netconf {{
+            ssh;
+        }}
+    }}
+}}
+"""
+
+
+class Device:
+    def __init__(
+        self,
+        schema: Schema,
+        scheduler: BaseScheduler,
+        *,
+        hostname: str = "nos",
+        state_dir: Path | None = None,
+        initial_config: str | None = None,
+    ):
+        self.schema = schema
+        self.scheduler = scheduler
+        self.default_hostname = hostname
+        self.state_dir = state_dir
+        self.log = EventLog()
+        self.features = FeatureRegistry()
+        self.boot_time = scheduler.epoch()
+        self.sessions: dict[int, object] = {}
+        self._next_session = 1
+        self.listeners: list[Callable[[str], None]] = []
+        self.db = ConfigDatabase(
+            schema,
+            ConfigStore(state_dir),
+            scheduler,
+            hooks=self.features,
+            initial=initial_config if initial_config is not None else factory_config(hostname),
+        )
+        self.db.broadcast = self.broadcast
+
+    # -- identity -------------------------------------------------------------------------------
+
+    @property
+    def hostname(self) -> str:
+        system = self.db.active.children.get("system")
+        if isinstance(system, Node):
+            name = system.children.get("host-name")
+            if isinstance(name, Leaf) and isinstance(name.value, str) and name.value:
+                return name.value
+        return self.default_hostname
+
+    def home(self, user: str) -> Path:
+        """Where `save`, `file list` and relative `load` names live for a user."""
+        base = self.state_dir if self.state_dir is not None else Path.cwd() / ".nos"
+        path = base / "home" / user
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    # -- sessions ---------------------------------------------------------------------------------
+
+    def new_session_id(self) -> int:
+        sid = self._next_session
+        self._next_session += 1
+        return sid
+
+    def broadcast(self, message: str) -> None:
+        """A message to every logged-in session (automatic rollback, logout requests)."""
+        for listener in list(self.listeners):
+            listener(message)
+
+
+__all__ = ["DEFAULT_PASSWORD", "DEFAULT_USER", "Device", "default_state_dir", "factory_config"]

@@ -1,0 +1,69 @@
+"""`nos cli`: one device, its clock, and the front-end that suits stdin."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import trio
+
+from nos.cli.session import CliSession
+from nos.config.load import load_override
+from nos.runtime.clock import TrioScheduler
+from nos.runtime.device import Device, default_state_dir
+from nos.schema.compile import load_schema
+
+
+def build_device(args: argparse.Namespace, scheduler: TrioScheduler) -> Device | None:
+    schema = load_schema()
+    state_dir = args.state_dir or default_state_dir(args.hostname)
+    device = Device(schema, scheduler, hostname=args.hostname, state_dir=state_dir)
+    if args.config is not None:
+        try:
+            text = args.config.read_text(encoding="utf-8")
+        except OSError as exc:
+            print(f"error: could not read {args.config}: {exc.strerror}", file=sys.stderr)
+            return None
+        tree = device.db.new_candidate()
+        report = load_override(tree, text, str(args.config))
+        if report.errors:
+            print("\n".join(report.messages), file=sys.stderr)
+            print(f"error: {args.config}: {report.errors} errors; configuration not loaded", file=sys.stderr)
+            return None
+        if device.db.changed(tree):
+            result = device.db.commit(tree, "root", client="other", comment=f"loaded from {args.config}")
+            if not result.ok:
+                print("\n".join(result.lines), file=sys.stderr)
+                return None
+    return device
+
+
+def run_cli(args: argparse.Namespace) -> int:
+    scheduler = TrioScheduler(args.clock, args.speed)
+    device = build_device(args, scheduler)
+    if device is None:
+        return 1
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+
+    async def main() -> None:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(scheduler.run)
+            if interactive:
+                from nos.cli.terminal import TerminalIO, run_terminal
+
+                io = TerminalIO()
+                session = CliSession(device, args.user, io)
+                await run_terminal(session, io)
+            else:
+                from nos.cli.plain import make_plain_io, run_plain
+
+                pio = make_plain_io()
+                session = CliSession(device, args.user, pio)
+                await run_plain(session, pio)
+            nursery.cancel_scope.cancel()
+
+    try:
+        trio.run(main, clock=scheduler.trio_clock)
+    except KeyboardInterrupt:
+        return 130
+    return 0

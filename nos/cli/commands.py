@@ -1,0 +1,378 @@
+"""Command lines against the command trees of grammar/operational/, and `?` / Tab help.
+
+A command is a path of keywords down to a node with an `action`; below that
+node, options may come in any order (a word not known at the current level is
+tried at the levels above, up to the action). Arguments of type `config-path`
+take the rest of the line and are read later against the configuration schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from nos.config.path import PathError, Step, walk
+from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, SchemaNode
+from nos.schema.types import BadValue
+
+REST_TYPES = ("config-path", "command")
+
+
+class CommandError(Exception):
+    """A word the command tree refuses: `pos` is its index in the line's words."""
+
+    def __init__(self, pos: int, message: str, candidates: list[Candidate] | None = None):
+        super().__init__(message)
+        self.pos = pos
+        self.message = message
+        self.candidates = candidates or []
+
+
+@dataclass
+class Command:
+    action: str
+    node: SchemaNode
+    args: dict[str, object] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
+    rest_start: int | None = None  # index of the first word of a config-path / command argument
+
+    def flag(self, name: str) -> bool:
+        return bool(self.args.get(name))
+
+    def value(self, name: str, default: str | None = None) -> str | None:
+        v = self.args.get(name, default)
+        return v if isinstance(v, str) or v is None else default
+
+    @property
+    def rest(self) -> list[str]:
+        return self.words[self.rest_start :] if self.rest_start is not None else []
+
+
+def _lookup(node: SchemaNode, word: str, pos: int) -> SchemaNode | None:
+    child = node.lookup.get(word)
+    if child is not None:
+        return child
+    matches = {id(c): c for name, c in node.lookup.items() if name.startswith(word) and not c.hidden}
+    if len(matches) == 1:
+        return next(iter(matches.values()))
+    if len(matches) > 1:
+        cands = [_candidate(c) for c in sorted(matches.values(), key=lambda c: c.name)]
+        raise CommandError(pos, f"'{word}' is ambiguous.", cands)
+    return None
+
+
+def _fits(node: SchemaNode, word: str) -> bool:
+    if node.type is None:
+        return False
+    if node.type.name in REST_TYPES:
+        return True
+    try:
+        node.type.check(word)
+    except BadValue:
+        return False
+    return True
+
+
+def parse_command(tree: SchemaNode, words: list[str]) -> Command:
+    """Read a command line (already split, without pipes) against a command tree."""
+    if not words:
+        raise CommandError(0, "unknown command.")
+    node = tree
+    action_node: SchemaNode | None = None
+    levels: list[SchemaNode] = []  # nodes from the action node down: where options are looked up
+    args: dict[str, object] = {}
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        child = None
+        for level in reversed(levels or [node]):
+            child = _lookup(level, word, i)
+            if child is None and level.keyless_child is not None and _fits(level.keyless_child, word):
+                child = level.keyless_child
+            if child is not None:
+                while levels and levels[-1] is not level:
+                    levels.pop()
+                break
+        if child is None:
+            if i == 0:
+                raise CommandError(0, "unknown command.")
+            if action_node is None:
+                raise CommandError(i, "syntax error, expecting <command>.")
+            raise CommandError(i, "syntax error.")
+        keyword = not child.keyless
+        if keyword:
+            i += 1
+        if child.kind == CONTAINER:
+            args[child.name] = True
+            if child.action:
+                action_node = child
+                levels = [child]
+            elif levels:
+                levels.append(child)
+            node = child
+            continue
+        # a leaf: flag, value or rest-of-line
+        if child.type is None:
+            args[child.name] = True
+        elif child.rest or (child.type.name in REST_TYPES):
+            args[child.name] = " ".join(words[i:])
+            if child.action:
+                action_node = child
+            return _finish(action_node, args, words, i)
+        else:
+            if i >= n:
+                raise CommandError(i, f"syntax error, expecting {child.type.hint}.")
+            try:
+                value, used = child.type.consume(words, i)
+            except BadValue as exc:
+                raise CommandError(i, exc.args[0] if not exc.syntax else "syntax error.") from None
+            args[child.name] = value
+            i += used
+        if child.action:
+            action_node = child
+            levels = [child]
+    return _finish(action_node, args, words, None)
+
+
+def _finish(action_node: SchemaNode | None, args: dict[str, object], words: list[str], rest: int | None) -> Command:
+    if action_node is None:
+        raise CommandError(len(words), "syntax error, expecting <command>.")
+    for child in _all_options(action_node):
+        if child.mandatory and child.name not in args:
+            hint = child.type.hint if child.type is not None else f"<{child.name}>"
+            raise CommandError(len(words), f"syntax error, expecting {hint}.")
+    assert action_node.action is not None
+    return Command(action_node.action, action_node, args, words, rest)
+
+
+def _all_options(node: SchemaNode) -> list[SchemaNode]:
+    out = []
+    for child in node.children.values():
+        out.append(child)
+        if child.kind == CONTAINER and not child.action:
+            out.extend(_all_options(child))
+    return out
+
+
+# -- help and completion -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    name: str
+    help: str
+    marker: str = "  "  # "> " holds statements, "+ " takes several values
+
+
+def _candidate(node: SchemaNode) -> Candidate:
+    if node.kind in (CONTAINER, LIST) and (node.children or node.kind == LIST):
+        marker = "> "
+    elif node.kind == LEAF_LIST:
+        marker = "+ "
+    else:
+        marker = "  "
+    return Candidate(node.name, node.help, marker)
+
+
+@dataclass
+class Help:
+    """What may come next at the cursor: candidates, whether Enter is valid, whether `|` is."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    enter: bool = False
+    pipe: bool = False
+
+    def matching(self, partial: str) -> list[Candidate]:
+        return [c for c in self.candidates if c.name.startswith(partial) and not c.name.startswith("<")]
+
+    def lines(self, partial: str = "") -> list[str]:
+        cands = [c for c in self.candidates if c.name.startswith(partial) or c.name.startswith("<")]
+        hints = [c for c in cands if c.name.startswith("<")]
+        names = sorted((c for c in cands if not c.name.startswith("<")), key=lambda c: c.name)
+        out = ["Possible completions:"]
+        if self.enter and not partial:
+            out.append(_help_row("  ", "<[Enter]>", "Execute this command"))
+        if partial and not names:
+            hints = hints if not partial else hints
+        out.extend(_help_row(c.marker, c.name, c.help) for c in hints + names)
+        if self.pipe and not partial:
+            out.append(_help_row("  ", "|", "Pipe through a command"))
+        return out
+
+
+def _help_row(marker: str, name: str, text: str) -> str:
+    return f"{marker}{name}{' ' * max(2, 21 - len(name))}{text}".rstrip()
+
+
+ConfigHelper = Callable[[list[str], str], Help]
+
+
+def command_help(tree: SchemaNode, words: list[str], partial: str, config_help: ConfigHelper | None = None) -> Help:
+    """Help at the end of `words` (complete words) for a word starting with `partial`."""
+    node = tree
+    levels: list[SchemaNode] = []
+    action_node: SchemaNode | None = None
+    args: set[str] = set()
+    i, n = 0, len(words)
+    while i < n:
+        word = words[i]
+        child = None
+        for level in reversed(levels or [node]):
+            try:
+                child = _lookup(level, word, i)
+            except CommandError:
+                return Help()
+            if child is None and level.keyless_child is not None and _fits(level.keyless_child, word):
+                child = level.keyless_child
+            if child is not None:
+                while levels and levels[-1] is not level:
+                    levels.pop()
+                break
+        if child is None:
+            return Help()
+        if not child.keyless:
+            i += 1
+        args.add(child.name)
+        if child.kind == CONTAINER:
+            if child.action:
+                action_node = child
+                levels = [child]
+            elif levels:
+                levels.append(child)
+            node = child
+            continue
+        if child.type is None:
+            pass
+        elif child.rest or child.type.name in REST_TYPES:
+            if child.type.name == "config-path" and config_help is not None:
+                return config_help(words[i:], partial)
+            return Help([Candidate(child.type.hint, child.help)], enter=True)
+        else:
+            if i >= n:
+                return _value_help(child)
+            i += 1
+        if child.action:
+            action_node = child
+            levels = [child]
+    # Offer what the current levels accept.
+    cands: list[Candidate] = []
+    seen: set[str] = set()
+    for level in reversed(levels or [node]):
+        for child in level.children.values():
+            if child.hidden or child.name in seen:
+                continue
+            seen.add(child.name)
+            if child.keyless:
+                if child.type is not None and child.type.name == "config-path" and config_help is not None:
+                    sub = config_help([], partial)
+                    cands.extend(sub.candidates)
+                    continue
+                hint = child.type.hint if child.type is not None else f"<{child.name}>"
+                cands.append(Candidate(hint, child.help))
+                if child.type is not None:
+                    cands.extend(Candidate(v, h) for v, h in child.type.candidates())
+                continue
+            if child.name in args and child.kind != CONTAINER:
+                continue
+            cands.append(_candidate(child))
+    complete = action_node is not None and all(
+        c.name in args for c in _all_options(action_node) if c.mandatory
+    )
+    return Help(cands, enter=complete, pipe=complete)
+
+
+def _value_help(node: SchemaNode) -> Help:
+    assert node.type is not None
+    cands = [Candidate(node.type.hint, node.help)]
+    cands.extend(Candidate(v, h) for v, h in node.type.candidates())
+    return Help(cands)
+
+
+# -- configuration paths -----------------------------------------------------------------------------
+
+KeysOf = Callable[[list[Step], SchemaNode], list[tuple[str, str]]]
+
+
+def config_path_help(
+    start: SchemaNode,
+    words: list[str],
+    *,
+    values: bool,
+    existing: KeysOf,
+    defined: Callable[[str], list[str]],
+) -> Help:
+    """Help inside a configuration path (after `set`, `delete`, `show`, `edit`, ...).
+
+    existing(steps, list_schema) lists the keys (and their descriptions) already
+    configured at a list; defined(namespace) lists names a reference may use.
+    """
+    try:
+        steps = walk(start, words, values=False, abbreviate=True, wildcards=False)
+    except PathError as exc:
+        if exc.expect is None or exc.pos < len(words):
+            return Help()
+        lst, k, what = exc.expect
+        spec = lst.keys[k]
+        if what == "keyword":
+            assert spec.keyword is not None
+            return Help([Candidate(spec.keyword, lst.help)])
+        return _key_help(lst, spec.type, existing(exc.steps, lst) if k == 0 else [], defined)
+    context = start
+    for s in steps:
+        if s.descends:
+            context = s.schema
+    last = steps[-1] if steps else None
+    if last is not None:
+        s = last.schema
+        if s.kind == LIST and last.key is None:
+            return _key_help(s, s.keys[0].type, existing(steps[:-1], s), defined, enter=not values)
+        if s.kind in (LEAF, LEAF_LIST) and last.value is None:
+            assert s.type is not None
+            h = Help([Candidate(s.type.hint, s.help)], enter=not values)
+            h.candidates.extend(Candidate(v, x) for v, x in s.type.candidates())
+            if s.ref:
+                h.candidates.extend(Candidate(v, "") for v in defined(s.ref))
+            if s.kind == LEAF_LIST:
+                h.candidates.append(Candidate("[", "Open a set of values"))
+            return h
+    cands: list[Candidate] = []
+    for child in context.children.values():
+        if child.hidden:
+            continue
+        if child.keyless:
+            t = child.keys[0].type if child.kind == LIST else child.type
+            if t is not None:
+                cands.append(Candidate(t.hint if t.hint != "<value>" else f"<{child.name}>", child.help))
+                cands.extend(Candidate(v, h or child.help) for v, h in t.candidates())
+            if child.kind == LIST:
+                anchor = [s for s in steps if s.descends]
+                cands.extend(Candidate(k, h or child.help) for k, h in existing(anchor, child))
+            continue
+        cands.append(_candidate(child))
+    for extra in ("apply-groups", "apply-groups-except"):
+        node = context.lookup.get(extra)
+        if node is not None and extra not in context.children:
+            cands.append(_candidate(node))
+    at_end = last is None or last.descends or last.schema.kind in (LEAF, LEAF_LIST)
+    return Help(cands, enter=at_end and (not values or bool(steps)))
+
+
+def _key_help(lst: SchemaNode, t, existing_keys, defined, enter: bool = False) -> Help:  # type: ignore[no-untyped-def]
+    hint = t.hint if t.hint != "<value>" else f"<{lst.keys[0].name}>"
+    cands = [Candidate(hint, lst.help)]
+    cands.extend(Candidate(v, h) for v, h in t.candidates())
+    cands.extend(Candidate(k, h or lst.help) for k, h in existing_keys)
+    if lst.ref:
+        cands.extend(Candidate(v, "") for v in defined(lst.ref))
+    return Help(cands, enter=enter)
+
+
+__all__ = [
+    "Candidate",
+    "Command",
+    "CommandError",
+    "Help",
+    "command_help",
+    "config_path_help",
+    "parse_command",
+]

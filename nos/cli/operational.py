@@ -1,0 +1,292 @@
+"""Operational-mode commands (`user@host> `)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from nos import JUNOS_RELEASE, __version__
+from nos.cli.commands import Command
+from nos.cli.configuration import fmt_time, render_config
+from nos.cli.pipes import Pipeline, resolve_file
+from nos.cli.session import CliError, CliSession
+from nos.config.path import PathError, walk
+from nos.schema.types import DurationType
+
+
+def _ago(seconds: float) -> str:
+    """Junos age: `01:33:04` under a day, `4w4d 05:34` above."""
+    seconds = int(max(0, seconds))
+    days, rem = divmod(seconds, 86400)
+    hours, rem = divmod(rem, 3600)
+    minutes, secs = divmod(rem, 60)
+    if not days:
+        return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    weeks, days = divmod(days, 7)
+    return (f"{weeks}w" if weeks else "") + f"{days}d {hours:02d}:{minutes:02d}"
+
+
+def _bsd_uptime(session: CliSession) -> str:
+    """The BSD `w` header line: ` 9:22PM  up 32 days,  5:35, 1 user, load averages: ...`."""
+    device = session.device
+    now = device.scheduler.epoch()
+    clock = time.strftime("%I:%M%p", time.gmtime(now)).lstrip("0").rjust(7)
+    up = int(now - device.boot_time)
+    days, rem = divmod(up, 86400)
+    hours, rem = divmod(rem, 3600)
+    minutes = rem // 60
+    span = f"{hours:2d}:{minutes:02d}" if hours else f"{minutes} min{'s' if minutes != 1 else ''}"
+    if days:
+        span = f"{days} day{'s' if days != 1 else ''}, {span}"
+    users = len(device.sessions)
+    return f"{clock}  up {span}, {users} user{'s' if users != 1 else ''}, load averages: 0.00, 0.00, 0.00"
+
+
+async def show_configuration(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    try:
+        steps = walk(session.schema.root, cmd.rest, values=False, abbreviate=True)
+    except PathError as exc:
+        raise session.path_error(cmd, exc) from None
+    db = session.device.db
+    header = []
+    if db.store.records:
+        r = db.store.records[0]
+        header = [f"## Last commit: {fmt_time(r.time)} by {r.user}"]
+    return render_config(session, db.active, steps, pipeline, compare_base=None, header=header)
+
+
+async def show_system_commit(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    db = session.device.db
+    lines = []
+    for i, r in enumerate(db.store.records):
+        lines.append(f"{i:<4}{fmt_time(r.time)} by {r.user} via {r.client}")
+        if i == 0 and db.confirm_deadline is not None:
+            left = int(db.confirm_deadline - db.scheduler.now())
+            lines.append(f"    commit confirmed, rollback in {left // 60}m{left % 60}s")
+        if r.comment:
+            lines.append(f"    {r.comment}")
+    return lines
+
+
+async def show_system_uptime(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    device = session.device
+    now = device.scheduler.epoch()
+    lines = [
+        f"Current time: {fmt_time(now)}",
+        "Time Source:  LOCAL CLOCK",
+        f"System booted: {fmt_time(device.boot_time)} ({_ago(now - device.boot_time)} ago)",
+        f"Protocols started: {fmt_time(device.boot_time)} ({_ago(now - device.boot_time)} ago)",
+    ]
+    records = device.db.store.records
+    if records:
+        r = records[0]
+        lines.append(f"Last configured: {fmt_time(r.time)} ({_ago(now - r.time)} ago) by {r.user}")
+    lines.append(_bsd_uptime(session))
+    return lines
+
+
+async def show_system_users(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    lines = [_bsd_uptime(session), f"{'USER':<9}{'TTY':<9}{'FROM':<34}{'LOGIN@':>6}  IDLE WHAT"]
+    now = session.device.scheduler.epoch()
+    for other in session.device.sessions.values():
+        assert isinstance(other, CliSession)
+        login = time.strftime("%I:%M%p", time.gmtime(other.login_time)).lstrip("0")
+        idle = int(now - other.last_activity) // 60
+        what = "-cli (cli)"
+        lines.append(
+            f"{other.user:<9}{other.terminal:<9}{(other.origin or '-'):<34}{login:>6} {idle if idle else '-':>5} {what}"
+        )
+    return lines
+
+
+async def show_version(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    return [
+        f"Hostname: {session.device.hostname}",
+        "Model: vsrx",
+        "Family: junos-es",
+        f"Junos: {JUNOS_RELEASE}",
+        f"JUNOS Software Release [{JUNOS_RELEASE}]",
+        f"JUNOS nos simulator [{__version__}]",
+    ]
+
+
+async def show_cli(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    return [
+        f"CLI complete-on-space set to {'on' if session.complete_on_space else 'off'}",
+        "CLI idle-timeout disabled",
+        "CLI restart-on-upgrade set to on",
+        f"CLI screen-length set to {session.screen_length}",
+        f"CLI screen-width set to {session.screen_width}",
+        f"CLI terminal is '{session.io.terminal_type}'",
+        "CLI is operating in enhanced mode",
+        "CLI timestamp disabled",
+        f"CLI working directory is '/var/home/{session.user}'",
+    ]
+
+
+async def show_cli_history(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    count = int(cmd.value("count") or 0)
+    entries = session.history[-count:] if count else session.history
+    return [f"{time.strftime('%H:%M:%S', time.gmtime(t))} -- {line}" for t, line in entries]
+
+
+async def configure(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    kind = "private" if cmd.flag("private") else "exclusive" if cmd.flag("exclusive") else "shared"
+    return session.enter_configuration(kind)
+
+
+async def set_screen_length(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    session.screen_length = int(cmd.value("screen-length") or 0)
+    return [f"Screen length set to {session.screen_length}"]
+
+
+async def set_screen_width(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    session.screen_width = int(cmd.value("screen-width") or 0)
+    return [f"Screen width set to {session.screen_width}"]
+
+
+async def set_complete_on_space(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    session.complete_on_space = cmd.value("complete-on-space") == "on"
+    return ["Enabling complete-on-space" if session.complete_on_space else "Disabling complete-on-space"]
+
+
+def _home_label(session: CliSession) -> str:
+    return f"/var/home/{session.user}/"
+
+
+async def file_list(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    home = session.device.home(session.user)
+    name = cmd.value("path")
+    path = resolve_file(home, name) if name else home
+    label = name if name else _home_label(session)
+    if not path.exists():
+        return [f"{label}: No such file or directory"]
+    if path.is_file():
+        return [label]
+    lines = [f"{label.rstrip('/')}/:"]
+    for entry in sorted(path.iterdir(), key=lambda p: p.name):
+        if cmd.flag("detail"):
+            st = entry.stat()
+            stamp = time.strftime("%b %d %H:%M", time.gmtime(st.st_mtime))
+            lines.append(f"-rw-r--r--  1 {session.user:<8} staff {st.st_size:>10} {stamp} {entry.name}")
+        else:
+            lines.append(entry.name + ("/" if entry.is_dir() else ""))
+    return lines
+
+
+async def file_show(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    name = cmd.value("path") or ""
+    path = resolve_file(session.device.home(session.user), name)
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except IsADirectoryError:
+        return [f"error: {name} is a directory"]
+    except OSError:
+        return [f"error: could not resolve file: {name}"]
+
+
+async def file_delete(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    name = cmd.value("path") or ""
+    path = resolve_file(session.device.home(session.user), name)
+    try:
+        os.unlink(path)
+    except OSError:
+        return [f"error: could not delete {name}: No such file or directory"]
+    return None
+
+
+async def request_logout(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    user, pid = cmd.value("user"), cmd.value("pid")
+    if user is None and pid is None:
+        raise CliError("syntax error, expecting <user> or <pid>.")
+    found = False
+    for other in list(session.device.sessions.values()):
+        assert isinstance(other, CliSession)
+        if (user and other.user == user) or (pid and str(other.id) == pid):
+            found = True
+            other.io.notify("\nSession terminated by request.\n")
+            other.close()
+    if not found:
+        return [f"error: no such user: {user}" if user else f"error: no such process: {pid}"]
+    return None
+
+
+async def rescue_save(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    session.device.db.save_rescue()
+    return None
+
+
+async def rescue_delete(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+    store = session.device.db.store
+    if store.dir is not None:
+        (store.dir / "rescue.conf").unlink(missing_ok=True)
+    return None
+
+
+async def lab_wait(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    """Simulator extension: let time pass. On the virtual clock this advances it."""
+    seconds = DurationType.seconds(cmd.value("wait") or "0")
+    scheduler = session.device.scheduler
+    advance = getattr(scheduler, "sleep", None)
+    if advance is not None:
+        await advance(seconds)
+    else:
+        scheduler.advance(seconds)  # type: ignore[attr-defined]
+    return [f"Lab time: {fmt_time(scheduler.epoch())}"]
+
+
+async def show_lab_clock(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    scheduler = session.device.scheduler
+    mode = getattr(scheduler, "mode", "virtual")
+    return [f"Lab time: {fmt_time(scheduler.epoch())} (clock: {mode}, {scheduler.now():.3f} s since start)"]
+
+
+def help_text(session: CliSession, cmd: Command) -> list[str]:
+    """`help topic` / `help reference`: the schema's help for a statement path."""
+    words = (cmd.value("topic") or cmd.value("statement") or "").split()
+    try:
+        steps = walk(session.schema.root, words, values=False, abbreviate=True)
+    except PathError:
+        return [f"No help available for '{' '.join(words)}'"]
+    if not steps:
+        return ["Use '?' after any word to list what may follow it."]
+    node = steps[-1].schema
+    lines = [f"{' '.join(words)}: {node.help or 'no description'}"]
+    for child in node.visible_children():
+        lines.append(f"  {child.name:<21}{child.help}")
+    return lines
+
+
+async def help_cmd(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    return help_text(session, cmd)
+
+
+async def quit_session(session: CliSession, cmd: Command, pipeline: Pipeline) -> None:
+    session.close()
+    return None
+
+
+HANDLERS = {
+    "show-configuration": show_configuration,
+    "show-system-commit": show_system_commit,
+    "show-system-uptime": show_system_uptime,
+    "show-system-users": show_system_users,
+    "show-version": show_version,
+    "show-cli": show_cli,
+    "show-cli-history": show_cli_history,
+    "show-lab-clock": show_lab_clock,
+    "configure": configure,
+    "set-cli-screen-length": set_screen_length,
+    "set-cli-screen-width": set_screen_width,
+    "set-cli-complete-on-space": set_complete_on_space,
+    "file-list": file_list,
+    "file-show": file_show,
+    "file-delete": file_delete,
+    "request-system-logout": request_logout,
+    "rescue-save": rescue_save,
+    "rescue-delete": rescue_delete,
+    "lab-wait": lab_wait,
+    "help-topic": help_cmd,
+    "help-reference": help_cmd,
+    "quit": quit_session,
+}

@@ -1,0 +1,95 @@
+"""The plain front-end: commands from a pipe or file, one per line, answered with a transcript.
+
+Each command is echoed after its prompt, so the output reads like a session
+log (what expect scripts and CI jobs want). Ctrl-D (a line holding `\\x04`, or
+the end of input) ends `load ... terminal` input.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+import trio
+
+from nos.cli.session import CliSession
+
+
+class PlainIO:
+    interactive = False
+    terminal_type = "dumb"
+
+    def __init__(self, stdin: TextIO, stdout: TextIO):
+        self.stdin = stdin
+        self.stdout = stdout
+        self.eof = False
+
+    def write(self, text: str) -> None:
+        if self.eof:
+            return
+        try:
+            self.stdout.write(text)
+            self.stdout.flush()
+        except BrokenPipeError:
+            self.eof = True  # the reader went away (`nos cli ... | head`): end quietly
+
+    async def readline(self) -> str | None:
+        if self.eof:
+            return None
+        line = await trio.to_thread.run_sync(self.stdin.readline)
+        if not line:
+            self.eof = True
+            return None
+        return line.rstrip("\r\n")
+
+    async def page(self, lines: list[str], paged: bool, screen_length: int) -> None:
+        self.write("".join(line + "\n" for line in lines))
+
+    async def ask(self, question: str) -> str | None:
+        self.write(question)
+        answer = await self.readline()
+        self.write((answer or "") + "\n")
+        return answer
+
+    async def read_secret(self, question: str) -> str | None:
+        self.write(question)
+        answer = await self.readline()
+        self.write("\n")
+        return answer
+
+    async def read_block(self) -> str | None:
+        lines = []
+        while True:
+            line = await self.readline()
+            if line is None:
+                break
+            if "\x04" in line:
+                before = line.split("\x04", 1)[0]
+                if before:
+                    lines.append(before)
+                    self.write(before + "\n")
+                break
+            lines.append(line)
+            self.write(line + "\n")
+        return "".join(line + "\n" for line in lines)
+
+    def notify(self, text: str) -> None:
+        self.write(text)
+
+
+async def run_plain(session: CliSession, io: PlainIO) -> None:
+    """Read commands until end of input or `quit`; print prompt, command and output for each."""
+    while session.alive:
+        io.write(session.prompt())
+        line = await io.readline()
+        if line is None:
+            if not io.eof:
+                io.write("\n")
+            break
+        io.write(line + "\n")
+        await session.execute(line)
+    session.close()
+
+
+def make_plain_io() -> PlainIO:
+    return PlainIO(sys.stdin, sys.stdout)

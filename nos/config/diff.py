@@ -1,0 +1,162 @@
+"""`show | compare`: the Junos diff of two configuration trees.
+
+Output groups changes under `[edit <path>]` headers, one per level that has
+direct changes (repeated when a nested change interrupts a level), with `+`
+and `-` lines, a leaf change as `-` old then `+` new, and the preceding list
+entry as `{ ... }` context when an entry is added after it.
+
+Indentation: real captures indent the statements after the marker by 2 + the
+depth of the header when compare runs at `[edit]`, and by 1 + the depth below
+the current level when it runs from inside the hierarchy (see
+reference/junos-output/show_compare__*.txt); deeper lines add 4 spaces a level.
+Subtrees that are the same object in both trees are skipped unexamined.
+"""
+
+from __future__ import annotations
+
+from nos.config.path import quote
+from nos.config.render import DEFAULT, RenderOptions, block_lines, entry_head, leaf_line, render_child
+from nos.config.tree import Child, Leaf, ListNode, Node
+
+
+class _Differ:
+    def __init__(self, edit_depth: int, opts: RenderOptions):
+        self.out: list[str] = []
+        self.last_header: list[str] | None = None
+        self.edit_depth = edit_depth
+        self.opts = opts
+
+    def lead(self, depth: int) -> str:
+        if self.edit_depth == 0:
+            return " " * (2 + depth)
+        return " " * (1 + depth - self.edit_depth)
+
+    def header(self, path: list[str]) -> None:
+        if self.last_header != path:
+            self.out.append("[edit" + ("" if not path else " " + " ".join(quote(w) for w in path)) + "]")
+            self.last_header = path
+
+    def emit(self, marker: str, lines: list[str], path: list[str], depth: int) -> None:
+        self.header(path)
+        lead = self.lead(depth)
+        self.out.extend(f"{marker}{lead}{line}" for line in lines)
+
+    def node(self, old: Node, new: Node, path: list[str], depth: int) -> None:
+        if old is new:
+            return
+        names = list(dict.fromkeys(list(old.children) + list(new.children)))
+        schema_of = {n: (new.children.get(n) or old.children[n]).schema for n in names}
+        names.sort(key=lambda n: schema_of[n].index)
+        for name in names:
+            o = old.children.get(name)
+            n = new.children.get(name)
+            if o is n:
+                continue
+            if o is None:
+                self.emit("+", _lines(n, self.opts), path, depth)  # type: ignore[arg-type]
+            elif n is None:
+                self.emit("-", _lines(o, self.opts), path, depth)
+            elif isinstance(o, Leaf) and isinstance(n, Leaf):
+                if not o.same(n):
+                    self.emit("-", [leaf_line(o, self.opts)], path, depth)
+                    self.emit("+", [leaf_line(n, self.opts)], path, depth)
+            elif isinstance(o, ListNode) and isinstance(n, ListNode):
+                self.list(o, n, path, depth)
+            elif isinstance(o, Node) and isinstance(n, Node):
+                if o.inactive != n.inactive or o.annotation != n.annotation:
+                    self.emit("-", _lines(o, self.opts), path, depth)
+                    self.emit("+", _lines(n, self.opts), path, depth)
+                elif o.schema.flatten:
+                    self.flattened(o, n, path, depth)
+                else:
+                    self.node(o, n, path + [name], depth + 1)
+
+    def flattened(self, old: Node, new: Node, path: list[str], depth: int) -> None:
+        """A `flatten` container (family): its children are statements of the parent level."""
+        word = new.schema.name
+        for name in sorted(set(old.children) | set(new.children), key=lambda n: (old.children.get(n) or new.children[n]).schema.index):
+            o, n = old.children.get(name), new.children.get(name)
+            if o is n:
+                continue
+            if o is None or n is None or not isinstance(o, Node) or not isinstance(n, Node):
+                if o is not None:
+                    self.emit("-", _lines(_wrap(old, o), self.opts), path, depth)
+                if n is not None:
+                    self.emit("+", _lines(_wrap(new, n), self.opts), path, depth)
+            else:
+                self.node(o, n, path + [word, name], depth + 2)
+
+    def list(self, old: ListNode, new: ListNode, path: list[str], depth: int) -> None:
+        prev_shared: tuple[str, ...] | None = None
+        for key, n in new.entries.items():
+            o = old.entries.get(key)
+            if o is n:
+                prev_shared = key
+                continue
+            if o is None:
+                lines = list(block_lines(entry_head(new, key), n, self.opts, "", 0))
+                if prev_shared is not None and new.entries[prev_shared].children:
+                    self.header(path)
+                    self.out.append(f" {self.lead(depth)}{entry_head(new, prev_shared)} {{ ... }}")
+                self.emit("+", lines, path, depth)
+            elif o.inactive != n.inactive or o.annotation != n.annotation:
+                self.emit("-", list(block_lines(entry_head(old, key), o, self.opts, "", 0)), path, depth)
+                self.emit("+", list(block_lines(entry_head(new, key), n, self.opts, "", 0)), path, depth)
+                prev_shared = key
+            else:
+                self.node(o, n, path + _entry_words(new, key), depth + 1)
+                prev_shared = key
+        for key, o in old.entries.items():
+            if key not in new.entries:
+                self.emit("-", list(block_lines(entry_head(old, key), o, self.opts, "", 0)), path, depth)
+
+
+def _entry_words(lst: ListNode, key: tuple[str, ...]) -> list[str]:
+    s = lst.schema
+    out = [] if s.keyless else [s.name]
+    for spec, k in zip(s.keys, key, strict=False):
+        if spec.keyword:
+            out.append(spec.keyword)
+        out.append(k)
+    return out
+
+
+def _wrap(container: Node, child: Child) -> Node:
+    """A copy of `container` holding only `child` (to print one member of a flatten container)."""
+    holder = Node(container.schema)
+    holder.children[child.schema.name] = child
+    return holder
+
+
+def _lines(child: Child, opts: RenderOptions) -> list[str]:
+    return render_child(child, opts)
+
+
+def diff_lines(
+    old: Node | None,
+    new: Node | None,
+    path: list[str] | None = None,
+    depth: int = 0,
+    edit_depth: int = 0,
+    opts: RenderOptions = DEFAULT,
+) -> list[str]:
+    """Diff two nodes found at the same `path` (words), `depth` levels below the top.
+
+    `edit_depth` is the depth of the level the user runs the compare from.
+    """
+    differ = _Differ(edit_depth, opts)
+    path = path or []
+    if old is None and new is None:
+        return []
+    if old is None or new is None:
+        present = new if new is not None else old
+        assert present is not None
+        marker = "+" if new is not None else "-"
+        for child in present.ordered_children():
+            differ.emit(marker, _lines(child, opts), path, depth)
+        return differ.out
+    differ.node(old, new, path, depth)
+    return differ.out
+
+
+__all__ = ["diff_lines"]

@@ -1,0 +1,161 @@
+"""One clock per lab (or per stand-alone device) and its timer heap.
+
+All simulated time comes from Trio's clock: the real clock, a `MockClock` that
+runs `speed` times faster (accelerated), or a `MockClock` that only moves when
+told (virtual). Timers are not Trio tasks: a heap of due callbacks is run by
+one task, which sleeps until the earliest deadline. That keeps thousands of
+periodic timers cheap.
+
+`ManualScheduler` offers the same interface without Trio, for unit tests and
+for code that runs before the event loop starts.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import trio
+import trio.testing
+
+# Virtual labs start at a fixed, readable instant so transcripts are reproducible.
+VIRTUAL_EPOCH = 1_767_225_600.0  # 2026-01-01 00:00:00 UTC
+
+Callback = Callable[[], None]
+
+
+@dataclass(order=True)
+class Timer:
+    deadline: float
+    seq: int
+    callback: Callback = field(compare=False)
+    cancelled: bool = field(default=False, compare=False)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class BaseScheduler:
+    """The heap and the time arithmetic shared by both schedulers."""
+
+    def __init__(self, epoch: float):
+        self.epoch0 = epoch  # wall-clock time (seconds since 1970) at clock zero
+        self._heap: list[Timer] = []
+        self._seq = itertools.count()
+
+    def now(self) -> float:  # seconds since clock zero
+        raise NotImplementedError
+
+    def epoch(self) -> float:
+        """Device wall time, for timestamps shown to users."""
+        return self.epoch0 + self.now()
+
+    def call_at(self, deadline: float, callback: Callback) -> Timer:
+        timer = Timer(deadline, next(self._seq), callback)
+        heapq.heappush(self._heap, timer)
+        self._wake()
+        return timer
+
+    def call_later(self, delay: float, callback: Callback) -> Timer:
+        return self.call_at(self.now() + delay, callback)
+
+    def next_deadline(self) -> float:
+        while self._heap and self._heap[0].cancelled:
+            heapq.heappop(self._heap)
+        return self._heap[0].deadline if self._heap else math.inf
+
+    def run_due(self, now: float) -> int:
+        """Run every timer due at or before `now`, in deadline order. Returns how many ran."""
+        ran = 0
+        heap = self._heap
+        while heap and heap[0].deadline <= now:
+            timer = heapq.heappop(heap)
+            if not timer.cancelled:
+                timer.callback()
+                ran += 1
+        return ran
+
+    def _wake(self) -> None:
+        pass
+
+
+class ManualScheduler(BaseScheduler):
+    """Time moves only through `advance`; callbacks run synchronously at their own deadlines."""
+
+    def __init__(self, epoch: float = VIRTUAL_EPOCH):
+        super().__init__(epoch)
+        self._now = 0.0
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        target = self._now + seconds
+        while self.next_deadline() <= target:
+            self._now = max(self._now, self.next_deadline())
+            self.run_due(self._now)
+        self._now = target
+
+
+class TrioScheduler(BaseScheduler):
+    """The timer heap driven by one Trio task (`run`), on the real, accelerated or virtual clock."""
+
+    def __init__(self, mode: str = "real", speed: float = 1.0):
+        if mode not in ("real", "accelerated", "virtual"):
+            raise ValueError(f"unknown clock mode '{mode}'")
+        self.mode = mode
+        self.trio_clock: trio.abc.Clock | None = None
+        if mode == "accelerated":
+            self.trio_clock = trio.testing.MockClock(rate=speed)
+        elif mode == "virtual":
+            self.trio_clock = trio.testing.MockClock(rate=0)
+        super().__init__(time.time() if mode != "virtual" else VIRTUAL_EPOCH)
+        self._zero: float | None = None
+        self._wakeup = trio.Event()
+        self._speed = speed
+
+    def now(self) -> float:
+        if self._zero is None:
+            return 0.0
+        return trio.current_time() - self._zero
+
+    def _wake(self) -> None:
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        """The scheduler task: sleep until the earliest deadline, run what is due, repeat."""
+        self._zero = trio.current_time()
+        while True:
+            deadline = self.next_deadline()
+            self._wakeup = trio.Event()
+            if deadline > self.now():
+                with trio.move_on_at(self._zero + deadline if deadline != math.inf else math.inf):
+                    await self._wakeup.wait()
+            self.run_due(self.now())
+
+    async def advance(self, seconds: float) -> None:
+        """Virtual clock: move time forward, running each timer at its own deadline."""
+        assert isinstance(self.trio_clock, trio.testing.MockClock)
+        target = self.now() + seconds
+        while True:
+            nxt = min(self.next_deadline(), target)
+            if nxt > self.now():
+                self.trio_clock.jump(nxt - self.now())
+            self.run_due(self.now())
+            await trio.sleep(0)
+            if nxt >= target:
+                break
+
+    async def sleep(self, seconds: float) -> None:
+        """`wait` on a clock that moves by itself: sleep on Trio's clock; on the virtual clock: advance."""
+        if self.mode == "virtual":
+            await self.advance(seconds)
+        else:
+            await trio.sleep(seconds)
+
+
+__all__ = ["VIRTUAL_EPOCH", "BaseScheduler", "ManualScheduler", "Timer", "TrioScheduler"]
