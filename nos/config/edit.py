@@ -121,13 +121,14 @@ def apply_steps(tree: ConfigTree, node: Node, steps: list[Step]) -> Node:
             if isinstance(old, Leaf):
                 assert isinstance(old.value, tuple)
                 merged = old.value + tuple(v for v in step.value if v not in old.value)
-                if merged != old.value:
-                    node.children[s.name] = old.replace(value=merged)
             else:
                 merged = tuple(dict.fromkeys(step.value))
-                node.children[s.name] = Leaf(s, merged)
             if s.max is not None and len(merged) > s.max:
                 raise EditError(f"number of elements exceeds the limit ({s.max})")
+            if not isinstance(old, Leaf):
+                node.children[s.name] = Leaf(s, merged)
+            elif merged != old.value:
+                node.children[s.name] = old.replace(value=merged)
     return node
 
 

@@ -72,6 +72,9 @@ class _Checker:
                         self.defined[ns].add(template.format(**self.keys) if template else key[0])
                     if s.ref is not None:
                         self.refs.append((s.ref, key[0], path, statement))
+                    for spec, value in zip(s.keys, key, strict=False):
+                        if spec.ref is not None:
+                            self.refs.append((spec.ref, value, path, statement))
                     if s.unique is not None:
                         self.note_unique(s, key[0], path, statement)
                     self.visit(entry, path + words, len(words))

@@ -126,7 +126,7 @@ class _Compiler:
         try:
             if d.type is not None:
                 node.type = make_type(d.type.name, d.type.args)
-            node.keys = [Key(k.name, make_type(k.type.name, k.type.args), k.keyword) for k in d.keys]
+            node.keys = [Key(k.name, make_type(k.type.name, k.type.args), k.keyword, k.ref) for k in d.keys]
         except (KeyError, ValueError) as exc:
             raise SchemaError(f"{d.source}: {exc}") from None
         for flag in ("mandatory", "presence", "oneliner", "ordered", "keyless", "hidden", "secret", "rest", "flatten", "inline"):
@@ -162,6 +162,9 @@ class _Compiler:
         seen.add(id(node))
         if node.ref and node.ref not in self.namespaces:
             raise SchemaError(f"{node.source}: unknown namespace '{node.ref}'")
+        for key in node.keys:
+            if key.ref and key.ref not in self.namespaces:
+                raise SchemaError(f"{node.source}: unknown namespace '{key.ref}'")
         if node.defines and node.defines[0] not in self.namespaces:
             raise SchemaError(f"{node.source}: unknown namespace '{node.defines[0]}'")
         for child in node.children.values():

@@ -27,6 +27,7 @@ class KeySpec:
     name: str
     type: TypeRef
     keyword: str | None = None  # the word before this key, for the second and later keys
+    ref: str | None = None  # namespace this key's value must be defined in
 
 
 @dataclass
@@ -56,7 +57,10 @@ def _build_grammar() -> pp.ParserElement:
     type_args = pp.Suppress("(") + pp.Group(pp.ZeroOrMore(pp.Regex(r"[^()\s]+"))) + pp.Suppress(")")
     type_ref = pp.Group(word("tname") + pp.Optional(type_args("targs")))
 
-    key = pp.Group(pp.Optional(word("keyword")) + LT + word("kname") + COLON + type_ref("ktype") + GT)
+    key_ref = pp.Suppress(pp.Keyword("ref")) + word("kref")
+    key = pp.Group(
+        pp.Optional(word("keyword")) + LT + word("kname") + COLON + type_ref("ktype") + pp.Optional(key_ref) + GT
+    )
     keys = pp.Group(pp.OneOrMore(key))
 
     flag_attr = pp.one_of(_FLAG_ATTRS, as_keyword=True)
@@ -155,7 +159,13 @@ def _to_decl(res: pp.ParseResults, source: str) -> Decl:
         decl.type = _type(res["type"])
     if kind == "list":
         decl.keys = [
-            KeySpec(k["kname"], _type(k["ktype"]), k["keyword"] if "keyword" in k else None) for k in res["keys"]
+            KeySpec(
+                k["kname"],
+                _type(k["ktype"]),
+                k["keyword"] if "keyword" in k else None,
+                k["kref"] if "kref" in k else None,
+            )
+            for k in res["keys"]
         ]
     if kind == "namespace" and "builtin" in res:
         decl.attrs["builtin"] = tuple(res["builtin"])

@@ -22,6 +22,7 @@ class Key:
     name: str
     type: ValueType
     keyword: str | None  # the word that introduces this key (only for second and later keys)
+    ref: str | None = None  # namespace the key's value must be defined in
 
 
 @dataclass(slots=True, eq=False)

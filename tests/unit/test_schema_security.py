@@ -556,3 +556,26 @@ def test_mandatory_gateway_statements(schema):
     messages = [" ".join(e.lines()) for e in check_config(tree.root, schema)]
     assert any("'ike-policy'" in m for m in messages), messages
     assert any("'external-interface'" in m for m in messages), messages
+
+
+def test_zone_interfaces_get_unit_zero(schema):
+    tree = loaded(schema, "set security zones security-zone untrust interfaces ge-0/0/0\n")
+    assert show(schema, tree, "security zones security-zone untrust") == (
+        "security-zone untrust {\n    interfaces {\n        ge-0/0/0.0;\n    }\n}\n"
+    )
+
+
+def test_application_terms_fold(schema):
+    tree = loaded(schema, "set applications application FTP2 term t1 alg ftp protocol tcp destination-port 21\n")
+    assert show(schema, tree, "applications application FTP2") == (
+        "application FTP2 {\n    term t1 alg ftp protocol tcp destination-port 21;\n}\n"
+    )
+    assert_round_trips(schema, tree)
+
+
+def test_refused_leaf_list_over_max_leaves_tree_unchanged(schema):
+    tree, messages = load(
+        schema, "set security ike gateway G address [ 1.1.1.1 1.1.1.2 1.1.1.3 1.1.1.4 1.1.1.5 1.1.1.6 ]"
+    )
+    assert messages == ["terminal:1:(0) error: number of elements exceeds the limit (5)"]
+    assert "1.1.1.6" not in curly_text(tree.root)
