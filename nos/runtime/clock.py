@@ -115,19 +115,23 @@ class TrioScheduler(BaseScheduler):
             self.trio_clock = trio.testing.MockClock(rate=0)
         super().__init__(time.time() if mode != "virtual" else VIRTUAL_EPOCH)
         self._zero: float | None = None
+        self._clock: trio.abc.Clock | None = None
         self._wakeup = trio.Event()
         self._speed = speed
 
     def now(self) -> float:
-        if self._zero is None:
+        # Read through the clock object rather than trio.current_time(), so that
+        # front-end threads (the prompt) can ask the time too.
+        if self._zero is None or self._clock is None:
             return 0.0
-        return trio.current_time() - self._zero
+        return self._clock.current_time() - self._zero
 
     def _wake(self) -> None:
         self._wakeup.set()
 
     async def run(self) -> None:
         """The scheduler task: sleep until the earliest deadline, run what is due, repeat."""
+        self._clock = trio.lowlevel.current_clock()
         self._zero = trio.current_time()
         while True:
             deadline = self.next_deadline()
