@@ -8,6 +8,7 @@ take the rest of the line and are read later against the configuration schema.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,6 +17,23 @@ from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, SchemaNode
 from nos.schema.types import BadValue
 
 REST_TYPES = ("config-path", "command")
+_NUMBER = re.compile(r"-?\d+\Z")
+_REST_HINTS = {"<path>": "config-path", "<command>": "command"}
+
+
+def type_kind(node: SchemaNode) -> str | None:
+    """The name of a node's value type as the command parser needs it (None for a flag).
+
+    The schema compiler builds `config-path` and `command` as plain strings, so
+    their `name` says "string"; only their hints tell them apart. Looking at both
+    keeps `?` and Tab working inside configuration paths and after `run`.
+    """
+    t = node.type
+    if t is None:
+        return None
+    if t.name in REST_TYPES:
+        return t.name
+    return _REST_HINTS.get(t.hint, t.name)
 
 
 class CommandError(Exception):
@@ -56,15 +74,34 @@ def _lookup(node: SchemaNode, word: str, pos: int) -> SchemaNode | None:
     if len(matches) == 1:
         return next(iter(matches.values()))
     if len(matches) > 1:
-        cands = [_candidate(c) for c in sorted(matches.values(), key=lambda c: c.name)]
+        cands = [_command_candidate(c) for c in sorted(matches.values(), key=lambda c: c.name)]
         raise CommandError(pos, f"'{word}' is ambiguous.", cands)
+    return None
+
+
+def _range_refusal(levels: list[SchemaNode], word: str) -> str | None:
+    """The range message for a number that a keyless numeric argument refuses (`rollback 50`).
+
+    Such a word is clearly meant as that argument, so Junos names the range
+    rather than printing a bare `syntax error.`; other words stay syntax errors.
+    """
+    if not _NUMBER.match(word):
+        return None
+    for level in reversed(levels):
+        arg = level.keyless_child
+        if arg is None or arg.type is None or arg.type.name != "int":
+            continue
+        try:
+            arg.type.check(word)
+        except BadValue as exc:
+            return None if exc.syntax else exc.args[0]
     return None
 
 
 def _fits(node: SchemaNode, word: str) -> bool:
     if node.type is None:
         return False
-    if node.type.name in REST_TYPES:
+    if type_kind(node) in REST_TYPES:
         return True
     try:
         node.type.check(word)
@@ -98,7 +135,7 @@ def parse_command(tree: SchemaNode, words: list[str]) -> Command:
                 raise CommandError(0, "unknown command.")
             if action_node is None:
                 raise CommandError(i, "syntax error, expecting <command>.")
-            raise CommandError(i, "syntax error.")
+            raise CommandError(i, _range_refusal(levels or [node], word) or "syntax error.")
         keyword = not child.keyless
         if keyword:
             i += 1
@@ -114,7 +151,7 @@ def parse_command(tree: SchemaNode, words: list[str]) -> Command:
         # a leaf: flag, value or rest-of-line
         if child.type is None:
             args[child.name] = True
-        elif child.rest or (child.type.name in REST_TYPES):
+        elif child.rest or (type_kind(child) in REST_TYPES):
             args[child.name] = " ".join(words[i:])
             if child.action:
                 action_node = child
@@ -164,6 +201,11 @@ class Candidate:
     marker: str = "  "  # "> " holds statements, "+ " takes several values
 
 
+def _command_candidate(node: SchemaNode) -> Candidate:
+    """Commands, options and pipes are listed without markers (Junos marks only statements)."""
+    return Candidate(node.name, node.help)
+
+
 def _candidate(node: SchemaNode) -> Candidate:
     if node.kind in (CONTAINER, LIST) and (node.children or node.kind == LIST):
         marker = "> "
@@ -207,8 +249,18 @@ def _help_row(marker: str, name: str, text: str) -> str:
 ConfigHelper = Callable[[list[str], str], Help]
 
 
-def command_help(tree: SchemaNode, words: list[str], partial: str, config_help: ConfigHelper | None = None) -> Help:
-    """Help at the end of `words` (complete words) for a word starting with `partial`."""
+def command_help(
+    tree: SchemaNode,
+    words: list[str],
+    partial: str,
+    config_help: ConfigHelper | None = None,
+    run_help: ConfigHelper | None = None,
+) -> Help:
+    """Help at the end of `words` (complete words) for a word starting with `partial`.
+
+    config_help answers inside a configuration path; run_help inside the
+    operational command that `run` takes (configuration mode).
+    """
     node = tree
     levels: list[SchemaNode] = []
     action_node: SchemaNode | None = None
@@ -243,9 +295,11 @@ def command_help(tree: SchemaNode, words: list[str], partial: str, config_help: 
             continue
         if child.type is None:
             pass
-        elif child.rest or child.type.name in REST_TYPES:
-            if child.type.name == "config-path" and config_help is not None:
+        elif child.rest or type_kind(child) in REST_TYPES:
+            if type_kind(child) == "config-path" and config_help is not None:
                 return config_help(words[i:], partial)
+            if type_kind(child) == "command" and run_help is not None:
+                return run_help(words[i:], partial)
             return Help([Candidate(child.type.hint, child.help)], enter=True)
         else:
             if i >= n:
@@ -257,15 +311,18 @@ def command_help(tree: SchemaNode, words: list[str], partial: str, config_help: 
     # Offer what the current levels accept.
     cands: list[Candidate] = []
     seen: set[str] = set()
+    inner: Help | None = None  # help of a rest-of-line argument: it knows whether Enter and `|` fit
     for level in reversed(levels or [node]):
         for child in level.children.values():
             if child.hidden or child.name in seen:
                 continue
             seen.add(child.name)
             if child.keyless:
-                if child.type is not None and child.type.name == "config-path" and config_help is not None:
-                    sub = config_help([], partial)
-                    cands.extend(sub.candidates)
+                kind = type_kind(child)
+                sub_help = config_help if kind == "config-path" else run_help if kind == "command" else None
+                if sub_help is not None:
+                    inner = sub_help([], partial)
+                    cands.extend(inner.candidates)
                     continue
                 hint = child.type.hint if child.type is not None else f"<{child.name}>"
                 cands.append(Candidate(hint, child.help))
@@ -274,10 +331,12 @@ def command_help(tree: SchemaNode, words: list[str], partial: str, config_help: 
                 continue
             if child.name in args and child.kind != CONTAINER:
                 continue
-            cands.append(_candidate(child))
+            cands.append(_command_candidate(child))
     complete = action_node is not None and all(
         c.name in args for c in _all_options(action_node) if c.mandatory
     )
+    if inner is not None:
+        return Help(cands, enter=complete and inner.enter, pipe=complete and inner.pipe)
     return Help(cands, enter=complete, pipe=complete)
 
 

@@ -91,17 +91,40 @@ def render_config(
         parent = "set" + (" " + path_text(full[:-1]) if full[:-1] else "")
         return list(set_lines(holder, parent, opts))
     if pipeline.wants("display-json"):
-        if not isinstance(target, Node):
-            holder = Node(root.schema)
-            holder.children[full[-1].schema.name] = target
-            target = holder
-        return json_lines(target, _json_attributes(session) if not full else None)
+        return json_lines(_along_path(root, full, target), _json_attributes(session))
     if isinstance(target, Node):
         lines = list(curly_lines(target, opts))
         if not full:
             lines = header + lines
         return lines
     return render_child(target, opts)
+
+
+def _along_path(root: Node, full: list[Step], target: Node | ListNode | Leaf) -> Node:
+    """A tree holding only `target`, under copies of the statements that enclose it.
+
+    Junos JSON (like its XML) always starts at `configuration` and names every
+    enclosing statement, whatever part of the configuration is shown.
+    """
+    if not full and isinstance(target, Node):
+        return target
+    top = Node(root.schema)
+    parent = top
+    for i, step in enumerate(full):
+        last = i == len(full) - 1
+        name = step.schema.name
+        if last and not isinstance(target, Node):
+            parent.children[name] = target
+            break
+        node = target if last and isinstance(target, Node) else Node(step.schema)
+        if step.schema.kind == LIST and step.key is not None:
+            holder = ListNode(step.schema)
+            holder.entries[step.key] = node
+            parent.children[name] = holder
+        else:
+            parent.children[name] = node
+        parent = node
+    return top
 
 
 def _leaf_diff(old: object, new: object, path: list[str]) -> list[str]:
@@ -297,8 +320,11 @@ async def do_insert(session: CliSession, cmd: Command, pipeline: Pipeline) -> li
 
 async def do_edit(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
     steps = session.config_steps(cmd, values=False)
-    if not steps or not all(s.descends for s in steps):
-        raise CliError("syntax error.", None)
+    if not steps:
+        raise session.path_error(cmd, PathError(0, "missing argument"))
+    leaf = next((s for s in steps if not s.descends), None)
+    if leaf is not None:  # only containers and list entries are levels: the caret names the first other word
+        raise session.path_error(cmd, PathError(leaf.pos, "syntax error"))
     session.edit = session.edit + steps
     return None
 

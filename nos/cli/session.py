@@ -19,6 +19,7 @@ from nos.config.database import Editor
 from nos.config.edit import find
 from nos.config.path import PathError, Step, path_text, walk
 from nos.config.tree import ConfigTree, Leaf, ListNode, Node
+from nos.config.validate import defined_names
 from nos.runtime.device import Device
 from nos.schema.model import LIST, SchemaNode
 
@@ -172,7 +173,9 @@ class CliSession:
 
     def path_error(self, cmd: Command, exc: PathError) -> CliError:
         spans = cmd.spans  # type: ignore[attr-defined]
-        pos = (cmd.rest_start or 0) + exc.pos
+        # No path typed at all (`set`): the path would have started after the command's words.
+        start = cmd.rest_start if cmd.rest_start is not None else len(cmd.words)
+        pos = start + exc.pos
         message = exc.message
         if message in ("syntax error", "missing argument"):
             message += "."
@@ -285,17 +288,24 @@ class CliSession:
         parts = split_pipes(words)
         if len(parts) > 1:
             return command_help(self.schema.commands["pipe"], parts[-1], partial)
-        return command_help(self.schema.commands[self.mode], parts[0], partial, self._config_help(parts[0]))
+        return self._mode_help(self.mode, parts[0], partial)
+
+    def _mode_help(self, mode: str, words: list[str], partial: str) -> Help:
+        """Help within one mode's command tree; `run ...` continues in the operational tree."""
+
+        def run_help(run_words: list[str], run_partial: str) -> Help:
+            return self._mode_help("operational", run_words, run_partial)
+
+        return command_help(self.schema.commands[mode], words, partial, self._config_help(words, mode), run_help)
 
     def help_lines(self, text: str) -> list[str]:
         spans = split_line(text)
         partial = spans[-1][0] if spans and not text[-1:].isspace() else ""
         h = self.help_for(text)
-        if not h.candidates and not h.enter:
-            if partial:
-                return ["No valid completions"]
-            return []
-        return h.lines(partial)
+        lines = h.lines(partial) if h.candidates or h.enter else []
+        if len(lines) <= 1:  # nothing, or a bare "Possible completions:" header: nothing starts so
+            return ["No valid completions"] if partial else []
+        return lines
 
     def complete(self, text: str) -> tuple[str, list[str]]:
         """Tab: the text to insert at the cursor (may be empty) and, when ambiguous, the help lines."""
@@ -312,9 +322,8 @@ class CliSession:
             return common[len(partial) :], []
         return "", h.lines(partial)
 
-    def _config_help(self, words: list[str]):  # type: ignore[no-untyped-def]
+    def _config_help(self, words: list[str], mode: str):  # type: ignore[no-untyped-def]
         """The config-path helper for `set`, `show configuration`, ... at this point of the line."""
-        mode = self.mode
         first = words[0] if words else ""
 
         def helper(path_words: list[str], partial: str) -> Help:
@@ -353,28 +362,7 @@ class CliSession:
 
     def _defined(self, namespace: str) -> list[str]:
         root = self.candidate.root if self.candidate is not None else self.device.db.active
-        names: set[str] = set()
-        _collect(root, namespace, names, {})
-        return sorted(names)
-
-
-def _collect(node: Node, namespace: str, out: set[str], keys: dict[str, str]) -> None:
-    for child in node.children.values():
-        if isinstance(child, ListNode):
-            s = child.schema
-            outer = keys.get(s.name)
-            for key, entry in child.entries.items():
-                keys[s.name] = key[0]
-                if s.defines is not None and s.defines[0] == namespace:
-                    template = s.defines[1]
-                    out.add(template.format(**keys) if template else key[0])
-                _collect(entry, namespace, out, keys)
-            if outer is None:
-                keys.pop(s.name, None)
-            else:
-                keys[s.name] = outer
-        elif isinstance(child, Node):
-            _collect(child, namespace, out, keys)
+        return sorted(defined_names(root, namespace))
 
 
 def _in_groups(steps: list[Step]) -> bool:

@@ -19,7 +19,7 @@ from nos.config.groups import expand
 from nos.config.load import parse_curly
 from nos.config.render import curly_text
 from nos.config.store import CommitRecord, ConfigStore
-from nos.config.tree import ConfigTree, Leaf, MergeConflict, Node, merge3, trees_equal
+from nos.config.tree import ConfigTree, Leaf, MergeConflict, Node, gc_paused, merge3, trees_equal
 from nos.config.validate import CheckError, check_config
 from nos.runtime.clock import BaseScheduler, Timer
 from nos.schema.model import Schema
@@ -96,6 +96,11 @@ class ConfigDatabase:
         parse_curly(tree, text, source="config")
         return tree.freeze()
 
+    def commit(self, tree: ConfigTree, user: str, **options: object) -> CommitResult:
+        """Check and activate `tree` (see `_commit` for the options)."""
+        with gc_paused():
+            return self._commit(tree, user, **options)  # type: ignore[arg-type]
+
     def new_candidate(self) -> ConfigTree:
         """A private copy of the active configuration (configure private, tests)."""
         tree = ConfigTree(self.schema.root, self.active)
@@ -131,7 +136,7 @@ class ConfigDatabase:
             errors = self.hooks.verify(expanded)
         return expanded, errors
 
-    def commit(
+    def _commit(
         self,
         tree: ConfigTree,
         user: str,

@@ -36,6 +36,13 @@ class _Differ:
             self.out.append("[edit" + ("" if not path else " " + " ".join(quote(w) for w in path)) + "]")
             self.last_header = path
 
+    def context_header(self, path: list[str]) -> None:
+        """A `{ ... }` context line opens a new hunk: Junos repeats the level's header before it
+        unless the header is the line just printed (show_compare_rollback__context_ellipsis__sr_te)."""
+        if self.out and not self.out[-1].startswith("[edit"):
+            self.last_header = None
+        self.header(path)
+
     def emit(self, marker: str, lines: list[str], path: list[str], depth: int) -> None:
         self.header(path)
         lead = self.lead(depth)
@@ -96,7 +103,7 @@ class _Differ:
             if o is None:
                 lines = list(block_lines(entry_head(new, key), n, self.opts, "", 0))
                 if prev_shared is not None and new.entries[prev_shared].children:
-                    self.header(path)
+                    self.context_header(path)
                     self.out.append(f" {self.lead(depth)}{entry_head(new, prev_shared)} {{ ... }}")
                 self.emit("+", lines, path, depth)
             elif o.inactive != n.inactive or o.annotation != n.annotation:

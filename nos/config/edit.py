@@ -89,25 +89,39 @@ def set_path(tree: ConfigTree, steps: list[Step]) -> Node:
     return apply_steps(tree, tree.owned_root(), steps)
 
 
-def apply_steps(tree: ConfigTree, node: Node, steps: list[Step]) -> Node:
-    """Apply `set` steps below an owned node; return the last container or entry reached."""
+def apply_steps(tree: ConfigTree, node: Node, steps: list[Step], trail: list[Node] | None = None) -> Node:
+    """Apply `set` steps below an owned node; return the last container or entry reached.
+
+    With `trail`, the level reached after each step is appended to it (the set
+    parser remembers them to start the next line from a shared prefix).
+    """
+    gen = tree.gen
     for step in steps:
         s = step.schema
         kind = s.kind
         if kind == CONTAINER:
-            _clear_rivals(node, s.name)
-            node = tree.owned_child(node, s.name, s)  # type: ignore[assignment]
+            if s.name in node.schema.exclusive:
+                _clear_rivals(node, s.name)
+            child = node.children.get(s.name)
+            if child is None or child.gen != gen:  # type: ignore[union-attr]
+                child = tree.owned_child(node, s.name, s)
+            node = child  # type: ignore[assignment]
         elif kind == LIST:
             if step.key is None:
                 raise EditError("missing argument")
-            _clear_rivals(node, s.name)
-            lst = tree.owned_child(node, s.name, s)
+            if s.name in node.schema.exclusive:
+                _clear_rivals(node, s.name)
+            lst = node.children.get(s.name)
+            if lst is None or lst.gen != gen:  # type: ignore[union-attr]
+                lst = tree.owned_child(node, s.name, s)
             assert isinstance(lst, ListNode)
             if s.max is not None and step.key not in lst.entries and len(lst.entries) >= s.max:
                 raise EditError(f"number of elements exceeds the limit ({s.max})")
-            node = tree.owned_entry(lst, step.key)
+            entry = lst.entries.get(step.key)
+            node = entry if entry is not None and entry.gen == gen else tree.owned_entry(lst, step.key)
         elif kind == LEAF:
-            _clear_rivals(node, s.name)
+            if s.name in node.schema.exclusive:
+                _clear_rivals(node, s.name)
             old = node.children.get(s.name)
             value = step.value if step.value is not None else ""
             if not isinstance(old, Leaf):
@@ -116,7 +130,8 @@ def apply_steps(tree: ConfigTree, node: Node, steps: list[Step]) -> Node:
                 node.children[s.name] = old.replace(value=value)
         else:  # LEAF_LIST: values are added to those present
             assert isinstance(step.value, tuple)
-            _clear_rivals(node, s.name)
+            if s.name in node.schema.exclusive:
+                _clear_rivals(node, s.name)
             old = node.children.get(s.name)
             if isinstance(old, Leaf):
                 assert isinstance(old.value, tuple)
@@ -129,6 +144,8 @@ def apply_steps(tree: ConfigTree, node: Node, steps: list[Step]) -> Node:
                 node.children[s.name] = Leaf(s, merged)
             elif merged != old.value:
                 node.children[s.name] = old.replace(value=merged)
+        if trail is not None:
+            trail.append(node)
     return node
 
 

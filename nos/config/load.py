@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from nos.config.edit import EditError, apply_steps, delete_path, find, set_flag, set_path
 from nos.config.path import PathError, Step, path_text, split_spans, walk
-from nos.config.tree import ConfigTree, Leaf, Node
+from nos.config.tree import ConfigTree, Leaf, Node, gc_paused
 from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, SchemaNode
 
 
@@ -220,13 +220,67 @@ def parse_curly(
     report = LoadReport()
     parser = _Curly(tree, text, at or [], source, report)
     parser.replace_mode = replace
-    parser.run()
+    with gc_paused():
+        parser.run()
     return report
 
 
 # -- set format -----------------------------------------------------------------------------------
 
 _SET_VERBS = ("set", "delete", "activate", "deactivate", "annotate", "edit", "top", "up", "exit", "insert", "rename")
+
+
+class _SetCursor:
+    """Where the previous `set` line left off, so the next one can start from the shared prefix.
+
+    Generated and saved configurations repeat long prefixes line after line
+    (`set routing-instances R routing-options static route ...`). Each level the
+    previous line descended into is remembered as (words used, schema node, tree
+    node); a new line re-walks only the words after the longest level it shares.
+    Tree nodes stay valid because a load edits one generation in place; any
+    other command than `set` forgets the cursor.
+    """
+
+    def __init__(self, tree: ConfigTree, level: list[Step]):
+        self.tree = tree
+        self.words: list[str] = []
+        base = _owned_path(tree, level)
+        schema = level[-1].schema if level else tree.schema_root
+        self.levels: list[tuple[int, SchemaNode, Node, bool]] = [(1, schema, base, _in_groups(level))]
+
+    def set(self, words: list[str]) -> None:
+        same = 1  # both lines start with `set`
+        prev = self.words
+        limit = min(len(words), len(prev))
+        while same < limit and words[same] == prev[same]:
+            same += 1
+        depth = len(self.levels) - 1
+        while self.levels[depth][0] > same:
+            depth -= 1
+        end, schema, node, groups = self.levels[depth]
+        del self.levels[depth + 1 :]
+        self.words = words
+        try:
+            steps = walk(schema, words, end, values=True, wildcards=groups)
+        except PathError as exc:
+            self.words = []
+            if exc.steps and exc.steps[-1].descends:  # Junos keeps the valid start of a refused line
+                apply_steps(self.tree, node, exc.steps)
+            raise
+        if not steps:
+            raise PathError(end, "missing argument")
+        trail: list[Node] = []
+        apply_steps(self.tree, node, steps, trail)
+        levels = self.levels
+        for k, step in enumerate(steps):
+            s = step.schema
+            if s.kind == CONTAINER or (s.kind == LIST and step.key is not None):
+                groups = groups or (s.defines is not None and s.defines[0] == "group")
+                stop = steps[k + 1].pos if k + 1 < len(steps) else len(words)
+                levels.append((stop, s, trail[k], groups))
+
+    def forget(self, tree: ConfigTree, level: list[Step]) -> None:
+        self.__init__(tree, level)  # type: ignore[misc]
 
 
 def parse_set(
@@ -237,9 +291,14 @@ def parse_set(
     source: str = "terminal",
 ) -> LoadReport:
     """Run `set`-format commands (set, delete, activate, deactivate, edit, top, up) against `tree`."""
+    with gc_paused():
+        return _parse_set(tree, text, list(at or []), source)
+
+
+def _parse_set(tree: ConfigTree, text: str, level: list[Step], source: str) -> LoadReport:
     report = LoadReport()
-    level: list[Step] = list(at or [])
     root = tree.schema_root
+    cursor = _SetCursor(tree, level)
     for lineno, line in enumerate(text.splitlines(), 1):
         stripped = line.strip()
         if not stripped or stripped[0] == "#":
@@ -254,11 +313,10 @@ def parse_set(
         start = level[-1].schema if level else root
         try:
             if verb == "set":
-                steps = walk(start, words, 1, values=True, wildcards=_in_groups(level))
-                if not steps:
-                    raise PathError(1, "missing argument")
-                set_path(tree, level + steps)
-            elif verb == "delete":
+                cursor.set(words)
+                continue
+            cursor.forget(tree, level)
+            if verb == "delete":
                 steps = walk(start, words, 1, values=False, wildcards=_in_groups(level))
                 if not delete_path(tree, level + steps):
                     report.warn(f"warning: statement not found: {' '.join(words[1:])}")
@@ -277,10 +335,8 @@ def parse_set(
                 level = level[:-1]
             else:
                 raise PathError(0, "syntax error")
+            cursor.forget(tree, level)
         except PathError as exc:
-            # Like Junos, `load set` keeps the valid start of a refused line.
-            if verb == "set" and exc.steps and exc.steps[-1].descends:
-                set_path(tree, level + exc.steps)
             pos = min(exc.pos, len(words) - 1)
             col = spans[pos][1] if spans else _column(line, words, pos)
             word = words[pos] if exc.pos < len(words) else words[-1]
@@ -289,6 +345,7 @@ def parse_set(
                 message = f"missing argument: {word}"
             report.error(f"{source}:{lineno}:({col}) {message}")
         except EditError as exc:
+            cursor.forget(tree, level)
             report.error(f"{source}:{lineno}:(0) error: {exc}")
     return report
 
@@ -314,8 +371,6 @@ def looks_like_set(text: str) -> bool:
 
 
 __all__ = ["LoadReport", "looks_like_set", "parse_curly", "parse_set", "find"]
-
-_ = (CONTAINER, LIST)  # kinds are part of this module's vocabulary for readers
 
 
 def load_override(tree: ConfigTree, text: str, source: str) -> LoadReport:

@@ -155,11 +155,28 @@ def walk(
                 i += 1
         kind = child.kind
         if kind == CONTAINER:
-            steps.append(Step(child, pos=pos))
+            steps.append(Step(child, None, None, pos))
             node = child
         elif kind == LIST:
+            keys = child.keys
+            if len(keys) == 1 and i < n and not (wildcards and is_wildcard(words[i])):
+                # The usual list: one key, no keyword before it.
+                t = keys[0].type
+                try:
+                    if t.multiword:
+                        v, used = t.consume(words, i)
+                    else:
+                        v, used = t.check(words[i]), 1
+                except BadValue as exc:
+                    raise PathError(i, exc.args[0] if not exc.syntax else "syntax error", steps=steps) from None
+                i += used
+                steps.append(Step(child, (v,), None, pos))
+                node = child
+                if child.defines is not None and child.defines[0] == "group":
+                    wildcards = True
+                continue
             key: list[str] = []
-            for k, spec in enumerate(child.keys):
+            for k, spec in enumerate(keys):
                 if spec.keyword is not None:
                     if i >= n:
                         raise PathError(i, "missing argument", expect=(child, k, "keyword"), steps=steps)
@@ -182,15 +199,16 @@ def walk(
                 key.append(v)
                 i += used
             if not key:
-                steps.append(Step(child, None, pos=pos))
+                steps.append(Step(child, None, None, pos))
                 break
-            steps.append(Step(child, tuple(key), pos=pos))
+            steps.append(Step(child, tuple(key), None, pos))
             node = child
             if _is_groups(child):
                 wildcards = True
         elif kind == LEAF:
-            if child.type is None:
-                steps.append(Step(child, value="", pos=pos))
+            t = child.type
+            if t is None:
+                steps.append(Step(child, None, "", pos))
                 continue
             if i >= n:
                 if values:
@@ -201,10 +219,13 @@ def walk(
                 steps.append(Step(child, value=" ".join(words[i:]), pos=pos))
                 break
             try:
-                v, used = child.type.consume(words, i)
+                if t.multiword:
+                    v, used = t.consume(words, i)
+                else:
+                    v, used = t.check(words[i]), 1
             except BadValue as exc:
                 raise PathError(i, exc.args[0] if not exc.syntax else "syntax error", steps=steps) from None
-            steps.append(Step(child, value=v, pos=pos))
+            steps.append(Step(child, None, v, pos))
             i += used
         elif kind == LEAF_LIST:
             if i >= n:
@@ -225,7 +246,7 @@ def walk(
             else:
                 vals.append(_check(child, words, i))
                 i += 1
-            steps.append(Step(child, value=tuple(vals), pos=pos))
+            steps.append(Step(child, None, tuple(vals), pos))
         else:  # pragma: no cover - the compiler only makes the kinds above
             raise PathError(i, "syntax error")
     return steps

@@ -10,8 +10,11 @@ diff and the features' `apply(old, new)` skip them with an `is` test.
 
 from __future__ import annotations
 
+import gc
 import itertools
+import operator
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, SchemaNode
 
@@ -82,6 +85,7 @@ class Node:
             kids.sort(key=_schema_index)
         return kids
 
+
     def is_empty(self) -> bool:
         return not self.children
 
@@ -105,12 +109,31 @@ class ListNode:
 Child = Node | ListNode | Leaf
 
 
-def _schema_index(child: Child) -> int:
-    return child.schema.index
+_schema_index = operator.attrgetter("schema.index")  # C-level key for sorting children
 
 
 def new_generation() -> int:
     return next(_generations)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector around bulk work.
+
+    Loading or committing a large configuration allocates hundreds of thousands of
+    small objects, none of them cyclic garbage; the collector's repeated scans
+    would otherwise cost about a third of the time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        # What a bulk load built is long-lived and free of cycles: move it out of the
+        # collector's sight, or the first collection after re-enabling would scan it all.
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 class ConfigTree:
@@ -280,6 +303,7 @@ __all__ = [
     "merge3",
     "trees_equal",
     "deep_copy",
+    "gc_paused",
     "new_generation",
     "walk_leaves",
 ]

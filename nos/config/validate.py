@@ -53,6 +53,8 @@ class _Checker:
                 )
         for child in node.children.values():
             s = child.schema
+            if not _checked(s):
+                continue
             if isinstance(child, Leaf):
                 if s.ref is not None or s.unique is not None:
                     values = child.value if isinstance(child.value, tuple) else (child.value,)
@@ -63,20 +65,21 @@ class _Checker:
                             self.note_unique(s, v, path, f"{s.name} {v}")
             elif isinstance(child, ListNode):
                 outer = self.keys.get(s.name)  # a nested list may share the name of an outer one
+                key_refs = [(spec.ref, i) for i, spec in enumerate(s.keys) if spec.ref is not None]
                 for key, entry in child.entries.items():
                     words = _words(child, key)
-                    statement = " ".join(quote(w) for w in words)
                     self.keys[s.name] = key[0]
                     if s.defines is not None:
                         ns, template = s.defines
                         self.defined[ns].add(template.format(**self.keys) if template else key[0])
-                    if s.ref is not None:
-                        self.refs.append((s.ref, key[0], path, statement))
-                    for spec, value in zip(s.keys, key, strict=False):
-                        if spec.ref is not None:
-                            self.refs.append((spec.ref, value, path, statement))
-                    if s.unique is not None:
-                        self.note_unique(s, key[0], path, statement)
+                    if s.ref is not None or key_refs or s.unique is not None:
+                        statement = " ".join(quote(w) for w in words)
+                        if s.ref is not None:
+                            self.refs.append((s.ref, key[0], path, statement))
+                        for ns, i in key_refs:
+                            self.refs.append((ns, key[i], path, statement))
+                        if s.unique is not None:
+                            self.note_unique(s, key[0], path, statement)
                     self.visit(entry, path + words, len(words))
                 if outer is None:
                     self.keys.pop(s.name, None)
@@ -112,6 +115,77 @@ def _words(lst: ListNode, key: tuple[str, ...]) -> list[str]:
     return out
 
 
+_CHECKED: dict[SchemaNode, bool] = {}
+
+
+def _checked(schema: SchemaNode) -> bool:
+    """Does anything under this schema node carry a check (reference, definition, mandatory, unique)?
+
+    Answers are kept per schema node, so a commit only walks the parts of the
+    configuration where a check can fire.
+    """
+    known = _CHECKED.get(schema)
+    if known is not None:
+        return known
+    _CHECKED[schema] = False  # cycles (groups hold the whole hierarchy) count as nothing new
+    result = bool(
+        schema.ref
+        or schema.unique
+        or schema.defines
+        or schema.mandatory_children
+        or any(k.ref for k in schema.keys)
+        or any(_checked(c) for c in schema.children.values())
+    )
+    _CHECKED[schema] = result
+    return result
+
+
+_DEFINES: dict[SchemaNode, frozenset[str]] = {}
+
+
+def _defines_below(schema: SchemaNode) -> frozenset[str]:
+    """The namespaces whose names are defined somewhere under this schema node (cached)."""
+    known = _DEFINES.get(schema)
+    if known is not None:
+        return known
+    _DEFINES[schema] = frozenset()
+    found = {schema.defines[0]} if schema.defines else set()
+    for child in schema.children.values():
+        found |= _defines_below(child)
+    result = frozenset(found)
+    _DEFINES[schema] = result
+    return result
+
+
+def defined_names(root: Node, namespace: str) -> set[str]:
+    """Every name a configuration defines in `namespace` (for completion after a reference)."""
+    out: set[str] = set()
+    keys: dict[str, str] = {}
+
+    def visit(node: Node) -> None:
+        for child in node.children.values():
+            s = child.schema
+            if namespace not in _defines_below(s):
+                continue
+            if isinstance(child, ListNode):
+                outer = keys.get(s.name)
+                for key, entry in child.entries.items():
+                    keys[s.name] = key[0]
+                    if s.defines is not None and s.defines[0] == namespace:
+                        template = s.defines[1]
+                        out.add(template.format(**keys) if template else key[0])
+                    visit(entry)
+                if outer is None:
+                    keys.pop(s.name, None)
+                else:
+                    keys[s.name] = outer
+            elif isinstance(child, Node):
+                visit(child)
+
+    visit(root)
+    return out
+
+
 def check_config(root: Node, schema: Schema) -> list[CheckError]:
     """Every schema-level problem of an expanded configuration, in tree order."""
     checker = _Checker(schema)
@@ -120,4 +194,4 @@ def check_config(root: Node, schema: Schema) -> list[CheckError]:
     return checker.errors
 
 
-__all__ = ["CheckError", "check_config"]
+__all__ = ["CheckError", "check_config", "defined_names"]

@@ -20,7 +20,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import trio
-import trio.testing
 
 # Virtual labs start at a fixed, readable instant so transcripts are reproducible.
 VIRTUAL_EPOCH = 1_767_225_600.0  # 2026-01-01 00:00:00 UTC
@@ -101,6 +100,45 @@ class ManualScheduler(BaseScheduler):
         self._now = target
 
 
+class ScaledClock(trio.abc.Clock):
+    """Trio time running `rate` times faster than the wall (the accelerated clock)."""
+
+    def __init__(self, rate: float):
+        self.rate = rate
+        self._real0 = 0.0
+
+    def start_clock(self) -> None:
+        self._real0 = time.perf_counter()
+
+    def current_time(self) -> float:
+        return (time.perf_counter() - self._real0) * self.rate
+
+    def deadline_to_sleep_time(self, deadline: float) -> float:
+        return max(0.0, (deadline - self.current_time()) / self.rate)
+
+
+class SteppedClock(trio.abc.Clock):
+    """Trio time that stands still until `jump` moves it (the virtual clock of consoles and CLIs).
+
+    (trio.testing.MockClock does the same, but importing trio.testing loads pytest.)
+    """
+
+    def __init__(self) -> None:
+        self._now = 0.0
+
+    def start_clock(self) -> None:
+        pass
+
+    def current_time(self) -> float:
+        return self._now
+
+    def deadline_to_sleep_time(self, deadline: float) -> float:
+        return 0.0 if deadline <= self._now else math.inf
+
+    def jump(self, seconds: float) -> None:
+        self._now += seconds
+
+
 class TrioScheduler(BaseScheduler):
     """The timer heap driven by one Trio task (`run`), on the real, accelerated or virtual clock."""
 
@@ -110,9 +148,9 @@ class TrioScheduler(BaseScheduler):
         self.mode = mode
         self.trio_clock: trio.abc.Clock | None = None
         if mode == "accelerated":
-            self.trio_clock = trio.testing.MockClock(rate=speed)
+            self.trio_clock = ScaledClock(speed)
         elif mode == "virtual":
-            self.trio_clock = trio.testing.MockClock(rate=0)
+            self.trio_clock = SteppedClock()
         super().__init__(time.time() if mode != "virtual" else VIRTUAL_EPOCH)
         self._zero: float | None = None
         self._clock: trio.abc.Clock | None = None
@@ -143,7 +181,7 @@ class TrioScheduler(BaseScheduler):
 
     async def advance(self, seconds: float) -> None:
         """Virtual clock: move time forward, running each timer at its own deadline."""
-        assert isinstance(self.trio_clock, trio.testing.MockClock)
+        assert isinstance(self.trio_clock, SteppedClock)
         target = self.now() + seconds
         while True:
             nxt = min(self.next_deadline(), target)
@@ -162,4 +200,4 @@ class TrioScheduler(BaseScheduler):
             await trio.sleep(seconds)
 
 
-__all__ = ["VIRTUAL_EPOCH", "BaseScheduler", "ManualScheduler", "Timer", "TrioScheduler"]
+__all__ = ["VIRTUAL_EPOCH", "BaseScheduler", "ManualScheduler", "ScaledClock", "SteppedClock", "Timer", "TrioScheduler"]

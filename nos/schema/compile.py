@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from nos import __version__
-from nos.schema.language import Decl, SchemaSyntaxError, parse_file
+from nos.schema.language import Decl, SchemaSyntaxError
 from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, Key, Namespace, Schema, SchemaNode
 from nos.schema.types import make_type
 
@@ -177,6 +177,8 @@ def _grammar_files(grammar_dir: Path) -> list[Path]:
 
 def compile_grammar(grammar_dir: Path = GRAMMAR_DIR) -> Schema:
     """Read and compile every schema file (no cache)."""
+    from nos.schema.language import parse_file  # pyparsing is only needed when the cache is stale
+
     comp = _Compiler()
     config_decls: list[Decl] = []
     command_decls: list[Decl] = []

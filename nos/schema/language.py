@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pyparsing as pp
+
+
+if TYPE_CHECKING:
+    import pyparsing as pp
 
 
 class SchemaSyntaxError(Exception):
@@ -48,6 +52,8 @@ _WORD_ATTRS = ("default", "ref", "unique", "max", "action", "alias")
 
 
 def _build_grammar() -> pp.ParserElement:
+    import pyparsing as pp
+
     pp.ParserElement.set_default_whitespace_chars(" \t\r\n")
     LBRACE, RBRACE, SEMI, LT, GT, COLON = map(pp.Suppress, "{};<>:")
     word = pp.Regex(r"[A-Za-z0-9_@*.\-/]+")
@@ -106,13 +112,15 @@ def _build_grammar() -> pp.ParserElement:
 
 
 def _locate(s: str, loc: int, toks: pp.ParseResults) -> None:
-    toks[0]["line"] = pp.lineno(loc, s)
+    toks[0]["line"] = s.count("\n", 0, loc) + 1
 
 
 _GRAMMAR: pp.ParserElement | None = None
 
 
 def parse_text(text: str, source: str = "<schema>") -> list[Decl]:
+    import pyparsing as pp
+
     global _GRAMMAR
     if _GRAMMAR is None:
         _GRAMMAR = _build_grammar()
@@ -131,7 +139,7 @@ def _type(res: pp.ParseResults) -> TypeRef:
     args: tuple[str, ...] = ()
     if "targs" in res:
         group = res["targs"]
-        args = tuple(str(a) for a in (group[0] if group and isinstance(group[0], pp.ParseResults) else group))
+        args = tuple(str(a) for a in (group[0] if group and not isinstance(group[0], str) else group))
     return TypeRef(res["tname"], args)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from collections.abc import Sequence
 
 
@@ -99,6 +100,17 @@ class EnumType(ValueType):
 _IPV4 = re.compile(r"(\d{1,3})(?:\.(\d{1,3}))?(?:\.(\d{1,3}))?(?:\.(\d{1,3}))?\Z")
 
 
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_CANONICAL_IPV4 = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}\Z")
+
+
+def _fast_ipv4(text: str) -> int | None:
+    """The address as an int when `text` is a canonical dotted quad (the common case), else None."""
+    if _CANONICAL_IPV4.match(text) is None:
+        return None
+    return int.from_bytes(socket.inet_aton(text), "big")
+
+
 def _ipv4_octets(text: str, whole: str, allow_short: bool) -> list[int]:
     m = _IPV4.match(text)
     if not m:
@@ -120,33 +132,37 @@ class Ipv4Type(ValueType):
     hint = "<address>"
 
     def check(self, word: str) -> str:
+        if _fast_ipv4(word) is not None:
+            return word
         o = _ipv4_octets(word, word, allow_short=False)
         return f"{o[0]}.{o[1]}.{o[2]}.{o[3]}"
 
 
 class Ipv4PrefixType(ValueType):
-    """An address with a prefix length. `network` clears host bits (routes, prefix lists)."""
+    """An address with a prefix length. `network` clears host bits (routes, prefix lists).
+
+    A bare address is read as a host route (/32), as Junos does.
+    """
 
     name = "ipv4prefix"
     hint = "<prefix>"
 
-    def __init__(self, network: bool = False, length_optional: bool = False):
+    def __init__(self, network: bool = False):
         self.network = network
-        self.length_optional = length_optional
 
     def check(self, word: str) -> str:
         addr, slash, plen = word.partition("/")
         if not slash:
-            if not self.length_optional:
-                # Junos accepts a bare address and reads it as a host route.
-                plen = "32"
-            else:
-                plen = "32"
+            plen = "32"
         if not plen.isdigit():
             raise BadValue(f"missing or invalid prefix length '{plen}' in address '{word}' at '{word}'")
         length = int(plen)
         if length > 32:
             raise BadValue(f"prefix length '{length}' is larger than 32 in address '{word}' at '{word}'")
+        fast = _fast_ipv4(addr)
+        if fast is not None and slash and len(plen) == len(str(length)):
+            if not self.network or fast & (0xFFFFFFFF >> length) == 0:
+                return word
         o = _ipv4_octets(addr, word, allow_short=True)
         if self.network:
             value = (o[0] << 24 | o[1] << 16 | o[2] << 8 | o[3]) & ((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF)
