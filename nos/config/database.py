@@ -80,8 +80,7 @@ class ConfigDatabase:
         self._rollback_cache: dict[str, Node] = {}
         text = store.text(0)
         if text is None and initial is not None:
-            text = initial
-            self.active = self._parse(text)
+            self.active = _with_version(self._parse(initial), schema)
             self._record(self.active, "root", "other", "initial configuration")
         else:
             self.active = self._parse(text or "")

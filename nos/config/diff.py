@@ -14,7 +14,7 @@ Subtrees that are the same object in both trees are skipped unexamined.
 
 from __future__ import annotations
 
-from nos.config.path import quote
+from nos.config.path import entry_words, quote
 from nos.config.render import DEFAULT, RenderOptions, block_lines, entry_head, leaf_line, render_child
 from nos.config.tree import Child, Leaf, ListNode, Node
 
@@ -111,21 +111,13 @@ class _Differ:
                 self.emit("+", list(block_lines(entry_head(new, key), n, self.opts, "", 0)), path, depth)
                 prev_shared = key
             else:
-                self.node(o, n, path + _entry_words(new, key), depth + 1)
+                self.node(o, n, path + entry_words(new.schema, key), depth + 1)
                 prev_shared = key
         for key, o in old.entries.items():
             if key not in new.entries:
                 self.emit("-", list(block_lines(entry_head(old, key), o, self.opts, "", 0)), path, depth)
 
 
-def _entry_words(lst: ListNode, key: tuple[str, ...]) -> list[str]:
-    s = lst.schema
-    out = [] if s.keyless else [s.name]
-    for spec, k in zip(s.keys, key, strict=False):
-        if spec.keyword:
-            out.append(spec.keyword)
-        out.append(k)
-    return out
 
 
 def _wrap(container: Node, child: Child) -> Node:

@@ -149,17 +149,6 @@ def apply_steps(tree: ConfigTree, node: Node, steps: list[Step], trail: list[Nod
     return node
 
 
-def mark_last(tree: ConfigTree, node: Node, step: Step, reached: Node, **changes: object) -> None:
-    """Set inactive/annotation on the statement `step` names, just created below `node`."""
-    s = step.schema
-    if s.kind in (LEAF, LEAF_LIST):
-        leaf = node.children[s.name]
-        assert isinstance(leaf, Leaf)
-        node.children[s.name] = leaf.replace(**changes)
-    else:
-        for name, value in changes.items():
-            setattr(reached, name, value)
-
 
 def delete_path(tree: ConfigTree, steps: list[Step]) -> bool:
     """`delete`: remove what the path names. Returns False when it was not there."""
@@ -295,6 +284,7 @@ def insert(tree: ConfigTree, steps: list[Step], where: str, ref_key: tuple[str, 
 
 __all__ = [
     "EditError",
+    "apply_steps",
     "copy_entry",
     "delete_path",
     "find",
@@ -303,6 +293,4 @@ __all__ = [
     "rename_leaf",
     "set_flag",
     "set_path",
-    "apply_steps",
-    "mark_last",
 ]

@@ -103,9 +103,31 @@ def _expand_node(node: Node, inherited: list[GroupNode], groups: dict[str, Node]
         for name, gchild in gnode.children.items():
             if name in out.children or name in ("apply-groups", "apply-groups-except") or name in node.children:
                 continue
-            copied = _copy_inherited(gchild, group)
+            copied = _inherit_missing(name, gchild, group, inherited, groups, path)
             if copied is not None:
                 out.children[name] = copied
+    return out
+
+
+def _inherit_missing(
+    name: str, gchild: Child, group: str, inherited: list[GroupNode], groups: dict[str, Node], path: tuple
+) -> Child | None:
+    """A statement only the groups configure. Every applied group contributes to it, not just the
+    first that has it: `apply-groups [ G1 G2 ]` takes host-name from G1 and time-zone from G2 even
+    when both sit under a `system` that exists only in the groups."""
+    if isinstance(gchild, Leaf):
+        if gchild.inactive:
+            return None
+        return _merge_leaf(gchild.replace(origin=group), inherited, name)
+    if isinstance(gchild, ListNode):
+        lst = ListNode(gchild.schema, 0)
+        _inherit_entries(lst, inherited, name, groups, path)
+        return lst if lst.entries else None
+    below = _below_container(inherited, name)
+    if not below:
+        return None
+    out = _expand_node(Node(gchild.schema, 0), below, groups, path=path + ((name, None),))
+    out.origin = below[0][0]
     return out
 
 
@@ -195,31 +217,6 @@ def _merge_leaf(leaf: Leaf, inherited: list[GroupNode], name: str) -> Leaf:
     if len(values) == len(leaf.value):
         return leaf
     return leaf.replace(value=tuple(values))
-
-
-def _copy_inherited(child: Child, group: str) -> Child | None:
-    if isinstance(child, Leaf):
-        return None if child.inactive else child.replace(origin=group)
-    if isinstance(child, ListNode):
-        lst = ListNode(child.schema, 0)
-        for key, entry in child.entries.items():
-            if entry.inactive or any(k.startswith("<") for k in key):
-                continue
-            copied = _copy_inherited(entry, group)
-            assert isinstance(copied, Node)
-            lst.entries[key] = copied
-        return lst if lst.entries else None
-    if child.inactive:
-        return None
-    node = Node(child.schema, 0)
-    node.origin = group
-    for name, c in child.children.items():
-        if name in ("apply-groups", "apply-groups-except"):
-            continue
-        copied = _copy_inherited(c, group)
-        if copied is not None:
-            node.children[name] = copied
-    return node
 
 
 def _mark_origin(node: Node, group: str) -> Node:

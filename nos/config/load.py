@@ -370,7 +370,7 @@ def looks_like_set(text: str) -> bool:
     return False
 
 
-__all__ = ["LoadReport", "looks_like_set", "parse_curly", "parse_set", "find"]
+__all__ = ["LoadReport", "find", "looks_like_set", "parse_curly", "parse_set"]
 
 
 def load_override(tree: ConfigTree, text: str, source: str) -> LoadReport:

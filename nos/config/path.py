@@ -51,13 +51,9 @@ class Step:
         """The words that spell this step, as Junos prints them in `set` lines and headers."""
         s = self.schema
         if s.kind == LIST:
-            out = [] if s.keyless else [s.name]
-            if self.key is not None:
-                for spec, k in zip(s.keys, self.key, strict=False):
-                    if spec.keyword:
-                        out.append(spec.keyword)
-                    out.extend(k.split(" ") if spec.type.multiword else (k,))
-            return out
+            if self.key is None:
+                return [] if s.keyless else [s.name]
+            return entry_words(s, self.key)
         if s.kind == CONTAINER:
             return [s.name]
         words = [] if s.keyless else [s.name]
@@ -66,6 +62,16 @@ class Step:
         elif self.value:
             words.append(self.value)
         return words
+
+
+def entry_words(lst: SchemaNode, key: tuple[str, ...]) -> list[str]:
+    """The words that name a list entry: the list keyword (unless keyless), then each key."""
+    out = [] if lst.keyless else [lst.name]
+    for spec, k in zip(lst.keys, key, strict=False):
+        if spec.keyword:
+            out.append(spec.keyword)
+        out.extend(k.split(" ") if spec.type.multiword else (k,))
+    return out
 
 
 def is_wildcard(word: str) -> bool:
@@ -312,6 +318,7 @@ def depth(steps: list[Step]) -> int:
 
 __all__ = [
     "LEAF",
+    "entry_words",
     "LEAF_LIST",
     "PathError",
     "Step",

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from nos.config.path import quote
 from nos.config.tree import Child, Leaf, ListNode, Node
-from nos.schema.model import LIST
 
 INDENT = "    "
 
 
 class RenderOptions:
-    __slots__ = ("secrets", "inheritance", "max_depth")
+    __slots__ = ("inheritance", "max_depth", "secrets")
 
     def __init__(self, secrets: bool = True, inheritance: bool = False, max_depth: int | None = None):
         self.secrets = secrets  # False: hide secret values from classes without the `secret` permission

@@ -26,7 +26,7 @@ Key = tuple[str, ...]
 class Leaf:
     """A leaf (value is a str, "" for a flag) or a leaf-list (value is a tuple of str). Immutable."""
 
-    __slots__ = ("schema", "value", "inactive", "annotation", "origin")
+    __slots__ = ("annotation", "inactive", "origin", "schema", "value")
 
     def __init__(
         self,
@@ -60,7 +60,7 @@ class Leaf:
 class Node:
     """A container, or one entry of a list. `children` maps statement names to Node, ListNode or Leaf."""
 
-    __slots__ = ("schema", "children", "inactive", "annotation", "origin", "gen")
+    __slots__ = ("annotation", "children", "gen", "inactive", "origin", "schema")
 
     def __init__(self, schema: SchemaNode, gen: int = 0):
         self.schema = schema
@@ -93,7 +93,7 @@ class Node:
 class ListNode:
     """The entries of one list, in insertion (user) order."""
 
-    __slots__ = ("schema", "entries", "gen")
+    __slots__ = ("entries", "gen", "schema")
 
     def __init__(self, schema: SchemaNode, gen: int = 0):
         self.schema = schema
@@ -297,13 +297,13 @@ __all__ = [
     "Key",
     "Leaf",
     "ListNode",
-    "Node",
     "MergeConflict",
+    "Node",
     "count_nodes",
-    "merge3",
-    "trees_equal",
     "deep_copy",
     "gc_paused",
+    "merge3",
     "new_generation",
+    "trees_equal",
     "walk_leaves",
 ]

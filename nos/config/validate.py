@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nos.config.path import quote
+from nos.config.path import entry_words, quote
 from nos.config.tree import Leaf, ListNode, Node
 from nos.schema.model import Schema, SchemaNode
 
@@ -67,7 +67,7 @@ class _Checker:
                 outer = self.keys.get(s.name)  # a nested list may share the name of an outer one
                 key_refs = [(spec.ref, i) for i, spec in enumerate(s.keys) if spec.ref is not None]
                 for key, entry in child.entries.items():
-                    words = _words(child, key)
+                    words = entry_words(s, key)
                     self.keys[s.name] = key[0]
                     if s.defines is not None:
                         ns, template = s.defines
@@ -105,14 +105,6 @@ class _Checker:
                 self.errors.append(CheckError(path, statement, f"Referenced {noun} '{value}' is not defined"))
 
 
-def _words(lst: ListNode, key: tuple[str, ...]) -> list[str]:
-    s = lst.schema
-    out = [] if s.keyless else [s.name]
-    for spec, k in zip(s.keys, key, strict=False):
-        if spec.keyword:
-            out.append(spec.keyword)
-        out.append(k)
-    return out
 
 
 _CHECKED: dict[SchemaNode, bool] = {}

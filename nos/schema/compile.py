@@ -19,6 +19,7 @@ from nos.schema.language import Decl, SchemaSyntaxError
 from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, Key, Namespace, Schema, SchemaNode
 from nos.schema.types import make_type
 
+
 def _grammar_dir() -> Path:
     """grammar/ beside the package in a checkout, else the copy installed under <prefix>/share."""
     checkout = Path(__file__).resolve().parent.parent.parent / "grammar"
@@ -273,4 +274,4 @@ def _write_cache(cache: Path, schema: Schema) -> None:
         pass  # a read-only home only costs start-up time
 
 
-__all__ = ["SchemaError", "SchemaSyntaxError", "compile_grammar", "load_schema", "fingerprint"]
+__all__ = ["SchemaError", "SchemaSyntaxError", "compile_grammar", "fingerprint", "load_schema"]

@@ -10,8 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
-
 if TYPE_CHECKING:
     import pyparsing as pp
 
