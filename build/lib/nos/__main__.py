@@ -1,5 +1,0 @@
-import sys
-
-from nos.main import main
-
-sys.exit(main())
