@@ -234,8 +234,6 @@ class Help:
         out = ["Possible completions:"]
         if self.enter and not partial:
             out.append(_help_row("  ", "<[Enter]>", "Execute this command"))
-        if partial and not names:
-            hints = hints if not partial else hints
         out.extend(_help_row(c.marker, c.name, c.help) for c in hints + names)
         if self.pipe and not partial:
             out.append(_help_row("  ", "|", "Pipe through a command"))
@@ -329,12 +327,10 @@ def command_help(
                 if child.type is not None:
                     cands.extend(Candidate(v, h) for v, h in child.type.candidates())
                 continue
-            if child.name in args and child.kind != CONTAINER:
-                continue
+            if child.name in args and (child.kind != CONTAINER or levels):
+                continue  # an option given once (`commit confirmed ...`) is not offered again
             cands.append(_command_candidate(child))
-    complete = action_node is not None and all(
-        c.name in args for c in _all_options(action_node) if c.mandatory
-    )
+    complete = action_node is not None and all(c.name in args for c in _all_options(action_node) if c.mandatory)
     if inner is not None:
         return Help(cands, enter=complete and inner.enter, pipe=complete and inner.pipe)
     return Help(cands, enter=complete, pipe=complete)

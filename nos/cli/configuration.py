@@ -12,12 +12,11 @@ from nos.cli.session import CliError, CliSession
 from nos.config.diff import diff_lines
 from nos.config.edit import (
     EditError,
-    copy_entry,
+    annotate_words,
     delete_path,
     find,
-    insert,
-    rename,
-    rename_leaf,
+    insert_words,
+    rename_words,
     set_flag,
     set_path,
 )
@@ -238,81 +237,29 @@ async def do_flag(session: CliSession, cmd: Command, pipeline: Pipeline) -> list
 
 
 async def do_annotate(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
-    words = cmd.rest
-    if len(words) < 2:
-        raise session.path_error(cmd, PathError(len(words), "missing argument"))
-    comment = words[-1]
     try:
-        steps = walk(session.level_schema, words[:-1], values=False, abbreviate=True)
+        found = annotate_words(_candidate(session), session.edit, cmd.rest, abbreviate=True)
     except PathError as exc:
         raise session.path_error(cmd, exc) from None
-    if not set_flag(_candidate(session), session.edit + steps, annotation=comment or None):
-        return ["warning: statement not found"]
-    return None
-
-
-def _split_to(session: CliSession, cmd: Command, keyword: tuple[str, ...]) -> tuple[list[Step], str, list[str]]:
-    """Split `path to new-name` (or `path before|after other`) into steps, keyword and the rest."""
-    words = cmd.rest
-    for i, w in enumerate(words):
-        if w in keyword and i > 0:
-            try:
-                steps = walk(session.level_schema, words[:i], values=False, abbreviate=True)
-            except PathError as exc:
-                raise session.path_error(cmd, exc) from None
-            if i + 1 >= len(words):
-                raise session.path_error(cmd, PathError(i + 1, "missing argument"))
-            return steps, w, words[i + 1 :]
-    raise session.path_error(cmd, PathError(len(words), "missing argument"))
-
-
-def _sibling_key(session: CliSession, cmd: Command, steps: list[Step], words: list[str]) -> tuple[str, ...]:
-    """Read `words` as another entry of the list `steps` ends with; return its key."""
-    last = steps[-1]
-    parent_schema = next((s.schema for s in reversed(steps[:-1]) if s.descends), None)
-    start = parent_schema if parent_schema is not None else (session.level_schema)
-    if last.schema.keyless or words[0] == last.schema.name or last.schema.name.startswith(words[0]):
-        pass
-    try:
-        other = walk(start, words, values=False, abbreviate=True)
-    except PathError:
-        try:
-            other = walk(start, [last.schema.name] + words, values=False, abbreviate=True)
-        except PathError as exc:
-            raise CliError(f"error: {exc.message}") from None
-    if len(other) != 1 or other[0].schema is not last.schema or other[0].key is None:
-        raise CliError("syntax error.")
-    return other[0].key
+    return None if found else ["warning: statement not found"]
 
 
 async def do_rename(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
-    steps, _, words = _split_to(session, cmd, ("to",))
-    tree = _candidate(session)
-    full = session.edit + steps
+    """`rename` and `copy`: `<path> to <new name>`."""
     try:
-        if steps[-1].schema.kind == LIST:
-            new_key = _sibling_key(session, cmd, steps, words)
-            if cmd.action == "copy":
-                copy_entry(tree, full, new_key)
-            else:
-                rename(tree, full, new_key)
-        else:
-            if cmd.action == "copy":
-                raise CliError("error: copy is not supported for this statement")
-            value = words[-1]
-            rename_leaf(tree, full, value)
+        rename_words(_candidate(session), session.edit, cmd.rest, copy=cmd.action == "copy", abbreviate=True)
+    except PathError as exc:
+        raise session.path_error(cmd, exc) from None
     except EditError as exc:
         raise CliError(f"error: {exc}") from None
     return None
 
 
 async def do_insert(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
-    steps, where, words = _split_to(session, cmd, ("before", "after"))
-    if steps[-1].schema.kind != LIST or not steps[-1].schema.ordered:
-        raise CliError("error: statement is not an ordered list")
-    ref = _sibling_key(session, cmd, steps, words)
     try:
-        insert(_candidate(session), session.edit + steps, where, ref)
+        insert_words(_candidate(session), session.edit, cmd.rest, abbreviate=True)
+    except PathError as exc:
+        raise session.path_error(cmd, exc) from None
     except EditError as exc:
         raise CliError(f"error: {exc}") from None
     return None
@@ -515,16 +462,22 @@ async def do_save(session: CliSession, cmd: Command, pipeline: Pipeline) -> list
 
 
 async def do_run(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
-    words = cmd.rest
-    line = " ".join(_requote(w) for w in words)
-    if pipeline.display or pipeline.filters:
-        line += " | " + " | ".join(" ".join(_requote(w) for w in c.words) for c in pipeline.display + pipeline.filters)
-        pipeline.filters = []
-    return await session.run_operational(line)
+    """`run ...`: the rest of the line, pipes included, as typed in operational mode.
 
-
-def _requote(word: str) -> str:
-    return f'"{word}"' if (not word or any(c.isspace() for c in word) or "|" in word) else word
+    Running the text as typed keeps quotes and the order of the pipes, and lets
+    an error's caret be moved back under the word the user typed.
+    """
+    if cmd.rest_start is None:
+        return None
+    spans = cmd.spans  # type: ignore[attr-defined]
+    offset = spans[cmd.rest_start][1]
+    pipeline.filters = []  # the operational line runs its own pipes
+    try:
+        return await session.run_operational(cmd.line[offset:])  # type: ignore[attr-defined]
+    except CliError as err:
+        if err.column is not None:
+            err.column += offset
+        raise
 
 
 async def do_status(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:

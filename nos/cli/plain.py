@@ -22,19 +22,21 @@ class PlainIO:
     def __init__(self, stdin: TextIO, stdout: TextIO):
         self.stdin = stdin
         self.stdout = stdout
-        self.eof = False
+        self.eof = False  # no more input: the session ends after the command that is running
+        self.closed = False  # no more output: the reader went away
 
     def write(self, text: str) -> None:
-        if self.eof:
+        # Input may end inside `load ... terminal`; its `load complete` must still be shown.
+        if self.closed:
             return
         try:
             self.stdout.write(text)
             self.stdout.flush()
         except BrokenPipeError:
-            self.eof = True  # the reader went away (`nos cli ... | head`): end quietly
+            self.closed = True  # the reader went away (`nos cli ... | head`): end quietly
 
     async def readline(self) -> str | None:
-        if self.eof:
+        if self.eof or self.closed:
             return None
         line = await trio.to_thread.run_sync(self.stdin.readline)
         if not line:

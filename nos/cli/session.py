@@ -25,6 +25,24 @@ from nos.schema.model import LIST, SchemaNode
 
 Handler = Callable[["CliSession", Command, Pipeline], Awaitable[list[str] | None]]
 
+# Configuration-mode commands that change the candidate (refused while another session holds the lock).
+EDITING_ACTIONS = frozenset(
+    {
+        "set",
+        "delete",
+        "activate",
+        "deactivate",
+        "annotate",
+        "rename",
+        "copy",
+        "insert",
+        "rollback",
+        "load",
+        "replace",
+        "wildcard-delete",
+    }
+)
+
 _TOKEN = re.compile(r'"((?:[^"\\]|\\.)*)"?|(\|)|(\[|\])|([^\s"|\[\]]+)')
 
 
@@ -145,9 +163,12 @@ class CliSession:
         except CommandError as exc:
             raise self._caret(spans, exc.pos, exc.message, [self._help_row(c) for c in exc.candidates]) from None
         cmd.spans = spans  # type: ignore[attr-defined]
+        cmd.line = line  # type: ignore[attr-defined]
         handler = self.handlers[mode].get(cmd.action)
         if handler is None:
             raise CliError("error: command is not supported on this platform")
+        if mode == "configuration" and cmd.action in EDITING_ACTIONS:
+            self._check_not_locked()
         self._no_more = pipeline.no_more
         lines = await handler(self, cmd, pipeline)
         if lines is None:
@@ -158,9 +179,22 @@ class CliSession:
         """`run` from configuration mode."""
         return await self._run_line(words_line, "operational")
 
+    def _check_not_locked(self) -> None:
+        """`configure exclusive` locks the shared candidate: other sessions editing it may not change it."""
+        db = self.device.db
+        holder = db.editors.get(db.exclusive) if db.exclusive is not None else None
+        if holder is None or db.exclusive == self.id or self.config_kind == "private":
+            return
+        raise CliError(
+            "error: configuration database locked by:\n"
+            f"  {holder.user} terminal {holder.terminal} (pid {holder.session_id})"
+        )
+
     # -- errors -----------------------------------------------------------------------------------------
 
-    def _caret(self, spans: list[tuple[str, int, int]], pos: int, message: str, extra: list[str] | None = None) -> CliError:
+    def _caret(
+        self, spans: list[tuple[str, int, int]], pos: int, message: str, extra: list[str] | None = None
+    ) -> CliError:
         if pos < len(spans):
             col = spans[pos][1]
         elif spans:
@@ -250,10 +284,9 @@ class CliSession:
 
     def leave_configuration(self) -> None:
         self.device.db.leave(self.id)
-        if self.config_kind in ("private", "exclusive") and self.candidate is not None:
-            if self.config_kind == "exclusive":
-                self.candidate.root = self.device.db.active
-                self.candidate.freeze()
+        if self.config_kind == "exclusive" and self.candidate is not None:
+            self.candidate.root = self.device.db.active  # configure exclusive: changes are discarded
+            self.candidate.freeze()
         self.mode = "operational"
         self.edit = []
         self.candidate = None
@@ -272,9 +305,8 @@ class CliSession:
 
     def _broadcast(self, message: str) -> None:
         clock = time.strftime("%H:%M", time.gmtime(self.device.scheduler.epoch()))
-        self.io.notify(
-            f"\n\nBroadcast Message from root@{self.device.hostname}\n        (no tty) at {clock} UTC...\n\n{message}\n\n"
-        )
+        host = self.device.hostname
+        self.io.notify(f"\n\nBroadcast Message from root@{host}\n        (no tty) at {clock} UTC...\n\n{message}\n\n")
 
     # -- help and completion ---------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from nos import JUNOS_RELEASE
-from nos.config.groups import expand
+from nos.config.groups import expand, undefined_groups
 from nos.config.load import parse_curly
 from nos.config.render import curly_text
 from nos.config.store import CommitRecord, ConfigStore
@@ -129,8 +129,12 @@ class ConfigDatabase:
     # -- checks and commits ------------------------------------------------------------------------
 
     def check(self, root: Node) -> tuple[Node, list[CheckError]]:
+        errors = [
+            CheckError(path, "apply-groups", f"Referenced group '{group}' is not defined")
+            for path, group in undefined_groups(root)
+        ]
         expanded = expand(root)
-        errors = check_config(expanded, self.schema)
+        errors += check_config(expanded, self.schema)
         if not errors:
             errors = self.hooks.verify(expanded)
         return expanded, errors
@@ -191,15 +195,18 @@ class ConfigDatabase:
     ) -> None:
         root = _with_version(root, self.schema)
         old_expanded = self.active_expanded
+        touched = self._shared_touched()  # judged against the configuration being replaced
         self._record(root, user, client, comment, confirmed)
         self.active = root
         self.active_expanded = expanded
-        if self.shared.root is not root and not self._shared_touched():
+        if self.shared.root is not root and not touched:
             self.shared.root = root
             self.shared.freeze()
         self.hooks.apply(old_expanded, expanded)
 
     def _shared_touched(self) -> bool:
+        """Does a shared-mode editor hold uncommitted changes? Must be asked before `active` moves:
+        afterwards every untouched shared candidate would differ from the new active one."""
         return any(e.mode == "shared" for e in self.editors.values()) and self.changed(self.shared)
 
     def _record(self, root: Node, user: str, client: str, comment: str | None, confirmed: int | None = None) -> None:

@@ -70,7 +70,7 @@ class _Differ:
             elif isinstance(o, ListNode) and isinstance(n, ListNode):
                 self.list(o, n, path, depth)
             elif isinstance(o, Node) and isinstance(n, Node):
-                if o.inactive != n.inactive or o.annotation != n.annotation:
+                if _flags_differ(o, n):
                     self.emit("-", _lines(o, self.opts), path, depth)
                     self.emit("+", _lines(n, self.opts), path, depth)
                 elif o.schema.flatten:
@@ -81,17 +81,20 @@ class _Differ:
     def flattened(self, old: Node, new: Node, path: list[str], depth: int) -> None:
         """A `flatten` container (family): its children are statements of the parent level."""
         word = new.schema.name
-        for name in sorted(set(old.children) | set(new.children), key=lambda n: (old.children.get(n) or new.children[n]).schema.index):
+        names = set(old.children) | set(new.children)
+        for name in sorted(names, key=lambda n: (old.children.get(n) or new.children[n]).schema.index):
             o, n = old.children.get(name), new.children.get(name)
             if o is n:
                 continue
-            if o is None or n is None or not isinstance(o, Node) or not isinstance(n, Node):
+            if isinstance(o, Node) and isinstance(n, Node) and not _flags_differ(o, n):
+                self.node(o, n, path + [word, name], depth + 2)
+            elif not (isinstance(o, Leaf) and o.same(n)):
+                # Added, removed, or (de)activated/annotated as a whole: `family inet` is
+                # a statement of this level, shown before and after like any other.
                 if o is not None:
                     self.emit("-", _lines(_wrap(old, o), self.opts), path, depth)
                 if n is not None:
                     self.emit("+", _lines(_wrap(new, n), self.opts), path, depth)
-            else:
-                self.node(o, n, path + [word, name], depth + 2)
 
     def list(self, old: ListNode, new: ListNode, path: list[str], depth: int) -> None:
         prev_shared: tuple[str, ...] | None = None
@@ -118,6 +121,11 @@ class _Differ:
                 self.emit("-", list(block_lines(entry_head(old, key), o, self.opts, "", 0)), path, depth)
 
 
+
+
+def _flags_differ(old: Node, new: Node) -> bool:
+    """Was the statement itself deactivated, activated or annotated? Its children may be the same."""
+    return old.inactive != new.inactive or old.annotation != new.annotation
 
 
 def _wrap(container: Node, child: Child) -> Node:

@@ -6,7 +6,7 @@ check first and change second, so a refused edit leaves the tree untouched.
 
 from __future__ import annotations
 
-from nos.config.path import Step
+from nos.config.path import PathError, Step, walk
 from nos.config.tree import ConfigTree, Leaf, ListNode, Node, deep_copy
 from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST
 
@@ -86,7 +86,28 @@ def _clear_rivals(node: Node, name: str) -> None:
 
 def set_path(tree: ConfigTree, steps: list[Step]) -> Node:
     """`set`: create what the path names; leaves take their new value. Returns the deepest level."""
+    _check_limits(tree.root, steps)
     return apply_steps(tree, tree.owned_root(), steps)
+
+
+def _check_limits(root: Node, steps: list[Step]) -> None:
+    """Refuse a `set` that would pass a `max` before anything is created (check first, change second)."""
+    for k, step in enumerate(steps):
+        s = step.schema
+        if s.max is None:
+            continue
+        present = find(root, [p for p in steps[:k] if p.descends]) if k else root
+        holder = present.children.get(s.name) if isinstance(present, Node) else None
+        if s.kind == LEAF_LIST and isinstance(step.value, tuple):
+            old = holder.value if isinstance(holder, Leaf) and isinstance(holder.value, tuple) else ()
+            count = len(old) + sum(1 for v in dict.fromkeys(step.value) if v not in old)
+        elif s.kind == LIST and step.key is not None:
+            entries = holder.entries if isinstance(holder, ListNode) else {}
+            count = len(entries) + (step.key not in entries)
+        else:
+            continue
+        if count > s.max:
+            raise EditError(f"number of elements exceeds the limit ({s.max})")
 
 
 def apply_steps(tree: ConfigTree, node: Node, steps: list[Step], trail: list[Node] | None = None) -> Node:
@@ -282,8 +303,80 @@ def insert(tree: ConfigTree, steps: list[Step], where: str, ref_key: tuple[str, 
     lst.entries = dict(items)
 
 
+# -- commands given as words (shared by the CLI and `load set`) -------------------------------------
+
+
+def level_schema(tree: ConfigTree, level: list[Step]):  # type: ignore[no-untyped-def]
+    return level[-1].schema if level else tree.schema_root
+
+
+def annotate_words(tree: ConfigTree, level: list[Step], words: list[str], abbreviate: bool = False) -> bool:
+    """`annotate <statement> "comment"` at `level`; False when the statement is absent."""
+    if len(words) < 2:
+        raise PathError(len(words), "missing argument")
+    steps = walk(level_schema(tree, level), words[:-1], values=False, abbreviate=abbreviate)
+    return set_flag(tree, level + steps, annotation=words[-1] or None)
+
+
+def _split(words: list[str], keywords: tuple[str, ...]) -> int:
+    """Index of the word that separates `<path> to <name>` / `<path> before <other>`."""
+    for i, w in enumerate(words):
+        if w in keywords and i > 0:
+            if i + 1 >= len(words):
+                raise PathError(i + 1, "missing argument")
+            return i
+    raise PathError(len(words), "missing argument")
+
+
+def _sibling_key(start, lst, words: list[str], offset: int, abbreviate: bool) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    """Read `words` as another entry of list `lst` (the list keyword may be left out)."""
+    for attempt in (words, [lst.name, *words]):
+        try:
+            other = walk(start, attempt, values=False, abbreviate=abbreviate)
+        except PathError:
+            continue
+        if len(other) == 1 and other[0].schema is lst and other[0].key is not None:
+            return other[0].key
+    raise PathError(offset, "syntax error")
+
+
+def rename_words(
+    tree: ConfigTree, level: list[Step], words: list[str], *, copy: bool = False, abbreviate: bool = False
+) -> None:
+    """`rename <path> to <new>` / `copy <path> to <new>` at `level`."""
+    i = _split(words, ("to",))
+    start = level_schema(tree, level)
+    steps = walk(start, words[:i], values=False, abbreviate=abbreviate)
+    last = steps[-1]
+    full = level + steps
+    if last.schema.kind == LIST and last.key is not None:
+        parent = next((s.schema for s in reversed(steps[:-1]) if s.descends), start)
+        new_key = _sibling_key(parent, last.schema, words[i + 1 :], i + 1, abbreviate)
+        (copy_entry if copy else rename)(tree, full, new_key)
+    elif copy:
+        raise EditError("copy is not supported for this statement")
+    else:
+        rename_leaf(tree, full, words[-1])
+
+
+def insert_words(tree: ConfigTree, level: list[Step], words: list[str], abbreviate: bool = False) -> None:
+    """`insert <entry> before|after <other entry>` at `level` (ordered lists)."""
+    i = _split(words, ("before", "after"))
+    start = level_schema(tree, level)
+    steps = walk(start, words[:i], values=False, abbreviate=abbreviate)
+    last = steps[-1]
+    if last.schema.kind != LIST or last.key is None or not last.schema.ordered:
+        raise EditError("statement is not an ordered list")
+    parent = next((s.schema for s in reversed(steps[:-1]) if s.descends), start)
+    ref = _sibling_key(parent, last.schema, words[i + 1 :], i + 1, abbreviate)
+    insert(tree, level + steps, words[i], ref)
+
+
 __all__ = [
     "EditError",
+    "annotate_words",
+    "insert_words",
+    "rename_words",
     "apply_steps",
     "copy_entry",
     "delete_path",

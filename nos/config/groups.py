@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 
+from nos.config.path import entry_words
 from nos.config.tree import Child, Leaf, ListNode, Node
 
 GroupNode = tuple[str, Node]  # (group name, the group's node at the current path)
@@ -101,7 +102,7 @@ def _expand_node(node: Node, inherited: list[GroupNode], groups: dict[str, Node]
             out.children[name] = _expand_node(child, below, groups, path=path + ((name, None),))
     for group, gnode in inherited:
         for name, gchild in gnode.children.items():
-            if name in out.children or name in ("apply-groups", "apply-groups-except") or name in node.children:
+            if name in out.children or name in ("apply-groups", "apply-groups-except") or _explicit(node, name):
                 continue
             copied = _inherit_missing(name, gchild, group, inherited, groups, path)
             if copied is not None:
@@ -129,6 +130,38 @@ def _inherit_missing(
     out = _expand_node(Node(gchild.schema, 0), below, groups, path=path + ((name, None),))
     out.origin = below[0][0]
     return out
+
+
+def _explicit(node: Node, name: str) -> bool:
+    """Is `name` configured at this level (and active)? An inactive statement lets the groups' value through."""
+    child = node.children.get(name)
+    if child is None:
+        return False
+    if isinstance(child, ListNode):
+        return True
+    return not child.inactive
+
+
+def undefined_groups(root: Node) -> list[tuple[list[str], str]]:
+    """apply-groups naming a group that does not exist: (path words, group name) pairs."""
+    groups = _group_roots(root)
+    missing: list[tuple[list[str], str]] = []
+
+    def visit(node: Node, path: list[str]) -> None:
+        for name in ("apply-groups", "apply-groups-except"):
+            leaf = node.children.get(name)
+            if isinstance(leaf, Leaf) and isinstance(leaf.value, tuple) and not leaf.inactive:
+                missing.extend((path, g) for g in leaf.value if g not in groups)
+        for child in node.children.values():
+            if isinstance(child, ListNode):
+                for key, entry in child.entries.items():
+                    if child.schema.defines is None or child.schema.defines[0] != "group":
+                        visit(entry, path + entry_words(child.schema, key))
+            elif isinstance(child, Node):
+                visit(child, path + [child.schema.name])
+
+    visit(root, [])
+    return missing
 
 
 def _follow(group_root: Node, path: tuple) -> list[Node]:
@@ -233,4 +266,4 @@ def _mark_origin(node: Node, group: str) -> Node:
     return node
 
 
-__all__ = ["expand"]
+__all__ = ["expand", "undefined_groups"]

@@ -10,7 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nos.config.edit import EditError, apply_steps, delete_path, find, set_flag, set_path
+from nos.config.edit import (
+    EditError,
+    annotate_words,
+    apply_steps,
+    delete_path,
+    find,
+    insert_words,
+    rename_words,
+    set_flag,
+    set_path,
+)
 from nos.config.path import PathError, Step, path_text, split_spans, walk
 from nos.config.tree import ConfigTree, Leaf, Node, gc_paused
 from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, SchemaNode
@@ -65,8 +75,7 @@ class _Curly:
         tree = self.tree
         base_node = _owned_path(tree, self.base)
         base_schema = self.base[-1].schema if self.base else tree.schema_root
-        # Each level: (schema node for walking, owned tree node, header steps for messages)
-        stack: list[tuple[SchemaNode, Node, list[Step]]] = [(base_schema, base_node, list(self.base))]
+        stack = [_Level(base_schema, base_node, list(self.base), None, None)]
         words: list[str] = []
         spans: list[tuple[int, int]] = []
         tags: set[str] = set()
@@ -83,6 +92,8 @@ class _Curly:
                     skip_depth += 1
                 elif tok == "}":
                     skip_depth -= 1
+                    if not skip_depth:
+                        self.recovered(stack, m.start(), m.end())
                 continue
             if kind == "comment":
                 annotation = tok[2:-2].strip()
@@ -104,81 +115,123 @@ class _Curly:
                 continue
             if tok == "}":
                 if words:
-                    self.refuse(stack, words, spans, len(words) - 1, "syntax error")
+                    self.refuse(stack, words, spans, len(words) - 1, "syntax error", ";")
                     words, spans = [], []
                 if len(stack) == 1:
                     line, col = self.line_col(m.start(), m.end())
                     self.report.error(f"{self.source}:{line}:({col}) syntax error: }}")
                     continue
-                stack.pop()
+                self.close(stack)
                 tags, annotation = set(), None
                 continue
             # ';' or '{' ends a statement
             opens = tok == "{"
-            schema, node, header = stack[-1]
+            level = stack[-1]
             if not words:
                 if opens:
                     skip_depth = 1
                 tags, annotation = set(), None
                 continue
+            trail: list[Node] = []
             try:
-                steps = walk(schema, words, values=True, wildcards=_in_groups(header))
+                steps = walk(level.schema, words, values=True, wildcards=_in_groups(level.header))
                 if not steps:
                     raise PathError(0, "syntax error")
                 if "replace:" in tags and self.replace_mode:
-                    delete_path(tree, header + _first_statement(steps))
-                    node = _owned_path(tree, header)
-                    stack[-1] = (schema, node, header)
-                reached = apply_steps(tree, node, steps)
-            except PathError as exc:
-                self.refuse(stack, words, spans, exc.pos, exc.message)
+                    delete_path(tree, level.header + _first_statement(steps))
+                    level.node = _owned_path(tree, level.header)
+                apply_steps(tree, level.node, steps, trail)
+            except (PathError, EditError) as exc:
+                pos, message = (exc.pos, exc.message) if isinstance(exc, PathError) else (len(words) - 1, str(exc))
+                self.refuse(stack, words, spans, pos, message, tok)
                 if opens:
                     skip_depth = 1
                 words, spans, tags, annotation = [], [], set(), None
                 continue
-            except EditError as exc:
-                self.refuse(stack, words, spans, len(words) - 1, str(exc))
-                if opens:
-                    skip_depth = 1
-                words, spans, tags, annotation = [], [], set(), None
-                continue
-            last = steps[-1]
             if "inactive:" in tags or annotation is not None:
                 changes: dict[str, object] = {}
                 if "inactive:" in tags:
                     changes["inactive"] = True
                 if annotation is not None:
                     changes["annotation"] = annotation
-                _mark(reached, last, changes)
+                _mark(level.node, steps, trail, changes)
+            last = steps[-1]
             if opens:
                 if not last.descends:
-                    self.refuse(stack, words, spans, len(words) - 1, "syntax error")
+                    self.refuse(stack, words, spans, len(words) - 1, "syntax error", tok)
                     skip_depth = 1
                 else:
-                    stack.append((last.schema, reached, header + steps))
+                    stack.append(_Level(last.schema, trail[-1], level.header + steps, level.node, steps))
             words, spans, tags, annotation = [], [], set(), None
         if words:
-            self.refuse(stack, words, spans, len(words) - 1, "syntax error")
+            self.refuse(stack, words, spans, len(words) - 1, "syntax error", ";")
         if len(stack) > 1 or skip_depth:
             line = self.text.count("\n") + 1
             self.report.error(f"{self.source}:{line}:(0) syntax error: missing '}}'")
 
     replace_mode = False
 
-    def refuse(self, stack: list, words: list[str], spans: list[tuple[int, int]], pos: int, message: str) -> None:
+    def refuse(
+        self, stack: list[_Level], words: list[str], spans: list[tuple[int, int]], pos: int, message: str, end: str
+    ) -> None:
         pos = min(pos, len(spans) - 1)
-        start, end = spans[pos]
-        line, col = self.line_col(start, end)
-        header = stack[-1][2]
-        statement = " ".join(words) + ";"
+        start, stop = spans[pos]
+        line, col = self.line_col(start, stop)
+        level = stack[-1]
+        level.refused = True
+        statement = " ".join(words) + (" {" if end == "{" else ";")
         first = "syntax error" if message.startswith("syntax error") else message
+        where = f"{self.source}:{line}:({col}) "
         self.report.error(
-            f"{self.source}:{line}:({col}) {first}: {words[pos]}" if first == "syntax error" else
-            f"{self.source}:{line}:({col}) {first}",
-            f"  [edit{' ' + path_text(header) if header else ''}]",
+            where + (f"syntax error: {words[pos]}" if first == "syntax error" else first),
+            f"  [edit{' ' + path_text(level.header) if level.header else ''}]",
             f"    '{statement}'",
             f"      {first}",
         )
+
+    def recovered(self, stack: list[_Level], start: int, stop: int) -> None:
+        """The closing brace of a refused block: Junos reports where its recovery ended."""
+        line, col = self.line_col(start, stop)
+        header = stack[-1].header
+        self.report.error(
+            f"{self.source}:{line}:({col}) error recovery ignores input until this point: }}",
+            f"  [edit{' ' + path_text(header) if header else ''}]",
+            "    '}'",
+            "      error recovery ignores input until this point",
+        )
+
+    def close(self, stack: list[_Level]) -> None:
+        """Leave a block. One left empty by refused statements is dropped, with Junos's warning."""
+        level = stack.pop()
+        parent = stack[-1]
+        if level.refused:
+            parent.refused = True
+            s = level.schema
+            if not level.node.children and s.kind == CONTAINER and not s.presence and level.opened:
+                holder = level.parent if level.parent is not None else parent.node
+                holder.children.pop(s.name, None)
+                if not level.warned:
+                    self.report.warn(
+                        f"[edit{' ' + path_text(parent.header) if parent.header else ''}]",
+                        f"  '{path_text(level.opened)}'",
+                        "    warning: statement has no contents; ignored",
+                    )
+                parent.warned = True
+
+
+class _Level:
+    """One open block of the curly text."""
+
+    __slots__ = ("schema", "node", "header", "parent", "opened", "refused", "warned")
+
+    def __init__(self, schema: SchemaNode, node: Node, header: list[Step], parent: Node | None, opened):  # type: ignore[no-untyped-def]
+        self.schema = schema  # where the block's statements are looked up
+        self.node = node  # the owned tree node they go into
+        self.header = header  # full path, for messages
+        self.parent = parent  # the node holding the statement that opened the block
+        self.opened = opened  # the steps of that statement
+        self.refused = False  # a statement inside was refused
+        self.warned = False  # an inner block already warned about being empty
 
 
 def _in_groups(header: list[Step]) -> bool:
@@ -193,15 +246,23 @@ def _first_statement(steps: list[Step]) -> list[Step]:
     return steps
 
 
-def _mark(reached: Node, step: Step, changes: dict[str, object]) -> None:
-    s = step.schema
+def _mark(start: Node, steps: list[Step], trail: list[Node], changes: dict[str, object]) -> None:
+    """Apply `inactive:` / a comment to the statement a line names: its first step.
+
+    `family inet { ... }` names `inet` (family only joins its children's heads).
+    """
+    k = 0
+    while k + 1 < len(steps) and steps[k].schema.flatten:
+        k += 1
+    s = steps[k].schema
+    holder = trail[k - 1] if k else start
     if s.kind in (LEAF, LEAF_LIST):
-        leaf = reached.children[s.name]
+        leaf = holder.children[s.name]
         assert isinstance(leaf, Leaf)
-        reached.children[s.name] = leaf.replace(**changes)
+        holder.children[s.name] = leaf.replace(**changes)
     else:
         for name, value in changes.items():
-            setattr(reached, name, value)
+            setattr(trail[k], name, value)
 
 
 def _owned_path(tree: ConfigTree, steps: list[Step]) -> Node:
@@ -227,7 +288,9 @@ def parse_curly(
 
 # -- set format -----------------------------------------------------------------------------------
 
-_SET_VERBS = ("set", "delete", "activate", "deactivate", "annotate", "edit", "top", "up", "exit", "insert", "rename")
+_SET_VERBS = (
+    "set", "delete", "activate", "deactivate", "annotate", "edit", "top", "up", "exit", "insert", "rename", "copy",
+)  # fmt: skip
 
 
 class _SetCursor:
@@ -324,6 +387,13 @@ def _parse_set(tree: ConfigTree, text: str, level: list[Step], source: str) -> L
                 steps = walk(start, words, 1, values=False, wildcards=_in_groups(level))
                 if not set_flag(tree, level + steps, inactive=verb == "deactivate"):
                     report.warn(f"warning: statement not found: {' '.join(words[1:])}")
+            elif verb == "annotate":
+                if not annotate_words(tree, level, words[1:]):
+                    report.warn(f"warning: statement not found: {' '.join(words[1:-1])}")
+            elif verb in ("rename", "copy"):
+                rename_words(tree, level, words[1:], copy=verb == "copy")
+            elif verb == "insert":
+                insert_words(tree, level, words[1:])
             elif verb == "edit":
                 steps = walk(start, words, 1, values=False, wildcards=_in_groups(level))
                 if steps and not steps[-1].descends:
@@ -337,6 +407,8 @@ def _parse_set(tree: ConfigTree, text: str, level: list[Step], source: str) -> L
                 raise PathError(0, "syntax error")
             cursor.forget(tree, level)
         except PathError as exc:
+            if verb in ("annotate", "rename", "copy", "insert"):
+                exc.pos += 1  # those verbs read the words after themselves
             pos = min(exc.pos, len(words) - 1)
             col = spans[pos][1] if spans else _column(line, words, pos)
             word = words[pos] if exc.pos < len(words) else words[-1]

@@ -151,7 +151,7 @@ def _block(out: list[str], head: str, node: Node, opts: RenderOptions, indent: s
     if not node.children:
         out.append(prefix + ";")
         return
-    if opts.max_depth is not None and depth + 1 >= opts.max_depth:
+    if opts.max_depth is not None and depth >= opts.max_depth:
         out.append(prefix + " { ... }")
         return
     schema = node.schema
@@ -295,9 +295,11 @@ def _json_members(node: Node, ind: str) -> list[list[str]]:
             for i, (key, entry) in enumerate(entries):
                 lines.append(ind + "{")
                 inner: list[list[str]] = []
-                for spec, k in zip(child.schema.keys, key, strict=False):
+                specs = child.schema.keys
+                for spec, k in zip(specs, key, strict=False):
                     is_int = spec.type.name == "int"
-                    inner.append([f'{ind}    "{spec.name}" : ' + (k if is_int else f'"{_js(k)}"')])
+                    label = "name" if len(specs) == 1 else spec.name  # Junos names a single key `name`
+                    inner.append([f'{ind}    "{label}" : ' + (k if is_int else f'"{_js(k)}"')])
                 inner.extend(_json_members(entry, ind + "    "))
                 for j, member in enumerate(inner):
                     if j < len(inner) - 1:

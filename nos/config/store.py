@@ -62,6 +62,15 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
+def _kept(memory: dict[str, str], records: list[CommitRecord]) -> dict[str, str]:
+    """The in-memory files still needed: the listed commits, and the rescue configuration,
+    which no commit may drop (as on disk, where only unlisted c*.conf files go)."""
+    kept = {r.file: memory[r.file] for r in records}
+    if "rescue.conf" in memory:
+        kept["rescue.conf"] = memory["rescue.conf"]
+    return kept
+
+
 class ConfigStore:
     """Commits on disk. `None` as directory keeps everything in memory (tests, throwaway devices)."""
 
@@ -107,7 +116,7 @@ class ConfigStore:
         if self.dir is None:
             self._memory[record.file] = text
             self.records = records
-            self._memory = {r.file: self._memory[r.file] for r in records}
+            self._memory = _kept(self._memory, records)
             return
         atomic_write(self.dir / record.file, text)
         index = {"next": self._next, "commits": [asdict(r) for r in records]}

@@ -33,10 +33,11 @@ class _Checker:
     def __init__(self, schema: Schema):
         self.schema = schema
         self.defined: dict[str, set[str]] = {name: set(ns.builtin) for name, ns in schema.namespaces.items()}
-        self.refs: list[tuple[str, str, list[str], str]] = []  # (namespace, value, path, statement)
+        # Errors met so far, and references (namespace, value, path, statement) to resolve at the end.
+        self.errors: list = []
         self.seen: dict[str, dict[str, list[str]]] = {}  # unique name -> value -> first path
-        self.errors: list[CheckError] = []
         self.keys: dict[str, str] = {}  # list name -> key of the entry being visited
+        self.ordered = False  # visit in display order (to report errors in the order Junos shows)
 
     def visit(self, node: Node, path: list[str], own: int = 0) -> None:
         """Check `node` found at `path`; its own statement is the last `own` words of the path."""
@@ -51,7 +52,7 @@ class _Checker:
                         mandatory=True,
                     )
                 )
-        for child in node.children.values():
+        for child in node.ordered_children() if self.ordered else node.children.values():
             s = child.schema
             if not _checked(s):
                 continue
@@ -60,7 +61,7 @@ class _Checker:
                     values = child.value if isinstance(child.value, tuple) else (child.value,)
                     for v in values:
                         if s.ref is not None:
-                            self.refs.append((s.ref, v, path, s.name if not s.keyless else v))
+                            self.errors.append((s.ref, v, path, s.name if not s.keyless else v))
                         if s.unique is not None:
                             self.note_unique(s, v, path, f"{s.name} {v}")
             elif isinstance(child, ListNode):
@@ -75,9 +76,9 @@ class _Checker:
                     if s.ref is not None or key_refs or s.unique is not None:
                         statement = " ".join(quote(w) for w in words)
                         if s.ref is not None:
-                            self.refs.append((s.ref, key[0], path, statement))
+                            self.errors.append((s.ref, key[0], path, statement))
                         for ns, i in key_refs:
-                            self.refs.append((ns, key[i], path, statement))
+                            self.errors.append((ns, key[i], path, statement))
                         if s.unique is not None:
                             self.note_unique(s, key[0], path, statement)
                     self.visit(entry, path + words, len(words))
@@ -99,10 +100,17 @@ class _Checker:
             self.errors.append(CheckError(path, statement, f"'{value}' is already used at {where}"))
 
     def resolve(self) -> None:
-        for ns, value, path, statement in self.refs:
+        """Turn recorded references into errors, keeping the order they were met in."""
+        out: list[CheckError] = []
+        for item in self.errors:
+            if isinstance(item, CheckError):
+                out.append(item)
+                continue
+            ns, value, path, statement = item
             if value not in self.defined.get(ns, ()) and not value.startswith("<"):
                 noun = self.schema.namespaces[ns].noun
-                self.errors.append(CheckError(path, statement, f"Referenced {noun} '{value}' is not defined"))
+                out.append(CheckError(path, statement, f"Referenced {noun} '{value}' is not defined"))
+        self.errors = out
 
 
 
@@ -179,8 +187,15 @@ def defined_names(root: Node, namespace: str) -> set[str]:
 
 
 def check_config(root: Node, schema: Schema) -> list[CheckError]:
-    """Every schema-level problem of an expanded configuration, in tree order."""
+    """Every schema-level problem of an expanded configuration, in display order."""
     checker = _Checker(schema)
+    checker.visit(root, [])
+    checker.resolve()
+    if not checker.errors:
+        return []
+    # Errors are rare: walk again in display order (sorting every level costs time) to list them as Junos does.
+    checker = _Checker(schema)
+    checker.ordered = True
     checker.visit(root, [])
     checker.resolve()
     return checker.errors

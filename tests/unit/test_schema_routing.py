@@ -624,9 +624,9 @@ def test_references_and_unique_interfaces(schema):
         ),
     )
     messages = [e.message for e in validate.check_config(tree.root, schema) if "Referenced interface" not in e.message]
-    assert messages == [
-        "'ge-0/0/0.0' is already used at [edit routing-instances PROD]",
+    assert messages == [  # in display order: PROD comes before ISP-2
         "Referenced policy 'NO-SUCH-POLICY' is not defined",
+        "'ge-0/0/0.0' is already used at [edit routing-instances PROD]",
     ]
 
 
