@@ -234,6 +234,12 @@ class _Level:
         self.warned = False  # an inner block already warned about being empty
 
 
+def _stands_alone(step: Step) -> bool:
+    """Does a statement mean something without contents (a list entry, a presence container)?"""
+    s = step.schema
+    return (s.kind == LIST and step.key is not None) or (s.kind == CONTAINER and s.presence)
+
+
 def _in_groups(header: list[Step]) -> bool:
     return any(s.schema.defines is not None and s.schema.defines[0] == "group" for s in header)
 
@@ -327,7 +333,7 @@ class _SetCursor:
             steps = walk(schema, words, end, values=True, wildcards=groups)
         except PathError as exc:
             self.words = []
-            if exc.steps and exc.steps[-1].descends:  # Junos keeps the valid start of a refused line
+            if exc.steps and _stands_alone(exc.steps[-1]):  # Junos keeps the valid start of a refused line
                 apply_steps(self.tree, node, exc.steps)
             raise
         if not steps:

@@ -92,7 +92,7 @@ def _oneline(node: Node, opts: RenderOptions) -> str | None:
     `inline` statements fold whenever every statement they hold is simple.
     """
     s = node.schema
-    if not (s.oneliner or s.inline) or node.annotation:
+    if not (s.oneliner or s.inline):
         return None
     kids = node.ordered_children()
     if s.oneliner and not s.inline and len(kids) != 1:
