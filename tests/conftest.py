@@ -10,12 +10,12 @@ import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/seeds.py and friends
 
-from nos.cli.io import BufferIO  # noqa: E402
-from nos.cli.session import CliSession  # noqa: E402
-from nos.runtime.clock import ManualScheduler  # noqa: E402
-from nos.runtime.device import Device  # noqa: E402
-from nos.schema.compile import load_schema  # noqa: E402
-from nos.schema.model import Schema  # noqa: E402
+from nos.cli.io import BufferIO
+from nos.cli.session import CliSession
+from nos.runtime.clock import ManualScheduler
+from nos.runtime.device import Device
+from nos.schema.compile import load_schema
+from nos.schema.model import Schema
 
 
 @pytest.fixture(scope="session")
@@ -49,8 +49,10 @@ class Cli:
 
     def output(self, line: str, answers: list[str] | None = None) -> str:
         """Just the output of one command (no prompt, no echo)."""
+        echo = self.session.prompt() + line + "\n"
         text = self.run(line, answers=answers)
-        return text.split("\n", text.count("\n", 0, text.index(line)) + 1)[-1]
+        assert text.startswith(echo)
+        return text[len(echo) :]
 
     @property
     def prompt(self) -> str:

@@ -18,22 +18,11 @@ from nos.schema.types import BadValue
 
 REST_TYPES = ("config-path", "command")
 _NUMBER = re.compile(r"-?\d+\Z")
-_REST_HINTS = {"<path>": "config-path", "<command>": "command"}
 
 
 def type_kind(node: SchemaNode) -> str | None:
-    """The name of a node's value type as the command parser needs it (None for a flag).
-
-    The schema compiler builds `config-path` and `command` as plain strings, so
-    their `name` says "string"; only their hints tell them apart. Looking at both
-    keeps `?` and Tab working inside configuration paths and after `run`.
-    """
-    t = node.type
-    if t is None:
-        return None
-    if t.name in REST_TYPES:
-        return t.name
-    return _REST_HINTS.get(t.hint, t.name)
+    """The name of a node's value type (None for a flag): `config-path` and `command` need special reading."""
+    return node.type.name if node.type is not None else None
 
 
 class CommandError(Exception):

@@ -43,8 +43,9 @@ class ValueType:
 
 
 class StringType(ValueType):
-    def __init__(self, args: Sequence[str] = (), hint: str = "<value>"):
+    def __init__(self, args: Sequence[str] = (), hint: str = "<value>", name: str = "string"):
         self.hint = hint
+        self.name = name
         self.min_len, self.max_len = 0, 1 << 30
         if args:
             lo, _, hi = args[0].partition("..")
@@ -373,7 +374,7 @@ def make_type(name: str, args: Sequence[str] = ()) -> ValueType:
         "string": lambda: StringType(args),
         "word": lambda: StringType(args),
         "as-path": lambda: StringType(args, hint="<as-path>"),
-        "filename": lambda: StringType(args, hint="<filename>"),
+        "filename": lambda: StringType(args, hint="<filename>", name="filename"),
         "secret": lambda: StringType(args, hint="<password>"),
         "int": lambda: IntType(args),
         "enum": lambda: EnumType(args),
@@ -394,8 +395,8 @@ def make_type(name: str, args: Sequence[str] = ()) -> ValueType:
         "plen-range": PrefixLengthRangeType,
         "route-filter-match": RouteFilterMatchType,
         "duration": DurationType,
-        "config-path": lambda: StringType(hint="<path>"),
-        "command": lambda: StringType(hint="<command>"),
+        "config-path": lambda: StringType(hint="<path>", name="config-path"),
+        "command": lambda: StringType(hint="<command>", name="command"),
     }
     try:
         return factories[name]()

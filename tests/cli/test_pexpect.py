@@ -1,0 +1,190 @@
+"""The real `nos cli` in a pseudo-terminal, typed at the way a person types.
+
+prompt_toolkit draws the line with escape codes (colours, cursor moves; the
+prompt's trailing space is a cursor move), so the screen text is read with the
+escape codes removed, and prompts are matched without their trailing space.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from clihelpers import nos_command, nos_env, plain
+
+pexpect = pytest.importorskip("pexpect")
+
+TIMEOUT = 10.0
+
+
+class Screen:
+    """A `nos cli` child in a pty, read as plain text."""
+
+    def __init__(self, state: Path):
+        cmd = nos_command()
+        self.child = pexpect.spawn(
+            cmd[0],
+            [*cmd[1:], "cli", "--state-dir", str(state), "--clock", "virtual"],
+            env=nos_env(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm"),
+            encoding="utf-8",
+            timeout=TIMEOUT,
+            dimensions=(40, 120),
+        )
+        self.raw = ""
+        self.pos = 0  # how much of the plain text earlier `expect` calls consumed
+
+    def send(self, keys: str) -> None:
+        self.child.send(keys)
+
+    def expect(self, text: str) -> str:
+        """Wait for `text` on the screen; return the plain text from the last match up to and including it."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            screen = plain(self.raw)
+            at = screen.find(text, self.pos)
+            if at >= 0:
+                seen = screen[self.pos : at + len(text)]
+                self.pos = at + len(text)
+                return seen
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen[self.pos :]}")
+            try:
+                self.raw += self.child.read_nonblocking(65536, timeout=min(left, 1.0))
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF as exc:
+                raise AssertionError(f"nos ended before {text!r}; the screen shows:\n{screen[self.pos :]}") from exc
+
+    def expect_eof(self) -> None:
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+
+    def close(self) -> None:
+        if self.child.isalive():
+            self.child.terminate(force=True)
+
+
+@pytest.fixture
+def screen(tmp_path):  # type: ignore[no-untyped-def]
+    s = Screen(tmp_path / "state")
+    yield s
+    s.close()
+
+
+def test_a_session_typed_at_a_terminal(screen):
+    s = screen
+    s.expect("lab@nos>")
+
+    # Tab completes `sh` to `show `; `ver` is a unique abbreviation.
+    s.send("sh\t")
+    s.send("ver\r")
+    seen = s.expect("JUNOS Software Release [24.4R1.9]")
+    assert "show ver" in seen
+    assert "Hostname: nos" in seen
+    s.expect("lab@nos>")
+
+    s.send("configure\r")
+    s.expect("Entering configuration mode")
+    s.expect("[edit]")
+    s.expect("lab@nos#")
+
+    # `?` lists what may follow and keeps the typed line: typing on finishes the word.
+    s.send("set sys?")
+    seen = s.expect("Possible completions:")
+    assert "set sys?" in seen
+    s.expect("> system               System parameters")
+    s.expect("lab@nos#")
+    s.send("tem host-name r5\r")
+    s.expect("lab@nos#")
+    s.send("show | compare\r")
+    seen = s.expect("+   host-name r5;")
+    assert "[edit system]" in seen
+    assert "-   host-name nos;" in seen
+    s.expect("lab@nos#")
+
+    s.send('commit comment "from pexpect"\r')
+    s.expect("commit complete")
+    s.expect("lab@r5#")
+
+    s.send("rollback 1\r")
+    s.expect("load complete")
+    s.expect("lab@r5#")
+    s.send("show | compare\r")
+    s.expect("-   host-name r5;")
+    s.expect("+   host-name nos;")
+    s.expect("lab@r5#")
+
+    s.send("commit confirmed 1\r")
+    s.expect("commit confirmed will be automatically rolled back in 1 minutes unless confirmed")
+    s.expect("commit complete")
+    s.expect("# commit confirmed will be rolled back in 1 minute")
+    s.expect("lab@nos#")
+
+    s.send("run request lab wait 61\r")
+    s.expect("Commit was not confirmed; automatic rollback complete.")
+    s.expect("Lab time: 2026-01-01 00:01:01 UTC")
+    s.expect("lab@r5#")
+
+    s.send("run show system commit\r")
+    seen = s.expect("    from pexpect")
+    assert "0   2026-01-01 00:01:00 UTC by root via other" in seen
+    s.expect("lab@r5#")
+
+    s.send("set system domain-name example.net\r")
+    s.expect("lab@r5#")
+    s.send("exit\r")
+    s.expect("The configuration has been changed but not committed")
+    s.expect("Exit with uncommitted changes? [yes,no] (yes)")
+    s.send("yes\r")
+    s.expect("Exiting configuration mode")
+    s.expect("lab@r5>")
+
+    s.send("quit\r")
+    s.expect_eof()
+
+
+def test_tab_lists_choices_and_errors_show_a_caret(screen):
+    s = screen
+    s.expect("lab@nos>")
+    s.send("show c\t")
+    s.expect("Possible completions:")
+    s.expect("cli                  Show command-line interface settings")
+    s.expect("configuration        Show current configuration")
+    s.expect("lab@nos>")
+    s.send("onfiguration system host-name\r")
+    s.expect("host-name nos;")
+    s.expect("lab@nos>")
+
+    s.send("show log\r")
+    seen = s.expect("syntax error, expecting <command>.")
+    assert "\n" + " " * 14 + "^\n" in seen
+    s.expect("lab@nos>")
+
+    s.send("set cli screen-length 0\r")
+    s.expect("Screen length set to 0")
+    s.expect("lab@nos>")
+    s.send("quit\r")
+    s.expect_eof()
+
+
+def test_answering_no_keeps_configuration_mode(screen):
+    s = screen
+    s.expect("lab@nos>")
+    s.send("configure\r")
+    s.expect("lab@nos#")
+    s.send("set snmp location lab\r")
+    s.expect("lab@nos#")
+    s.send("exit\r")
+    s.expect("Exit with uncommitted changes? [yes,no] (yes)")
+    s.send("no\r")
+    s.expect("[edit]")
+    s.expect("lab@nos#")
+    s.send("rollback 0\r")
+    s.expect("load complete")
+    s.send("exit\r")
+    s.expect("Exiting configuration mode")
+    s.expect("lab@nos>")
+    s.send("quit\r")
+    s.expect_eof()
