@@ -64,19 +64,42 @@ class _Differ:
             elif n is None:
                 self.emit("-", _lines(o, self.opts), path, depth)
             elif isinstance(o, Leaf) and isinstance(n, Leaf):
-                if not o.same(n):
-                    self.emit("-", [leaf_line(o, self.opts)], path, depth)
-                    self.emit("+", [leaf_line(n, self.opts)], path, depth)
+                self.leaf(o, n, path, depth)
             elif isinstance(o, ListNode) and isinstance(n, ListNode):
                 self.list(o, n, path, depth)
             elif isinstance(o, Node) and isinstance(n, Node):
-                if _flags_differ(o, n):
-                    self.emit("-", _lines(o, self.opts), path, depth)
-                    self.emit("+", _lines(n, self.opts), path, depth)
-                elif o.schema.flatten:
+                if o.schema.flatten and not _flags_differ(o, n):
                     self.flattened(o, n, path, depth)
                 else:
+                    self.flags(o, n, name, path, depth)
                     self.node(o, n, path + [name], depth + 1)
+
+    def leaf(self, o: Leaf, n: Leaf, path: list[str], depth: int) -> None:
+        if o.same(n):
+            return
+        if o.value == n.value:
+            self.flags(o, n, "", path, depth)
+            return
+        self.emit("-", [leaf_line(o, self.opts)], path, depth)
+        self.emit("+", [leaf_line(n, self.opts)], path, depth)
+
+    def flags(self, o: Node | Leaf, n: Node | Leaf, head: str, path: list[str], depth: int) -> None:
+        """(De)activation and comments: Junos marks a toggled `inactive:` with `!` and diffs the comment."""
+        if o.inactive == n.inactive and o.annotation == n.annotation:
+            return
+        if isinstance(n, Leaf):
+            shown = leaf_line(n, self.opts)
+        else:
+            shown = ("inactive: " if n.inactive else "") + head + (" { ... }" if n.children else ";")
+        if o.annotation != n.annotation:
+            if o.annotation:
+                self.emit("-", [f"/* {o.annotation} */"], path, depth)
+            if n.annotation:
+                self.emit("+", [f"/* {n.annotation} */"], path, depth)
+        if o.inactive != n.inactive:
+            self.emit("!", [shown], path, depth)
+        else:
+            self.emit(" ", [shown], path, depth)
 
     def flattened(self, old: Node, new: Node, path: list[str], depth: int) -> None:
         """A `flatten` container (family): its children are statements of the parent level."""
@@ -86,7 +109,8 @@ class _Differ:
             o, n = old.children.get(name), new.children.get(name)
             if o is n:
                 continue
-            if isinstance(o, Node) and isinstance(n, Node) and not _flags_differ(o, n):
+            if isinstance(o, Node) and isinstance(n, Node):
+                self.flags(o, n, f"{word} {name}", path, depth)
                 self.node(o, n, path + [word, name], depth + 2)
             elif not (isinstance(o, Leaf) and o.same(n)):
                 # Added, removed, or (de)activated/annotated as a whole: `family inet` is
@@ -109,11 +133,8 @@ class _Differ:
                     self.context_header(path)
                     self.out.append(f" {self.lead(depth)}{entry_head(new, prev_shared)} {{ ... }}")
                 self.emit("+", lines, path, depth)
-            elif o.inactive != n.inactive or o.annotation != n.annotation:
-                self.emit("-", list(block_lines(entry_head(old, key), o, self.opts, "", 0)), path, depth)
-                self.emit("+", list(block_lines(entry_head(new, key), n, self.opts, "", 0)), path, depth)
-                prev_shared = key
             else:
+                self.flags(o, n, entry_head(new, key), path, depth)
                 self.node(o, n, path + entry_words(new.schema, key), depth + 1)
                 prev_shared = key
         for key, o in old.entries.items():

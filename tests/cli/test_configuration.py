@@ -421,12 +421,6 @@ def test_deactivate_and_activate(small):
     assert small.output("show | compare") == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nos/config/diff.py: a deactivated stanza is shown as the whole stanza removed and re-added; "
-    "Junos marks the toggle with one `!` line (`!    inactive: lo0 { ... }`). Repro: configure; "
-    "deactivate interfaces lo0; show | compare",
-)
 def test_show_compare_marks_a_deactivated_statement_with_bang(small):
     small.run("configure", "deactivate interfaces lo0")
     out = small.output("show | compare")
@@ -444,11 +438,6 @@ def test_annotate(small):
     assert small.output("show | compare") == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="nos/config/diff.py: annotating a stanza prints the whole stanza as removed and re-added. "
-    'Repro: configure; annotate system "x"; show | compare -> every line of system with - and +',
-)
 def test_show_compare_of_an_annotation_does_not_repeat_the_stanza(small):
     small.run("configure", 'annotate system "hello"')
     out = small.output("show | compare")
