@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from nos.config.path import PathError, Step, walk
 from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, SchemaNode
-from nos.schema.types import BadValue
+from nos.schema.types import BadValue, IntType
 
 REST_TYPES = ("config-path", "command")
 _NUMBER = re.compile(r"-?\d+\Z")
@@ -78,7 +78,7 @@ def _range_refusal(levels: list[SchemaNode], word: str) -> str | None:
         return None
     for level in reversed(levels):
         arg = level.keyless_child
-        if arg is None or arg.type is None or arg.type.name != "int":
+        if arg is None or not isinstance(arg.type, IntType):
             continue
         try:
             arg.type.check(word)
@@ -212,6 +212,12 @@ class Help:
     candidates: list[Candidate] = field(default_factory=list)
     enter: bool = False
     pipe: bool = False
+    error: tuple[int, str] | None = None  # a complete word that does not fit: (its index, message)
+
+    def shifted(self, offset: int) -> Help:
+        if self.error is not None:
+            self.error = (self.error[0] + offset, self.error[1])
+        return self
 
     def matching(self, partial: str) -> list[Candidate]:
         return [c for c in self.candidates if c.name.startswith(partial) and not c.name.startswith("<")]
@@ -219,7 +225,7 @@ class Help:
     def lines(self, partial: str = "") -> list[str]:
         cands = [c for c in self.candidates if c.name.startswith(partial) or c.name.startswith("<")]
         hints = [c for c in cands if c.name.startswith("<")]
-        names = sorted((c for c in cands if not c.name.startswith("<")), key=lambda c: c.name)
+        names = sorted((c for c in cands if not c.name.startswith("<")), key=_order)
         out = ["Possible completions:"]
         if self.enter and not partial:
             out.append(_help_row("  ", "<[Enter]>", "Execute this command"))
@@ -229,11 +235,17 @@ class Help:
         return out
 
 
+def _order(c: Candidate) -> tuple[int, int, str]:
+    """Numbers in numeric order (rollback indexes), then names alphabetically."""
+    return (0, int(c.name), "") if c.name.isdigit() else (1, 0, c.name)
+
+
 def _help_row(marker: str, name: str, text: str) -> str:
     return f"{marker}{name}{' ' * max(2, 21 - len(name))}{text}".rstrip()
 
 
 ConfigHelper = Callable[[list[str], str], Help]
+ValueHelper = Callable[[SchemaNode], list[Candidate]]  # values known only at run time (rollback indexes)
 
 
 def command_help(
@@ -242,6 +254,7 @@ def command_help(
     partial: str,
     config_help: ConfigHelper | None = None,
     run_help: ConfigHelper | None = None,
+    values: ValueHelper | None = None,
 ) -> Help:
     """Help at the end of `words` (complete words) for a word starting with `partial`.
 
@@ -259,8 +272,8 @@ def command_help(
         for level in reversed(levels or [node]):
             try:
                 child = _lookup(level, word, i)
-            except CommandError:
-                return Help()
+            except CommandError as exc:
+                return Help(error=(i, exc.message))
             if child is None and level.keyless_child is not None and _fits(level.keyless_child, word):
                 child = level.keyless_child
             if child is not None:
@@ -268,7 +281,9 @@ def command_help(
                     levels.pop()
                 break
         if child is None:
-            return Help()
+            if i == 0:
+                return Help(error=(0, "unknown command."))
+            return Help(error=(i, "syntax error, expecting <command>." if action_node is None else "syntax error."))
         if not child.keyless:
             i += 1
         args.add(child.name)
@@ -284,13 +299,13 @@ def command_help(
             pass
         elif child.rest or type_kind(child) in REST_TYPES:
             if type_kind(child) == "config-path" and config_help is not None:
-                return config_help(words[i:], partial)
+                return config_help(words[i:], partial).shifted(i)
             if type_kind(child) == "command" and run_help is not None:
-                return run_help(words[i:], partial)
+                return run_help(words[i:], partial).shifted(i)
             return Help([Candidate(child.type.hint, child.help)], enter=True)
         else:
             if i >= n:
-                return _value_help(child)
+                return _value_help(child, values)
             i += 1
         if child.action:
             action_node = child
@@ -315,6 +330,8 @@ def command_help(
                 cands.append(Candidate(hint, child.help))
                 if child.type is not None:
                     cands.extend(Candidate(v, h) for v, h in child.type.candidates())
+                    if values is not None:
+                        cands.extend(values(child))
                 continue
             if child.name in args and (child.kind != CONTAINER or levels):
                 continue  # an option given once (`commit confirmed ...`) is not offered again
@@ -325,10 +342,12 @@ def command_help(
     return Help(cands, enter=complete, pipe=complete)
 
 
-def _value_help(node: SchemaNode) -> Help:
+def _value_help(node: SchemaNode, values: ValueHelper | None = None) -> Help:
     assert node.type is not None
     cands = [Candidate(node.type.hint, node.help)]
     cands.extend(Candidate(v, h) for v, h in node.type.candidates())
+    if values is not None:
+        cands.extend(values(node))
     return Help(cands)
 
 
@@ -354,7 +373,8 @@ def config_path_help(
         steps = walk(start, words, values=False, abbreviate=True, wildcards=False)
     except PathError as exc:
         if exc.expect is None or exc.pos < len(words):
-            return Help()
+            message = exc.message + "." if exc.message in ("syntax error", "missing argument") else exc.message
+            return Help(error=(exc.pos, message))
         lst, k, what = exc.expect
         spec = lst.keys[k]
         if what == "keyword":

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 from nos.cli.commands import Command
@@ -25,6 +24,7 @@ from nos.config.load import LoadReport, parse_curly, parse_set
 from nos.config.path import PathError, Step, depth, path_text, path_words, walk
 from nos.config.render import RenderOptions, curly_lines, json_lines, leaf_line, render_child, set_lines
 from nos.config.tree import ConfigTree, Leaf, ListNode, Node
+from nos.runtime.clock import format_time
 from nos.runtime.passwords import sha512_crypt
 from nos.schema.model import LEAF, LIST
 
@@ -150,8 +150,7 @@ def _json_attributes(session: CliSession) -> dict[str, str]:
     }
 
 
-def fmt_time(epoch: float) -> str:
-    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
+fmt_time = format_time
 
 
 def _read_config_file(session: CliSession, name: str) -> Node:
@@ -276,11 +275,19 @@ async def do_edit(session: CliSession, cmd: Command, pipeline: Pipeline) -> list
     return None
 
 
+def _up(edit: list[Step], levels: int) -> list[Step]:
+    """The edit path `levels` levels up; `family inet` counts as one level, as Junos shows it."""
+    edit = edit[: max(0, len(edit) - levels)]
+    while edit and edit[-1].schema.flatten:
+        edit = edit[:-1]
+    return edit
+
+
 async def do_up(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
     count = int(cmd.value("count") or 1)
     if not session.edit:
         return ["warning: already at top of configuration"] if cmd.action == "up" else None
-    session.edit = session.edit[: max(0, len(session.edit) - count)]
+    session.edit = _up(session.edit, count)
     return None
 
 
@@ -291,7 +298,7 @@ async def do_top(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[
 
 async def do_exit(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
     if session.edit and not cmd.flag("configuration-mode"):
-        session.edit = session.edit[:-1]
+        session.edit = _up(session.edit, 1)
         return None
     if session.uncommitted():
         if session.config_kind in ("exclusive", "private"):

@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from nos.cli.commands import Command, CommandError, Help, command_help, config_path_help, parse_command
+from nos.cli.commands import Candidate, Command, CommandError, Help, command_help, config_path_help, parse_command
 from nos.cli.io import SessionIO
 from nos.cli.pipes import Pipeline, parse_pipes, run_filters, split_pipes
 from nos.config.database import Editor
@@ -20,6 +20,7 @@ from nos.config.edit import find
 from nos.config.path import PathError, Step, path_text, walk
 from nos.config.tree import ConfigTree, Leaf, ListNode, Node
 from nos.config.validate import defined_names
+from nos.runtime.clock import format_time
 from nos.runtime.device import Device
 from nos.schema.model import LIST, SchemaNode
 
@@ -319,7 +320,10 @@ class CliSession:
             partial = words.pop()
         parts = split_pipes(words)
         if len(parts) > 1:
-            return command_help(self.schema.commands["pipe"], parts[-1], partial)
+            offset = len(words) - len(parts[-1])
+            return command_help(
+                self.schema.commands["pipe"], parts[-1], partial, values=self._values
+            ).shifted(offset)
         return self._mode_help(self.mode, parts[0], partial)
 
     def _mode_help(self, mode: str, words: list[str], partial: str) -> Help:
@@ -328,12 +332,26 @@ class CliSession:
         def run_help(run_words: list[str], run_partial: str) -> Help:
             return self._mode_help("operational", run_words, run_partial)
 
-        return command_help(self.schema.commands[mode], words, partial, self._config_help(words, mode), run_help)
+        return command_help(
+            self.schema.commands[mode], words, partial, self._config_help(words, mode), run_help, self._values
+        )
+
+    def _values(self, node: SchemaNode) -> list[Candidate]:
+        """Run-time candidates for a value: the kept configurations for a rollback index."""
+        if node.type is None or node.type.name != "rollback":
+            return []
+        records = self.device.db.store.records
+        return [
+            Candidate(str(i), f"{format_time(r.time)} by {r.user} via {r.client}") for i, r in enumerate(records)
+        ]
 
     def help_lines(self, text: str) -> list[str]:
         spans = split_line(text)
         partial = spans[-1][0] if spans and not text[-1:].isspace() else ""
         h = self.help_for(text)
+        if h.error is not None and h.error[0] < len(spans):
+            pos, message = h.error
+            return [" " * (len(self.prompt_line()) + spans[pos][1]) + "^", message]
         lines = h.lines(partial) if h.candidates or h.enter else []
         if len(lines) <= 1:  # nothing, or a bare "Possible completions:" header: nothing starts so
             return ["No valid completions"] if partial else []

@@ -27,6 +27,11 @@ VIRTUAL_EPOCH = 1_767_225_600.0  # 2026-01-01 00:00:00 UTC
 Callback = Callable[[], None]
 
 
+def format_time(epoch: float) -> str:
+    """Device time as Junos prints it in commit history and uptime: `2026-01-01 00:00:00 UTC`."""
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
+
+
 @dataclass(order=True)
 class Timer:
     deadline: float
@@ -200,4 +205,6 @@ class TrioScheduler(BaseScheduler):
             await trio.sleep(seconds)
 
 
-__all__ = ["VIRTUAL_EPOCH", "BaseScheduler", "ManualScheduler", "ScaledClock", "SteppedClock", "Timer", "TrioScheduler"]
+__all__ = [
+    "VIRTUAL_EPOCH",
+    "format_time", "BaseScheduler", "ManualScheduler", "ScaledClock", "SteppedClock", "Timer", "TrioScheduler"]

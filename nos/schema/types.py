@@ -79,6 +79,15 @@ class IntType(ValueType):
         return str(n)
 
 
+class RollbackType(IntType):
+    """The index of a kept configuration (0..49); the CLI lists the existing ones with their dates."""
+
+    name = "rollback"
+
+    def __init__(self) -> None:
+        super().__init__(("0..49",))
+
+
 class EnumType(ValueType):
     name = "enum"
 
@@ -377,6 +386,7 @@ def make_type(name: str, args: Sequence[str] = ()) -> ValueType:
         "filename": lambda: StringType(args, hint="<filename>", name="filename"),
         "secret": lambda: StringType(args, hint="<password>"),
         "int": lambda: IntType(args),
+        "rollback": RollbackType,
         "enum": lambda: EnumType(args),
         "ipv4": Ipv4Type,
         "ipv4prefix": lambda: Ipv4PrefixType(network=False),
