@@ -321,9 +321,7 @@ class CliSession:
         parts = split_pipes(words)
         if len(parts) > 1:
             offset = len(words) - len(parts[-1])
-            return command_help(
-                self.schema.commands["pipe"], parts[-1], partial, values=self._values
-            ).shifted(offset)
+            return command_help(self.schema.commands["pipe"], parts[-1], partial, values=self._values).shifted(offset)
         return self._mode_help(self.mode, parts[0], partial)
 
     def _mode_help(self, mode: str, words: list[str], partial: str) -> Help:
@@ -341,9 +339,7 @@ class CliSession:
         if node.type is None or node.type.name != "rollback":
             return []
         records = self.device.db.store.records
-        return [
-            Candidate(str(i), f"{format_time(r.time)} by {r.user} via {r.client}") for i, r in enumerate(records)
-        ]
+        return [Candidate(str(i), f"{format_time(r.time)} by {r.user} via {r.client}") for i, r in enumerate(records)]
 
     def help_lines(self, text: str) -> list[str]:
         spans = split_line(text)

@@ -167,7 +167,9 @@ class ConfigDatabase:
             lines = [line for e in errors for line in e.lines()]
             mandatory = any(e.mandatory for e in errors)
             if check_only:
-                lines.append("error: configuration check-out failed" + (": (missing mandatory statements)" if mandatory else ""))
+                lines.append(
+                    "error: configuration check-out failed" + (": (missing mandatory statements)" if mandatory else "")
+                )
             elif mandatory:
                 lines.append("error: commit failed: (missing mandatory statements)")
             else:
@@ -254,7 +256,8 @@ class ConfigDatabase:
         if editor.mode == "exclusive":
             if self.exclusive is not None and self.exclusive != editor.session_id:
                 holder = self.editors[self.exclusive]
-                return f"error: configuration database locked by:\n  {holder.user} terminal {holder.terminal} (pid {holder.session_id})"
+                who = f"{holder.user} terminal {holder.terminal} (pid {holder.session_id})"
+                return f"error: configuration database locked by:\n  {who}"
             if self.changed(self.shared) and self._others_editing(editor.session_id):
                 return "error: shared configuration database modified"
             self.exclusive = editor.session_id

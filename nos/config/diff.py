@@ -142,8 +142,6 @@ class _Differ:
                 self.emit("-", list(block_lines(entry_head(old, key), o, self.opts, "", 0)), path, depth)
 
 
-
-
 def _flags_differ(old: Node, new: Node) -> bool:
     """Was the statement itself deactivated, activated or annotated? Its children may be the same."""
     return old.inactive != new.inactive or old.annotation != new.annotation

@@ -170,7 +170,6 @@ def apply_steps(tree: ConfigTree, node: Node, steps: list[Step], trail: list[Nod
     return node
 
 
-
 def delete_path(tree: ConfigTree, steps: list[Step]) -> bool:
     """`delete`: remove what the path names. Returns False when it was not there."""
     if not steps:
@@ -375,15 +374,15 @@ def insert_words(tree: ConfigTree, level: list[Step], words: list[str], abbrevia
 __all__ = [
     "EditError",
     "annotate_words",
-    "insert_words",
-    "rename_words",
     "apply_steps",
     "copy_entry",
     "delete_path",
     "find",
     "insert",
+    "insert_words",
     "rename",
     "rename_leaf",
+    "rename_words",
     "set_flag",
     "set_path",
 ]

@@ -222,7 +222,7 @@ class _Curly:
 class _Level:
     """One open block of the curly text."""
 
-    __slots__ = ("schema", "node", "header", "parent", "opened", "refused", "warned")
+    __slots__ = ("header", "node", "opened", "parent", "refused", "schema", "warned")
 
     def __init__(self, schema: SchemaNode, node: Node, header: list[Step], parent: Node | None, opened):  # type: ignore[no-untyped-def]
         self.schema = schema  # where the block's statements are looked up

@@ -318,11 +318,11 @@ def depth(steps: list[Step]) -> int:
 
 __all__ = [
     "LEAF",
-    "entry_words",
     "LEAF_LIST",
     "PathError",
     "Step",
     "depth",
+    "entry_words",
     "is_wildcard",
     "path_text",
     "path_words",

@@ -74,7 +74,7 @@ def _simple(child: Child, opts: RenderOptions) -> str | None:
     if isinstance(child, ListNode):
         if len(child.entries) != 1:
             return None
-        (key, entry), = child.entries.items()
+        ((key, entry),) = child.entries.items()
         if entry.inactive or entry.annotation:
             return None
         head = _entry_head(child, key)
@@ -354,4 +354,3 @@ __all__ = [
     "render_child",
     "set_lines",
 ]
-

@@ -85,7 +85,6 @@ class Node:
             kids.sort(key=_schema_index)
         return kids
 
-
     def is_empty(self) -> bool:
         return not self.children
 

@@ -113,8 +113,6 @@ class _Checker:
         self.errors = out
 
 
-
-
 _CHECKED: dict[SchemaNode, bool] = {}
 
 

@@ -207,4 +207,11 @@ class TrioScheduler(BaseScheduler):
 
 __all__ = [
     "VIRTUAL_EPOCH",
-    "format_time", "BaseScheduler", "ManualScheduler", "ScaledClock", "SteppedClock", "Timer", "TrioScheduler"]
+    "BaseScheduler",
+    "ManualScheduler",
+    "ScaledClock",
+    "SteppedClock",
+    "Timer",
+    "TrioScheduler",
+    "format_time",
+]

@@ -130,7 +130,18 @@ class _Compiler:
             node.keys = [Key(k.name, make_type(k.type.name, k.type.args), k.keyword, k.ref) for k in d.keys]
         except (KeyError, ValueError) as exc:
             raise SchemaError(f"{d.source}: {exc}") from None
-        for flag in ("mandatory", "presence", "oneliner", "ordered", "keyless", "hidden", "secret", "rest", "flatten", "inline"):
+        for flag in (
+            "mandatory",
+            "presence",
+            "oneliner",
+            "ordered",
+            "keyless",
+            "hidden",
+            "secret",
+            "rest",
+            "flatten",
+            "inline",
+        ):
             setattr(node, flag, bool(a.get(flag, False)))
         node.default = a.get("default")  # type: ignore[assignment]
         node.ref = a.get("ref")  # type: ignore[assignment]

@@ -45,7 +45,18 @@ class Decl:
 
 
 # Attributes that take no argument, one word, or a word and an optional string.
-_FLAG_ATTRS = ("mandatory", "presence", "oneliner", "ordered", "keyless", "hidden", "secret", "rest", "flatten", "inline")
+_FLAG_ATTRS = (
+    "mandatory",
+    "presence",
+    "oneliner",
+    "ordered",
+    "keyless",
+    "hidden",
+    "secret",
+    "rest",
+    "flatten",
+    "inline",
+)
 _WORD_ATTRS = ("default", "ref", "unique", "max", "action", "alias")
 
 
@@ -78,9 +89,10 @@ def _build_grammar() -> pp.ParserElement:
     block = (LBRACE + pp.Group(body)("body") + RBRACE) | (SEMI + pp.Group(pp.Empty())("body"))
 
     def tagged(kind: str, *parts: pp.ParserElement) -> pp.ParserElement:
-        expr = pp.Keyword(kind)("kind")
+        # `-` stops backtracking once the keyword matched: errors point into the statement.
+        expr = pp.Keyword(kind, ident_chars=pp.alphanums + "_-")("kind")
         for part in parts:
-            expr = expr + part
+            expr = expr - part
         return pp.Group(expr).set_parse_action(_locate)
 
     container = tagged("container", word("name"), attrs("attrs"), help_text("help"), block)
@@ -168,8 +180,8 @@ def _to_decl(res: pp.ParseResults, source: str) -> Decl:
             KeySpec(
                 k["kname"],
                 _type(k["ktype"]),
-                k["keyword"] if "keyword" in k else None,
-                k["kref"] if "kref" in k else None,
+                k.get("keyword"),
+                k.get("kref"),
             )
             for k in res["keys"]
         ]

@@ -170,9 +170,9 @@ class Ipv4PrefixType(ValueType):
         if length > 32:
             raise BadValue(f"prefix length '{length}' is larger than 32 in address '{word}' at '{word}'")
         fast = _fast_ipv4(addr)
-        if fast is not None and slash and len(plen) == len(str(length)):
-            if not self.network or fast & (0xFFFFFFFF >> length) == 0:
-                return word
+        canonical = fast is not None and slash and len(plen) == len(str(length))
+        if canonical and (not self.network or fast & (0xFFFFFFFF >> length) == 0):  # type: ignore[operator]
+            return word
         o = _ipv4_octets(addr, word, allow_short=True)
         if self.network:
             value = (o[0] << 24 | o[1] << 16 | o[2] << 8 | o[3]) & ((0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF)
@@ -233,7 +233,10 @@ _IFNAME = re.compile(
 
 
 class InterfaceType(ValueType):
-    """Junos interface names: ge-0/0/0, xe-1/2/3:0, lo0, st0, reth1, fxp0; with `unit`, a logical name (`ge-0/0/0.0`)."""
+    """Junos interface names: ge-0/0/0, xe-1/2/3:0, lo0, st0, reth1, fxp0; with a unit, a logical name.
+
+    `unit` says whether the unit (`ge-0/0/0.0`) is optional, required (`.0` is added) or forbidden.
+    """
 
     name = "interface"
     hint = "<interface-name>"

@@ -45,19 +45,23 @@ def generate(instances: int) -> str:
         ri = f"RI-{i:04d}"
         a, b = (i >> 8) & 255, i & 255
         out += [
-            f"set interfaces {ifd} unit {unit} description \"customer {i}\"",
+            f'set interfaces {ifd} unit {unit} description "customer {i}"',
             f"set interfaces {ifd} unit {unit} vlan-id {unit}",
             f"set interfaces {ifd} unit {unit} family inet address 10.{a}.{b}.1/30",
             f"set interfaces {ifd} unit {unit} family inet address 172.{16 + a % 16}.{b}.1/24",
             f"set routing-instances {ri} instance-type virtual-router",
-            f"set routing-instances {ri} description \"tenant {i}\"",
+            f'set routing-instances {ri} description "tenant {i}"',
             f"set routing-instances {ri} interface {ifl}",
             f"set routing-instances {ri} routing-options router-id 10.{a}.{b}.1",
             f"set routing-instances {ri} routing-options instance-import IMPORT-{i:04d}",
         ]
         for r in range(8):
-            out.append(f"set routing-instances {ri} routing-options static route 192.{r}.{b}.0/24 next-hop 10.{a}.{b}.2")
-        out.append(f"set routing-instances {ri} routing-options static route 0.0.0.0/0 qualified-next-hop 10.{a}.{b}.2 preference 7")
+            out.append(
+                f"set routing-instances {ri} routing-options static route 192.{r}.{b}.0/24 next-hop 10.{a}.{b}.2"
+            )
+        out.append(
+            f"set routing-instances {ri} routing-options static route 0.0.0.0/0 qualified-next-hop 10.{a}.{b}.2 preference 7"
+        )
         for p in range(5):
             out.append(f"set policy-options prefix-list PL-{i:04d} 198.{p}.{b}.0/24")
         for t in range(3):
@@ -82,7 +86,7 @@ def generate(instances: int) -> str:
         out += [
             f"set security zones security-zone {zone} interfaces {ifl}",
             f"set security zones security-zone {zone} host-inbound-traffic system-services ping",
-            f"set security zones security-zone {zone} description \"zone {i}\"",
+            f'set security zones security-zone {zone} description "zone {i}"',
         ]
         pol = f"set security policies from-zone {zone} to-zone Z-{(i + 1) % instances:04d} policy allow-{i}"
         out += [
@@ -161,11 +165,17 @@ def main() -> None:
         device = Device(schema, ManualScheduler(), hostname="bench", state_dir=state)
         session = CliSession(device, "lab", _NullIO())
         session.enter_configuration("shared")
-        for line in ("set routing-instances ", "set routing-instances RI-1999 routing-options static route ",
-                     "set protocols bgp group G import ", "show configuration policy-options policy-statement IMPORT-1"):
+        for line in (
+            "set routing-instances ",
+            "set routing-instances RI-1999 routing-options static route ",
+            "set protocols bgp group G import ",
+            "show configuration policy-options policy-statement IMPORT-1",
+        ):
             timed(f"completion: '{line.strip()}'", 30.0, lambda line=line: session.help_lines(line), unit="ms")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{'resident memory (peak, this process)':<48} {rss:9.1f} MB  (target <= 300 MB) {'OK' if rss <= 300 else 'OVER'}")
+        print(
+            f"{'resident memory (peak, this process)':<48} {rss:9.1f} MB  (target <= 300 MB) {'OK' if rss <= 300 else 'OVER'}"
+        )
     finally:
         shutil.rmtree(state, ignore_errors=True)
     startup()
@@ -178,8 +188,12 @@ def startup() -> None:
     for _ in range(5):
         with tempfile.TemporaryDirectory() as state:
             t0 = time.perf_counter()
-            proc = subprocess.Popen(exe + ["--state-dir", state], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    env=dict(os.environ, PYTHONPATH=str(ROOT)))
+            proc = subprocess.Popen(
+                exe + ["--state-dir", state],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            )
             assert proc.stdout is not None
             seen = b""
             while not seen.endswith(b"> "):
@@ -189,7 +203,9 @@ def startup() -> None:
                 seen += chunk
             best = min(best, time.perf_counter() - t0)
             proc.communicate(b"quit\n")
-    print(f"{'nos cli start to first prompt (new device)':<48} {best:9.3f} s  (target <= 0.5 s) {'OK' if best <= 0.5 else 'OVER'}")
+    print(
+        f"{'nos cli start to first prompt (new device)':<48} {best:9.3f} s  (target <= 0.5 s) {'OK' if best <= 0.5 else 'OVER'}"
+    )
 
 
 class _NullIO:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from nos.config.load import load_override, parse_curly
 from nos.config.render import curly_text, set_lines
 from nos.config.tree import ConfigTree, Leaf, Node, trees_equal
