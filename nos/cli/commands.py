@@ -99,52 +99,77 @@ def _fits(node: SchemaNode, word: str) -> bool:
     return True
 
 
+class _Reader:
+    """The position in a command tree while a line is read, word by word.
+
+    Before the action node, words descend the tree; from it on, options may come
+    in any order, so a word unknown at the current level is tried at the levels
+    above it, back up to the action.
+    """
+
+    def __init__(self, tree: SchemaNode):
+        self.node = tree
+        self.levels: list[SchemaNode] = []  # from the action node down: where options are looked up
+        self.action: SchemaNode | None = None
+
+    def find(self, word: str, pos: int) -> SchemaNode | None:
+        """The statement `word` names here (may raise CommandError for an ambiguous abbreviation)."""
+        for level in reversed(self.levels or [self.node]):
+            child = _lookup(level, word, pos)
+            if child is None and level.keyless_child is not None and _fits(level.keyless_child, word):
+                child = level.keyless_child
+            if child is not None:
+                while self.levels and self.levels[-1] is not level:
+                    self.levels.pop()
+                return child
+        return None
+
+    def refusal(self, word: str, pos: int) -> str:
+        if pos == 0:
+            return "unknown command."
+        if self.action is None:
+            return "syntax error, expecting <command>."
+        return _range_refusal(self.levels or [self.node], word) or "syntax error."
+
+    def enter(self, child: SchemaNode) -> None:
+        """Move into a container, or note an action carried by a leaf."""
+        if child.kind == CONTAINER:
+            if child.action:
+                self.action = child
+                self.levels = [child]
+            elif self.levels:
+                self.levels.append(child)
+            self.node = child
+        elif child.action:
+            self.action = child
+            self.levels = [child]
+
+
 def parse_command(tree: SchemaNode, words: list[str]) -> Command:
     """Read a command line (already split, without pipes) against a command tree."""
     if not words:
         raise CommandError(0, "unknown command.")
-    node = tree
-    action_node: SchemaNode | None = None
-    levels: list[SchemaNode] = []  # nodes from the action node down: where options are looked up
+    reader = _Reader(tree)
     args: dict[str, object] = {}
     i, n = 0, len(words)
     while i < n:
         word = words[i]
-        child = None
-        for level in reversed(levels or [node]):
-            child = _lookup(level, word, i)
-            if child is None and level.keyless_child is not None and _fits(level.keyless_child, word):
-                child = level.keyless_child
-            if child is not None:
-                while levels and levels[-1] is not level:
-                    levels.pop()
-                break
+        child = reader.find(word, i)
         if child is None:
-            if i == 0:
-                raise CommandError(0, "unknown command.")
-            if action_node is None:
-                raise CommandError(i, "syntax error, expecting <command>.")
-            raise CommandError(i, _range_refusal(levels or [node], word) or "syntax error.")
-        keyword = not child.keyless
-        if keyword:
+            raise CommandError(i, reader.refusal(word, i))
+        if not child.keyless:
             i += 1
         if child.kind == CONTAINER:
             args[child.name] = True
-            if child.action:
-                action_node = child
-                levels = [child]
-            elif levels:
-                levels.append(child)
-            node = child
+            reader.enter(child)
             continue
         # a leaf: flag, value or rest-of-line
         if child.type is None:
             args[child.name] = True
         elif child.rest or (type_kind(child) in REST_TYPES):
             args[child.name] = " ".join(words[i:])
-            if child.action:
-                action_node = child
-            return _finish(action_node, args, words, i)
+            reader.enter(child)
+            return _finish(reader.action, args, words, i)
         else:
             if i >= n:
                 raise CommandError(i, f"syntax error, expecting {child.type.hint}.")
@@ -154,10 +179,8 @@ def parse_command(tree: SchemaNode, words: list[str]) -> Command:
                 raise CommandError(i, exc.args[0] if not exc.syntax else "syntax error.") from None
             args[child.name] = value
             i += used
-        if child.action:
-            action_node = child
-            levels = [child]
-    return _finish(action_node, args, words, None)
+        reader.enter(child)
+    return _finish(reader.action, args, words, None)
 
 
 def _finish(action_node: SchemaNode | None, args: dict[str, object], words: list[str], rest: int | None) -> Command:
@@ -261,39 +284,22 @@ def command_help(
     config_help answers inside a configuration path; run_help inside the
     operational command that `run` takes (configuration mode).
     """
-    node = tree
-    levels: list[SchemaNode] = []
-    action_node: SchemaNode | None = None
+    reader = _Reader(tree)
     args: set[str] = set()
     i, n = 0, len(words)
     while i < n:
         word = words[i]
-        child = None
-        for level in reversed(levels or [node]):
-            try:
-                child = _lookup(level, word, i)
-            except CommandError as exc:
-                return Help(error=(i, exc.message))
-            if child is None and level.keyless_child is not None and _fits(level.keyless_child, word):
-                child = level.keyless_child
-            if child is not None:
-                while levels and levels[-1] is not level:
-                    levels.pop()
-                break
+        try:
+            child = reader.find(word, i)
+        except CommandError as exc:
+            return Help(error=(i, exc.message))
         if child is None:
-            if i == 0:
-                return Help(error=(0, "unknown command."))
-            return Help(error=(i, "syntax error, expecting <command>." if action_node is None else "syntax error."))
+            return Help(error=(i, reader.refusal(word, i)))
         if not child.keyless:
             i += 1
         args.add(child.name)
         if child.kind == CONTAINER:
-            if child.action:
-                action_node = child
-                levels = [child]
-            elif levels:
-                levels.append(child)
-            node = child
+            reader.enter(child)
             continue
         if child.type is None:
             pass
@@ -307,9 +313,8 @@ def command_help(
             if i >= n:
                 return _value_help(child, values)
             i += 1
-        if child.action:
-            action_node = child
-            levels = [child]
+        reader.enter(child)
+    levels, node, action_node = reader.levels, reader.node, reader.action
     # Offer what the current levels accept.
     cands: list[Candidate] = []
     seen: set[str] = set()

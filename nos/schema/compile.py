@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from nos import __version__
-from nos.schema.language import Decl, SchemaSyntaxError
+from nos.schema.language import FLAG_ATTRS, Decl, SchemaSyntaxError
 from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, Key, Namespace, Schema, SchemaNode
 from nos.schema.types import make_type
 
@@ -130,19 +130,8 @@ class _Compiler:
             node.keys = [Key(k.name, make_type(k.type.name, k.type.args), k.keyword, k.ref) for k in d.keys]
         except (KeyError, ValueError) as exc:
             raise SchemaError(f"{d.source}: {exc}") from None
-        for flag in (
-            "mandatory",
-            "presence",
-            "oneliner",
-            "ordered",
-            "keyless",
-            "hidden",
-            "secret",
-            "rest",
-            "flatten",
-            "inline",
-        ):
-            setattr(node, flag, bool(a.get(flag, False)))
+        for flag in FLAG_ATTRS:
+            setattr(node, flag.replace("-", "_"), bool(a.get(flag, False)))
         node.default = a.get("default")  # type: ignore[assignment]
         node.ref = a.get("ref")  # type: ignore[assignment]
         node.unique = a.get("unique")  # type: ignore[assignment]

@@ -45,7 +45,7 @@ class Decl:
 
 
 # Attributes that take no argument, one word, or a word and an optional string.
-_FLAG_ATTRS = (
+FLAG_ATTRS = (
     "mandatory",
     "presence",
     "oneliner",
@@ -78,7 +78,7 @@ def _build_grammar() -> pp.ParserElement:
     )
     keys = pp.Group(pp.OneOrMore(key))
 
-    flag_attr = pp.one_of(_FLAG_ATTRS, as_keyword=True)
+    flag_attr = pp.one_of(FLAG_ATTRS, as_keyword=True)
     word_attr = pp.one_of(_WORD_ATTRS, as_keyword=True) + value
     defines_attr = pp.Keyword("defines") + word + pp.Optional(pp.Suppress(pp.Keyword("as")) + string)
     attr = pp.Group(defines_attr | word_attr | flag_attr)
