@@ -422,8 +422,15 @@ def config_path_help(
         node = context.lookup.get(extra)
         if node is not None and extra not in context.children:
             cands.append(_candidate(node))
-    at_end = last is None or last.descends or last.schema.kind in (LEAF, LEAF_LIST)
-    return Help(cands, enter=at_end and (not values or bool(steps)))
+    if not values:  # show, delete, edit...: any level may end the line
+        return Help(cands, enter=True)
+    # `set` ends where a statement is complete: a value, a flag, a list entry, a presence container.
+    complete = last is not None and (
+        last.schema.kind in (LEAF, LEAF_LIST)
+        or (last.schema.kind == LIST and last.key is not None)
+        or last.schema.presence
+    )
+    return Help(cands, enter=complete)
 
 
 def _key_help(lst: SchemaNode, t, existing_keys, defined, enter: bool = False) -> Help:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, SchemaNode
-from nos.schema.types import BadValue
+from nos.schema.types import BadValue, ValueType
 
 
 class PathError(Exception):
@@ -167,14 +167,7 @@ def walk(
             keys = child.keys
             if len(keys) == 1 and i < n and not (wildcards and is_wildcard(words[i])):
                 # The usual list: one key, no keyword before it.
-                t = keys[0].type
-                try:
-                    if t.multiword:
-                        v, used = t.consume(words, i)
-                    else:
-                        v, used = t.check(words[i]), 1
-                except BadValue as exc:
-                    raise PathError(i, exc.args[0] if not exc.syntax else "syntax error", steps=steps) from None
+                v, used = _value(keys[0].type, words, i, steps)
                 i += used
                 steps.append(Step(child, (v,), None, pos))
                 node = child
@@ -224,13 +217,7 @@ def walk(
             if child.rest:
                 steps.append(Step(child, value=" ".join(words[i:]), pos=pos))
                 break
-            try:
-                if t.multiword:
-                    v, used = t.consume(words, i)
-                else:
-                    v, used = t.check(words[i]), 1
-            except BadValue as exc:
-                raise PathError(i, exc.args[0] if not exc.syntax else "syntax error", steps=steps) from None
+            v, used = _value(t, words, i, steps)
             steps.append(Step(child, None, v, pos))
             i += used
         elif kind == LEAF_LIST:
@@ -256,6 +243,16 @@ def walk(
         else:  # pragma: no cover - the compiler only makes the kinds above
             raise PathError(i, "syntax error")
     return steps
+
+
+def _value(t: ValueType, words: list[str], i: int, steps: list[Step]) -> tuple[str, int]:
+    """The value starting at words[i] and how many words it took; a refusal becomes a PathError."""
+    try:
+        if t.multiword:
+            return t.consume(words, i)
+        return t.check(words[i]), 1
+    except BadValue as exc:
+        raise PathError(i, exc.args[0] if not exc.syntax else "syntax error", steps=steps) from None
 
 
 def _check(node: SchemaNode, words: list[str], i: int) -> str:

@@ -169,7 +169,7 @@ def main() -> None:
             "set routing-instances ",
             "set routing-instances RI-1999 routing-options static route ",
             "set protocols bgp group G import ",
-            "show configuration policy-options policy-statement IMPORT-1",
+            "run show configuration policy-options policy-statement IMPORT-1",
         ):
             timed(f"completion: '{line.strip()}'", 30.0, lambda line=line: session.help_lines(line), unit="ms")
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -284,7 +284,9 @@ def test_statements_under_a_container(cli):
     cli.run("configure")
     lines = cli.session.help_lines("set system ")
     check_layout(lines)
-    assert lines[1] == "  <[Enter]>            Execute this command"
+    # `set system` alone sets nothing: Enter is offered only where a statement is complete.
+    assert "  <[Enter]>            Execute this command" not in lines
+    assert cli.session.help_lines("set system services ssh ")[1] == "  <[Enter]>            Execute this command"
     assert "  host-name            Hostname for this router" in lines
     assert "> login                Names, login classes, and passwords for users" in lines
 
