@@ -188,3 +188,26 @@ def test_answering_no_keeps_configuration_mode(screen):
     s.expect("lab@nos>")
     s.send("quit\r")
     s.expect_eof()
+
+
+def test_the_pager_stops_at_more_and_obeys_keys(screen):
+    """Output longer than `set cli screen-length` stops at ---(more)---: Space pages on, q stops."""
+    s = screen
+    s.expect("lab@nos>")
+    s.send("set cli screen-length 6\r")
+    s.expect("Screen length set to 6")
+    s.expect("lab@nos>")
+    s.send("show configuration | no-more | count\r")
+    total = int(s.expect(" lines").split("Count: ")[1].split(" ")[0])
+    assert total > 12
+    s.expect("lab@nos>")
+    s.send("show configuration\r")
+    first = s.expect("---(more)---")
+    assert "## Last commit:" in first and "encrypted-password" not in first  # five lines, then the pager
+    s.send(" ")
+    s.expect("---(more)---")  # a second page
+    s.send("q")
+    s.expect("lab@nos>")
+    s.send("show configuration | no-more\r")
+    seen = s.expect("lab@nos>")
+    assert "---(more)---" not in seen
