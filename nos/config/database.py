@@ -128,12 +128,15 @@ class ConfigDatabase:
 
     # -- checks and commits ------------------------------------------------------------------------
 
-    def check(self, root: Node) -> tuple[Node, list[CheckError]]:
+    def check(self, root: Node, text: str | None = None) -> tuple[Node, list[CheckError]]:
+        """Expand and check `root`. `text`, its rendering when the caller has it, spares a scan of the tree."""
+        # Only inactive statements and apply-groups make the expanded tree differ; both show in the text.
+        groups_used = text is None or "apply-groups" in text
         errors = [
             CheckError(path, "apply-groups", f"Referenced group '{group}' is not defined")
-            for path, group in undefined_groups(root)
+            for path, group in (undefined_groups(root) if groups_used else ())
         ]
-        expanded = expand(root)
+        expanded = expand(root, scan=groups_used or "inactive: " in text)  # type: ignore[operator]
         errors += check_config(expanded, self.schema)
         if not errors:
             errors = self.hooks.verify(expanded)
@@ -162,7 +165,9 @@ class ConfigDatabase:
                 root = merge3(base, tree.root, self.active)
             except MergeConflict as exc:
                 return CommitResult(False, [f"error: commit failed: merge conflict at [edit {' '.join(exc.path)}]"])
-        expanded, errors = self.check(root)
+        root = _with_version(root, self.schema)
+        text = curly_text(root)  # what the store writes; rendered once, also read by the check
+        expanded, errors = self.check(root, text)
         if errors:
             lines = [line for e in errors for line in e.lines()]
             mandatory = any(e.mandatory for e in errors)
@@ -186,19 +191,26 @@ class ConfigDatabase:
                 self._confirm_base = self.active
             self._arm_confirm(confirmed)
             lines.append(f"commit confirmed will be automatically rolled back in {confirmed} minutes unless confirmed")
-        self._activate(root, expanded, user, client, comment, confirmed)
+        self._activate(root, expanded, user, client, comment, confirmed, text)
         tree.root = self.active
         tree.freeze()
         lines.append("commit complete")
         return CommitResult(True, lines)
 
     def _activate(
-        self, root: Node, expanded: Node, user: str, client: str, comment: str | None, confirmed: int | None = None
+        self,
+        root: Node,
+        expanded: Node,
+        user: str,
+        client: str,
+        comment: str | None,
+        confirmed: int | None = None,
+        text: str | None = None,
     ) -> None:
         root = _with_version(root, self.schema)
         old_expanded = self.active_expanded
         touched = self._shared_touched()  # judged against the configuration being replaced
-        self._record(root, user, client, comment, confirmed)
+        self._record(root, user, client, comment, confirmed, text)
         self.active = root
         self.active_expanded = expanded
         if self.shared.root is not root and not touched:
@@ -211,9 +223,17 @@ class ConfigDatabase:
         afterwards every untouched shared candidate would differ from the new active one."""
         return any(e.mode == "shared" for e in self.editors.values()) and self.changed(self.shared)
 
-    def _record(self, root: Node, user: str, client: str, comment: str | None, confirmed: int | None = None) -> None:
+    def _record(
+        self,
+        root: Node,
+        user: str,
+        client: str,
+        comment: str | None,
+        confirmed: int | None = None,
+        text: str | None = None,
+    ) -> None:
         record = CommitRecord("", self.scheduler.epoch(), user, client, comment, confirmed)
-        self.store.commit(curly_text(root), record)
+        self.store.commit(text if text is not None else curly_text(root), record)
 
     # -- commit confirmed ----------------------------------------------------------------------------
 

@@ -20,10 +20,13 @@ from nos.config.tree import Child, Leaf, ListNode, Node
 GroupNode = tuple[str, Node]  # (group name, the group's node at the current path)
 
 
-def expand(root: Node) -> Node:
-    """The effective configuration of `root`. Returns `root` itself when nothing needs expanding."""
+def expand(root: Node, scan: bool = True) -> Node:
+    """The effective configuration of `root`. Returns `root` itself when nothing needs expanding.
+
+    `scan=False` says the caller knows there is no inactive statement and no apply-groups.
+    """
     groups = _group_roots(root)
-    if not groups and not _needs_expansion(root):
+    if not groups and (not scan or not _needs_expansion(root)):
         return root
     out = _expand_node(root, [], groups)
     out.children.pop("groups", None)
