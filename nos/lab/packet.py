@@ -1,0 +1,149 @@
+"""Packets and what a node does with one: the contract between the lab's packet walk and its nodes.
+
+A lab node (a nos device, a host, a piece of the Internet) receives a packet on
+one of its ports and answers with a `Verdict`: send it out of a port, keep it
+(it is addressed to the node), drop it, or answer with a packet of its own (an
+echo reply, an ICMP error). The walk (walk.py) carries packets across links,
+adding latency and applying loss, until each packet is kept or lost.
+
+Addresses are IPv4 as ints; `ipv4_text` prints them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Protocol
+
+ECHO_REQUEST = "echo-request"
+ECHO_REPLY = "echo-reply"
+TIME_EXCEEDED = "time-exceeded"
+UNREACHABLE = "unreachable"  # `code` says which: net, host, port, admin...
+
+
+@dataclass(frozen=True)
+class Packet:
+    src: int
+    dst: int
+    proto: str = "icmp"  # icmp | udp | tcp
+    ttl: int = 64
+    icmp: str | None = None  # ECHO_REQUEST, ECHO_REPLY, TIME_EXCEEDED, UNREACHABLE (proto icmp)
+    code: str = ""  # for UNREACHABLE: "net", "host", "port", "admin"
+    sport: int = 0
+    dport: int = 0
+    size: int = 64  # bytes on the wire (ping: 56 data + 8 header)
+    ident: int = 0  # echo id / probe id, carried into replies and errors
+    seq: int = 0
+    inner: Packet | None = None  # the packet an ICMP error is about
+    instance: str | None = None  # routing instance chosen when the packet was originated (ping routing-instance)
+
+    def evolve(self, **changes: object) -> Packet:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a node does with a packet it received (or one it originates)."""
+
+    action: str  # "forward" | "keep" | "drop" | "answer"
+    port: str | None = None  # forward: the physical port to send it out of
+    packet: Packet | None = None  # forward: the packet as it leaves (TTL decremented); answer: the new packet
+    reason: str = ""  # drop: why (shown in traces and events)
+    address: int | None = None  # answer: the address the answer comes from (traceroute hops)
+
+    @staticmethod
+    def forward(port: str, packet: Packet) -> Verdict:
+        return Verdict("forward", port=port, packet=packet)
+
+    @staticmethod
+    def keep() -> Verdict:
+        return Verdict("keep")
+
+    @staticmethod
+    def drop(reason: str) -> Verdict:
+        return Verdict("drop", reason=reason)
+
+    @staticmethod
+    def answer(packet: Packet) -> Verdict:
+        return Verdict("answer", packet=packet, address=packet.src)
+
+
+class LabNode(Protocol):
+    """A node of the lab, as the packet walk sees it."""
+
+    name: str
+
+    def ports(self) -> list[str]:
+        """Physical port names a link may attach to (`ge-0/0/0`, `eth0`)."""
+        ...
+
+    def receive(self, packet: Packet, port: str) -> Verdict:
+        """A packet arrived on `port`."""
+        ...
+
+    def originate(self, packet: Packet) -> Verdict:
+        """The node sends a packet of its own (ping, traceroute, probes, answers): route it."""
+        ...
+
+    def addresses(self) -> list[int]:
+        """Addresses this node answers for (ping targets)."""
+        ...
+
+
+@dataclass
+class Trip:
+    """The journey of one packet through the lab: where it ended and what it took."""
+
+    outcome: str  # "kept" | "dropped" | "answered" | "lost" (link loss) | "link-down" | "ttl" (too many hops)
+    node: str  # the node where it ended
+    latency_ms: float = 0.0
+    hops: list[str] = field(default_factory=list)  # node names in order
+    packet: Packet | None = None  # the packet as it arrived (kept), or the answer (answered)
+    reason: str = ""
+
+
+@dataclass
+class Exchange:
+    """A packet sent into the lab and what came back to its sender (the basis of ping, traceroute, probes)."""
+
+    sent: Packet
+    reply: Packet | None  # echo reply, ICMP error, or None when nothing came back
+    rtt_ms: float = 0.0  # there and back, from link latencies
+    forward: Trip | None = None  # the journey out
+    back: Trip | None = None  # the journey of the reply
+
+    @property
+    def responder(self) -> int | None:
+        return self.reply.src if self.reply is not None else None
+
+
+class Network(Protocol):
+    """What a device uses to send its own packets into the lab (ping, traceroute, RPM probes)."""
+
+    def exchange(self, origin: str, packet: Packet) -> Exchange:
+        """Send `packet` from node `origin`; walk it and any answer; report what came back to `origin`."""
+        ...
+
+
+def ipv4_text(addr: int) -> str:
+    return f"{addr >> 24 & 255}.{addr >> 16 & 255}.{addr >> 8 & 255}.{addr & 255}"
+
+
+def ipv4_int(text: str) -> int:
+    a, b, c, d = (int(x) for x in text.split("."))
+    return a << 24 | b << 16 | c << 8 | d
+
+
+__all__ = [
+    "ECHO_REPLY",
+    "Exchange",
+    "Network",
+    "ECHO_REQUEST",
+    "TIME_EXCEEDED",
+    "UNREACHABLE",
+    "LabNode",
+    "Packet",
+    "Trip",
+    "Verdict",
+    "ipv4_int",
+    "ipv4_text",
+]
