@@ -9,6 +9,7 @@ import trio
 
 from nos.cli.session import CliSession
 from nos.config.load import load_override
+from nos.features import install
 from nos.runtime.clock import TrioScheduler
 from nos.runtime.device import Device, default_state_dir
 from nos.schema.compile import load_schema
@@ -18,6 +19,7 @@ def build_device(args: argparse.Namespace, scheduler: TrioScheduler) -> Device |
     schema = load_schema()
     state_dir = args.state_dir or default_state_dir(args.hostname)
     device = Device(schema, scheduler, hostname=args.hostname, state_dir=state_dir)
+    install(device)
     if args.config is not None:
         try:
             text = args.config.read_text(encoding="utf-8")

@@ -22,6 +22,7 @@ from nos.config.tree import ConfigTree, Leaf, ListNode, Node
 from nos.config.validate import defined_names
 from nos.runtime.clock import format_time
 from nos.runtime.device import Device
+from nos.runtime.features import CommandContext
 from nos.schema.model import LIST, SchemaNode
 
 Handler = Callable[["CliSession", Command, Pipeline], Awaitable[list[str] | None]]
@@ -166,15 +167,24 @@ class CliSession:
         cmd.spans = spans  # type: ignore[attr-defined]
         cmd.line = line  # type: ignore[attr-defined]
         handler = self.handlers[mode].get(cmd.action)
-        if handler is None:
-            raise CliError("error: command is not supported on this platform")
         if mode == "configuration" and cmd.action in EDITING_ACTIONS:
             self._check_not_locked()
         self._no_more = pipeline.no_more
-        lines = await handler(self, cmd, pipeline)
+        if handler is not None:
+            lines = await handler(self, cmd, pipeline)
+        else:
+            lines = await self._feature_command(cmd)
         if lines is None:
             return None
         return run_filters(lines, pipeline, self.device.home(self.user))
+
+    async def _feature_command(self, cmd: Command) -> list[str] | None:
+        """Commands that features registered (show route, show interfaces, ping, ...)."""
+        handler = self.device.features.commands.get(cmd.action)
+        if handler is None:
+            raise CliError("error: command is not supported on this platform")
+        ctx = CommandContext(self.device, cmd.args, self.user, write=lambda line: self.io.write(line + "\n"))
+        return await handler(ctx)
 
     async def run_operational(self, words_line: str) -> list[str] | None:
         """`run` from configuration mode."""

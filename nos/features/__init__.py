@@ -1,0 +1,36 @@
+"""Features: one folder each (verify + apply for its configuration, its runtime, its show renderers).
+
+`install(device)` gives a device all of them and brings them up to its active
+configuration. It is the one place that knows the whole set; the runtime,
+the configuration engine and the CLI reach features only through the
+device's registry.
+"""
+
+from __future__ import annotations
+
+from nos.config.tree import Node
+
+
+def install(device) -> None:  # type: ignore[no-untyped-def]
+    from nos.features import dataplane, interfaces, routing
+    from nos.features.dataplane.forwarding import Dataplane
+    from nos.features.firewall.filters import Firewall
+    from nos.features.interfaces.state import Interfaces
+    from nos.features.routing import RoutingFeature
+    from nos.routing.engine import RoutingEngine
+
+    engine = RoutingEngine(device.scheduler.epoch)
+    ifaces = Interfaces(device, engine)
+    firewall = Firewall()
+    routing_feature = RoutingFeature(engine)
+    plane = Dataplane(device, engine, ifaces, firewall)
+    device.routing = engine
+    device.dataplane = plane
+    for feature in (routing_feature, ifaces, firewall):
+        device.features.register(feature)
+    routing.register(device, routing_feature)
+    interfaces.register(device, ifaces)
+    dataplane.register(device, plane)
+    empty = Node(device.schema.root)
+    for feature in device.features.features:
+        feature.apply(empty, device.db.active_expanded)

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 from nos.config.database import ConfigDatabase
 from nos.config.store import ConfigStore
 from nos.config.tree import Leaf, Node
 from nos.runtime.clock import BaseScheduler
-from nos.runtime.eventlog import EventLog
+from nos.runtime.eventlog import Event, EventLog
 from nos.runtime.features import FeatureRegistry
 from nos.runtime.passwords import sha512_crypt
 from nos.schema.model import Schema
@@ -79,6 +80,14 @@ class Device:
         self.sessions: dict[int, object] = {}
         self._next_session = 1
         self.listeners: list[Callable[[str], None]] = []
+        self.event_listeners: list[Callable[[Event], None]] = []  # the lab's timeline listens here
+        # Set by the features installer and the lab (kept untyped: runtime imports neither).
+        self.routing: Any = None  # nos.routing.engine.RoutingEngine
+        self.dataplane: Any = None  # the device's forwarding (nos.features.dataplane)
+        self.network: Any = None  # what carries the device's own packets (a lab, or none)
+        self.lab: Any = None
+        self.node_name = hostname  # the device's name in its lab
+        self.cabled = False  # in a lab, only linked ports have a link; alone, every port is up
         self.db = ConfigDatabase(
             schema,
             ConfigStore(state_dir),
@@ -105,6 +114,15 @@ class Device:
         path = base / "home" / user
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    # -- events -------------------------------------------------------------------------------------
+
+    def event(self, process: str, tag: str, message: str) -> Event:
+        """Log an event (syslog form) and tell the listeners (the lab's timeline)."""
+        event = self.log.add(self.scheduler.epoch(), process, tag, message)
+        for listener in list(self.event_listeners):
+            listener(event)
+        return event
 
     # -- sessions ---------------------------------------------------------------------------------
 

@@ -1,13 +1,17 @@
-"""The feature registry: how a commit reaches the features without `config` importing them.
+"""The feature registry: how commits and commands reach the features without `config` or `cli` importing them.
 
 A feature offers `verify(new)` (extra commit checks on the expanded
 configuration) and `apply(old, new)` (reconfigure its runtime, touching only
 what changed). The registry runs every feature's verify before any apply.
+Features also register operational commands by the action names the grammar
+gives them; the CLI runs those with a `CommandContext`.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from nos.config.tree import Node
 from nos.config.validate import CheckError
@@ -21,12 +25,37 @@ class Feature(Protocol):
     def apply(self, old: Node, new: Node) -> None: ...
 
 
+@dataclass
+class CommandContext:
+    """What a feature's command handler gets: the device, the parsed arguments, a way to print as it goes."""
+
+    device: Any
+    args: dict[str, object]
+    user: str
+    write: Callable[[str], None] = print  # a line of output now (ping replies as they arrive)
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def arg(self, name: str, default: str | None = None) -> str | None:
+        v = self.args.get(name, default)
+        return v if isinstance(v, str) or v is None else default
+
+    def has(self, name: str) -> bool:
+        return bool(self.args.get(name))
+
+
+CommandHandler = Callable[[CommandContext], Awaitable[list[str] | None]]
+
+
 class FeatureRegistry:
     def __init__(self) -> None:
         self.features: list[Feature] = []
+        self.commands: dict[str, CommandHandler] = {}
 
     def register(self, feature: Feature) -> None:
         self.features.append(feature)
+
+    def command(self, action: str, handler: CommandHandler) -> None:
+        self.commands[action] = handler
 
     def verify(self, new: Node) -> list[CheckError]:
         errors: list[CheckError] = []

@@ -104,7 +104,11 @@ class _Compiler:
         parent.exclusive = self.root.exclusive
 
     def add(self, parent: SchemaNode, node: SchemaNode, d: Decl) -> None:
-        if node.name in parent.children:
+        existing = parent.children.get(node.name)
+        if existing is not None:
+            if existing.kind == CONTAINER and node.kind == CONTAINER and not (existing.action and node.action):
+                self._merge(existing, node, d)  # one file re-opens another's container (`show`)
+                return
             raise SchemaError(f"{d.source}: '{node.name}' declared twice under '{parent.name}'")
         node.index = len(parent.children)
         parent.children[node.name] = node
@@ -119,6 +123,16 @@ class _Compiler:
             parent.lookup[alias] = node
         if node.mandatory:
             parent.mandatory_children += (node.name,)
+
+    def _merge(self, into: SchemaNode, extra: SchemaNode, d: Decl) -> None:
+        into.action = into.action or extra.action
+        into.help = into.help or extra.help
+        for child in extra.children.values():
+            if child.name in ("apply-groups", "apply-groups-except"):
+                continue
+            self.add(into, child, d)
+            if child.name in extra.exclusive:
+                into.exclusive[child.name] = extra.exclusive[child.name]
 
     def build(self, d: Decl, config: bool, stack: tuple[str, ...]) -> SchemaNode:
         a = d.attrs

@@ -53,10 +53,12 @@ def test_question_mark_at_the_operational_prompt(cli):
         "  exit                 Exit the management session",
         "  file                 Perform file operations",
         "  help                 Provide help information",
+        "  ping                 Ping remote target",
         "  quit                 Exit the management session",
         "  request              Make system-level requests",
         "  set                  Set CLI properties, date/time, craft interface message",
         "  show                 Show system information",
+        "  traceroute           Trace the route to a remote host",
     ]
 
 
@@ -65,7 +67,9 @@ def test_show_question_mark(cli):
         "Possible completions:",
         "  cli                  Show command-line interface settings",
         "  configuration        Show current configuration",
+        "  interfaces           Show interface information",
         "  lab                  Show simulator lab state (nos extension)",
+        "  route                Show routing table information",
         "  system               Show system information",
         "  version              Show software process revision levels",
     ]
@@ -345,7 +349,9 @@ def test_run_continues_in_the_operational_tree(cli):
         "Possible completions:",
         "  cli                  Show command-line interface settings",
         "  configuration        Show current configuration",
+        "  interfaces           Show interface information",
         "  lab                  Show simulator lab state (nos extension)",
+        "  route                Show routing table information",
         "  system               Show system information",
         "  version              Show software process revision levels",
     ]

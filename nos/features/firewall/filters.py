@@ -1,0 +1,201 @@
+"""Stateless firewall filters (`firewall family inet filter`): compiled terms and their evaluation.
+
+Terms are tried in order; the first whose `from` matches decides, unless its
+action is `next term`. A filter ends with an implicit discard (semantics.md 3.8).
+`then routing-instance R` is filter-based forwarding: the packet is looked up in
+R's table instead of its interface's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from nos.config.tree import Node
+from nos.config.validate import CheckError
+from nos.lab.packet import Packet
+from nos.routing.policy import child, entries, flag, value, values
+from nos.routing.prefix import MASKS, Prefix, prefix
+
+PROTOCOLS = {"icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "gre": 47, "esp": 50, "ah": 51, "ospf": 89, "pim": 103}
+PORTS = {
+    "ftp-data": 20, "ftp": 21, "ssh": 22, "telnet": 23, "smtp": 25, "domain": 53, "dhcp": 67, "tftp": 69,
+    "http": 80, "pop3": 110, "ntp": 123, "snmp": 161, "snmptrap": 162, "bgp": 179, "ldap": 389, "https": 443,
+    "ike": 500, "syslog": 514, "radius": 1812, "radacct": 1813,
+}  # fmt: skip
+
+
+def _number(text: str, names: dict[str, int]) -> int:
+    return names[text] if text in names else int(text)
+
+
+def _ranges(words: tuple[str, ...], names: dict[str, int]) -> tuple[tuple[int, int], ...]:
+    out = []
+    for w in words:
+        lo, _, hi = w.partition("-")
+        try:
+            out.append((_number(lo, names), _number(hi, names) if hi else _number(lo, names)))
+        except (ValueError, KeyError):
+            continue
+    return tuple(out)
+
+
+@dataclass
+class AddressList:
+    entries: tuple[tuple[Prefix, bool], ...] = ()  # (prefix, except)
+
+    def matches(self, address: int) -> bool:
+        """The longest entry that contains the address decides; an `except` entry means no match."""
+        best = -1
+        result = False
+        for (net, plen), excepted in self.entries:
+            if address & MASKS[plen] == net and plen > best:
+                best, result = plen, not excepted
+        return result
+
+
+@dataclass
+class FilterTerm:
+    name: str
+    source: AddressList | None = None
+    destination: AddressList | None = None
+    address: AddressList | None = None  # source or destination
+    prefix_lists: tuple[str, ...] = ()
+    source_prefix_lists: tuple[str, ...] = ()
+    destination_prefix_lists: tuple[str, ...] = ()
+    protocols: tuple[tuple[int, int], ...] = ()
+    ports: tuple[tuple[int, int], ...] = ()
+    source_ports: tuple[tuple[int, int], ...] = ()
+    destination_ports: tuple[tuple[int, int], ...] = ()
+    interfaces: tuple[str, ...] = ()
+    action: str = "accept"  # accept | discard | reject | routing-instance | next
+    instance: str | None = None
+    counter: str | None = None
+
+
+@dataclass
+class Decision:
+    action: str  # accept | discard | reject | routing-instance
+    instance: str | None = None
+    term: str = ""
+
+
+@dataclass
+class Filter:
+    name: str
+    terms: list[FilterTerm]
+    counters: dict[str, list[int]] = field(default_factory=dict)  # name -> [packets, bytes]
+
+
+def _addresses(node: Node | None) -> AddressList | None:
+    if node is None:
+        return None
+    return AddressList(tuple((prefix(k[0]), flag(e, "except")) for k, e in entries(node, "prefix").items()))
+
+
+def compile_filters(root: Node) -> dict[str, Filter]:
+    fw = child(root, "firewall")
+    found = dict(entries(child(child(fw, "family"), "inet"), "filter"))
+    found.update(entries(fw, "filter"))
+    filters = {}
+    for (name,), entry in found.items():
+        terms = []
+        for (tname,), t in entries(entry, "term").items():
+            f, then = child(t, "from"), child(t, "then")
+            term = FilterTerm(
+                tname,
+                source=_addresses(child(f, "source-address")),
+                destination=_addresses(child(f, "destination-address")),
+                address=_addresses(child(f, "address")),
+                prefix_lists=values(f, "prefix-list"),
+                source_prefix_lists=values(f, "source-prefix-list"),
+                destination_prefix_lists=values(f, "destination-prefix-list"),
+                protocols=_ranges(values(f, "protocol"), PROTOCOLS),
+                ports=_ranges(values(f, "port"), PORTS),
+                source_ports=_ranges(values(f, "source-port"), PORTS),
+                destination_ports=_ranges(values(f, "destination-port"), PORTS),
+                interfaces=values(f, "interface"),
+                counter=value(then, "count"),
+            )
+            if flag(then, "discard"):
+                term.action = "discard"
+            elif flag(then, "reject"):
+                term.action = "reject"
+            elif value(then, "routing-instance"):
+                term.action, term.instance = "routing-instance", value(then, "routing-instance")
+            elif value(then, "next"):
+                term.action = "next"
+            terms.append(term)
+        filters[name] = Filter(name, terms)
+    return filters
+
+
+def _in(number: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= number <= hi for lo, hi in ranges)
+
+
+def _in_lists(address: int, names: tuple[str, ...], lists: dict[str, list[Prefix]]) -> bool:
+    return any(address & MASKS[p[1]] == p[0] for name in names for p in lists.get(name, ()))
+
+
+def term_matches(term: FilterTerm, packet: Packet, ifl: str, lists: dict[str, list[Prefix]]) -> bool:
+    if term.source is not None and not term.source.matches(packet.src):
+        return False
+    if term.destination is not None and not term.destination.matches(packet.dst):
+        return False
+    if term.address is not None and not (term.address.matches(packet.src) or term.address.matches(packet.dst)):
+        return False
+    if term.prefix_lists and not (
+        _in_lists(packet.src, term.prefix_lists, lists) or _in_lists(packet.dst, term.prefix_lists, lists)
+    ):
+        return False
+    if term.source_prefix_lists and not _in_lists(packet.src, term.source_prefix_lists, lists):
+        return False
+    if term.destination_prefix_lists and not _in_lists(packet.dst, term.destination_prefix_lists, lists):
+        return False
+    if term.protocols and not _in(PROTOCOLS.get(packet.proto, -1), term.protocols):
+        return False
+    if term.ports and not (_in(packet.sport, term.ports) or _in(packet.dport, term.ports)):
+        return False
+    if term.source_ports and not _in(packet.sport, term.source_ports):
+        return False
+    if term.destination_ports and not _in(packet.dport, term.destination_ports):
+        return False
+    return not term.interfaces or ifl in term.interfaces
+
+
+def run_filter(flt: Filter, packet: Packet, ifl: str, lists: dict[str, list[Prefix]]) -> Decision:
+    """The decision of a filter for one packet; counters of matching terms count it."""
+    for term in flt.terms:
+        if not term_matches(term, packet, ifl, lists):
+            continue
+        if term.counter:
+            counts = flt.counters.setdefault(term.counter, [0, 0])
+            counts[0] += 1
+            counts[1] += packet.size
+        if term.action == "next":
+            continue
+        return Decision(term.action, term.instance, term.name)
+    return Decision("discard", term="implicit")
+
+
+class Firewall:
+    """The feature: compiled filters, replaced at each commit (counters of unchanged filters kept)."""
+
+    name = "firewall"
+
+    def __init__(self) -> None:
+        self.filters: dict[str, Filter] = {}
+
+    def verify(self, new: Node) -> list[CheckError]:
+        return []
+
+    def apply(self, old: Node, new: Node) -> None:
+        fresh = compile_filters(new)
+        for name, flt in fresh.items():
+            before = self.filters.get(name)
+            if before is not None:
+                flt.counters = before.counters
+        self.filters = fresh
+
+
+__all__ = ["Decision", "Filter", "Firewall", "compile_filters", "run_filter"]

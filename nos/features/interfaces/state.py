@@ -1,0 +1,205 @@
+"""Interfaces at run time: physical ports and their units, admin and link state, addresses, counters.
+
+The configuration says what exists and what is disabled; the lab says whether a
+cable is there and up. A unit is up when its port is up (configured, not
+disabled, link up) and the unit itself is not disabled. Every change of a
+unit's addresses or state is handed to the routing engine, which owns the
+Direct and Local routes.
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+
+from nos.config.tree import Node
+from nos.config.validate import CheckError
+from nos.routing.engine import RoutingEngine
+from nos.routing.policy import child, entries, flag, value
+from nos.routing.prefix import interface_address
+
+# Interfaces that have no cable: their link is up whenever they exist.
+VIRTUAL = ("lo", "st", "irb", "vlan", "fxp", "em", "me", "vme", "reth", "ae", "fab", "gr", "ip", "lt", "pp", "dsc")
+
+
+def is_virtual(name: str) -> bool:
+    prefix = name.split("-", 1)[0].rstrip("0123456789")
+    return prefix in VIRTUAL
+
+
+@dataclass
+class Counters:
+    in_packets: int = 0
+    in_bytes: int = 0
+    out_packets: int = 0
+    out_bytes: int = 0
+
+
+@dataclass
+class Unit:
+    name: str  # ge-0/0/0.0
+    unit: int
+    description: str | None = None
+    disabled: bool = False
+    vlan_id: int | None = None
+    addresses: list[str] = field(default_factory=list)  # as configured: 10.0.0.1/24
+    mtu: int | None = None
+    filter_in: str | None = None
+    filter_out: str | None = None
+    families: list[str] = field(default_factory=list)
+    counters: Counters = field(default_factory=Counters)
+    index: int = 0
+
+    def parsed(self) -> list[tuple[int, int]]:
+        return [interface_address(a) for a in self.addresses]
+
+
+@dataclass
+class Port:
+    name: str  # ge-0/0/0
+    configured: bool = False
+    description: str | None = None
+    disabled: bool = False
+    mtu: int | None = None
+    link: bool | None = None  # lab link state; None: not cabled
+    units: dict[int, Unit] = field(default_factory=dict)
+    counters: Counters = field(default_factory=Counters)
+    flapped: float = 0.0
+    index: int = 0
+
+    @property
+    def snmp_index(self) -> int:
+        return 500 + self.index
+
+    @property
+    def mac(self) -> str:
+        h = zlib.crc32(self.name.encode())
+        return "00:0c:29:" + ":".join(f"{(h >> s) & 255:02x}" for s in (16, 8, 0))
+
+
+class Interfaces:
+    """The `interfaces` feature: configuration in, unit states out to the routing engine."""
+
+    name = "interfaces"
+
+    def __init__(self, device, engine: RoutingEngine):  # type: ignore[no-untyped-def]
+        self.device = device
+        self.engine = engine
+        self.ports: dict[str, Port] = {}
+        self.units: dict[str, Unit] = {}  # ge-0/0/0.0 -> Unit
+        self.zone_of: dict[str, str] = {}  # ge-0/0/0.0 -> security zone (for show interfaces)
+        self._next_index = 1
+
+    # -- configuration ------------------------------------------------------------------------------
+
+    def verify(self, new: Node) -> list[CheckError]:
+        return []
+
+    def apply(self, old: Node, new: Node) -> None:
+        config = child(new, "interfaces")
+        seen: set[str] = set()
+        for (name,), entry in entries(config, "interface").items():
+            port = self._port(name)
+            port.configured = True
+            port.description = value(entry, "description")
+            port.disabled = flag(entry, "disable")
+            port.mtu = int(value(entry, "mtu") or 0) or None
+            units: dict[int, Unit] = {}
+            for (number,), u in entries(entry, "unit").items():
+                unit = port.units.get(int(number)) or Unit(f"{name}.{number}", int(number), index=self._index())
+                unit.description = value(u, "description")
+                unit.disabled = flag(u, "disable")
+                vlan = value(u, "vlan-id")
+                unit.vlan_id = int(vlan) if vlan else None
+                family = child(u, "family")
+                inet = child(family, "inet")
+                unit.families = [f for f in ("inet", "inet6", "ethernet-switching") if child(family, f) is not None]
+                unit.addresses = [key[0] for key in entries(inet, "address")]
+                unit.mtu = int(value(inet, "mtu") or 0) or None
+                filt = child(inet, "filter")
+                unit.filter_in, unit.filter_out = value(filt, "input"), value(filt, "output")
+                units[unit.unit] = unit
+                seen.add(unit.name)
+            port.units = units
+        for name, port in self.ports.items():
+            if (name,) not in entries(config, "interface"):
+                port.configured = False
+                port.units = {}
+        self.zone_of = _zones(new)
+        self.units = {u.name: u for p in self.ports.values() for u in p.units.values()}
+        for ifl in list(self.engine.interfaces):
+            if ifl not in self.units:
+                self.engine.forget_interface(ifl)
+        for port in self.ports.values():
+            self._push(port)
+
+    def _index(self) -> int:
+        self._next_index += 1
+        return self._next_index
+
+    def _port(self, name: str) -> Port:
+        port = self.ports.get(name)
+        if port is None:
+            port = self.ports[name] = Port(name, index=self._index(), flapped=self.device.scheduler.epoch())
+        return port
+
+    # -- state ---------------------------------------------------------------------------------------
+
+    def port_up(self, port: Port) -> bool:
+        if not port.configured or port.disabled:
+            return False
+        if is_virtual(port.name) or not self.device.cabled:
+            return True
+        return bool(port.link)
+
+    def unit_up(self, unit: Unit) -> bool:
+        port = self.ports.get(unit.name.rsplit(".", 1)[0])
+        return port is not None and self.port_up(port) and not unit.disabled
+
+    def set_link(self, name: str, up: bool) -> None:
+        """The lab's cable on port `name` went up or down."""
+        port = self._port(name)
+        before = self.port_up(port)
+        port.link = up
+        after = self.port_up(port)
+        if before != after:
+            port.flapped = self.device.scheduler.epoch()
+            status = "up(1)" if after else "down(2)"
+            tag = "SNMP_TRAP_LINK_UP" if after else "SNMP_TRAP_LINK_DOWN"
+            self.device.event(
+                "mib2d",
+                tag,
+                f"ifIndex {port.snmp_index}, ifAdminStatus up(1), ifOperStatus {status}, ifName {name}",
+            )
+        self._push(port)
+
+    def _push(self, port: Port) -> None:
+        for unit in port.units.values():
+            self.engine.set_interface(unit.name, unit.parsed(), self.unit_up(unit))
+
+    def unit_for_port(self, port_name: str, vlan: int | None = None) -> Unit | None:
+        """The unit that takes untagged traffic arriving on a port: unit 0, else the lowest unit."""
+        port = self.ports.get(port_name)
+        if port is None or not port.units:
+            return None
+        if vlan is not None:
+            for unit in port.units.values():
+                if unit.vlan_id == vlan:
+                    return unit
+        return port.units.get(0) or port.units[min(port.units)]
+
+    def primary_address(self, unit: Unit) -> int | None:
+        parsed = unit.parsed()
+        return parsed[0][0] if parsed else None
+
+
+def _zones(root: Node) -> dict[str, str]:
+    out: dict[str, str] = {}
+    zones = child(child(root, "security"), "zones")
+    for (zone,), entry in entries(zones, "security-zone").items():
+        for (ifl,) in entries(child(entry, "interfaces"), "interface"):
+            out[ifl] = zone
+    return out
+
+
+__all__ = ["Counters", "Interfaces", "Port", "Unit", "is_virtual"]

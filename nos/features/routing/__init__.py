@@ -1,0 +1,70 @@
+"""The routing feature: applies routing-options / routing-instances / policy-options to the engine,
+and answers `show route`."""
+
+from __future__ import annotations
+
+from nos.config.tree import Node
+from nos.config.validate import CheckError
+from nos.routing.engine import RoutingEngine
+from nos.routing.policy import child, value
+from nos.routing.prefix import prefix
+from nos.routing.show import (
+    RouteQuery,
+    show_forwarding_table,
+    show_route,
+    show_route_instance,
+    show_route_summary,
+)
+from nos.runtime.features import CommandContext
+
+
+class RoutingFeature:
+    name = "routing"
+
+    def __init__(self, engine: RoutingEngine):
+        self.engine = engine
+        self.router_id: str | None = None
+        self.asn: str | None = None
+
+    def verify(self, new: Node) -> list[CheckError]:
+        return []
+
+    def apply(self, old: Node, new: Node) -> None:
+        options = child(new, "routing-options")
+        self.router_id = value(options, "router-id")
+        asn = child(options, "autonomous-system")
+        self.asn = value(asn, "as-number") if asn is not None else value(options, "autonomous-system")
+        self.engine.configure(new)
+
+
+def register(device, feature: RoutingFeature) -> None:  # type: ignore[no-untyped-def]
+    engine = feature.engine
+
+    async def route(ctx: CommandContext) -> list[str]:
+        dest = ctx.arg("destination")
+        match = next((m for m in ("exact", "longer", "orlonger") if ctx.has(m)), "default")
+        style = next((s for s in ("terse", "detail", "extensive") if ctx.has(s)), "brief")
+        query = RouteQuery(
+            destination=prefix(dest) if dest else None,
+            match=match,
+            table=ctx.arg("table"),
+            protocol=ctx.arg("protocol"),
+            hidden=ctx.has("hidden"),
+            style=style,
+        )
+        return show_route(engine, device.scheduler.epoch(), query)
+
+    async def summary(ctx: CommandContext) -> list[str]:
+        return show_route_summary(engine, feature.router_id, feature.asn)
+
+    async def instance(ctx: CommandContext) -> list[str]:
+        return show_route_instance(engine)
+
+    async def forwarding(ctx: CommandContext) -> list[str]:
+        dest = ctx.arg("destination")
+        return show_forwarding_table(engine, ctx.arg("table"), prefix(dest)[0] if dest else None)
+
+    device.features.command("show-route", route)
+    device.features.command("show-route-summary", summary)
+    device.features.command("show-route-instance", instance)
+    device.features.command("show-route-forwarding-table", forwarding)
