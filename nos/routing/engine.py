@@ -16,6 +16,7 @@ features) hear every active-route change.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -73,11 +74,15 @@ class RoutingEngine:
         self.prefix_lists: dict[str, list[Prefix]] = {}
         self.conditions: dict[str, tuple[Prefix, str]] = {}
         self.listeners: list[Listener] = []
-        self._placed: dict[object, list[tuple[str, Route]]] = {}  # source -> where its routes are
-        self._copies: dict[int, list[tuple[str, Route]]] = {}  # id(primary) -> its secondaries
+        self._placed: dict[object, Route] = {}  # source -> its route (in route.table and route.copies)
+        self._modified: dict[int, list[tuple[str, Route]]] = {}  # id(route) -> its changed copies elsewhere
         self._imports: dict[tuple[str, str, Prefix], Route] = {}  # (into, from, prefix) -> imported copy
+        self._importers: list[Instance] = []  # instances with instance-import
+        self._seq = itertools.count(1)
+        self._hops: dict[NextHop, tuple[NextHop, ...]] = {}  # shared one-hop `resolved` tuples
         self._gateways: dict[str, set[Prefix]] = {}  # table -> destinations of routes resolved via a gateway
         self._statics: dict[object, tuple[str, Route, str | None]] = {}
+        self._by_interface: dict[str, set[object]] = {}  # ifl -> sources of its Direct/Local routes
         self._condition_state: dict[str, bool] = {}
         self._context = Context(self._instance_of, self.prefix_lists, self._condition)
 
@@ -106,18 +111,27 @@ class RoutingEngine:
             return False
         p, table = spec
         rib = self.tables.get(table)
-        return rib is not None and p in rib.active
+        return rib is not None and rib.active(p) is not None
 
     # -- adding and withdrawing ----------------------------------------------------------------------
 
     def add(self, route: Route, rib_group: str | None = None) -> None:
-        """Originate `route` in its table (route.table), copying it into the rib-group's other tables."""
-        self._place(route.table, route, route.source)
+        """Originate `route` in its table (route.table), copying it into the rib-group's other tables.
+
+        A route replaces an earlier one of the same source.
+        """
+        source = route.source
+        if source in self._placed:
+            self.withdraw(source)
+        route.seq = next(self._seq)
+        self._placed[source] = route
+        self._place(route.table, route)
         if rib_group is None:
             return
         group = self.rib_groups.get(rib_group)
         if group is None:
             return
+        shared: list[str] = []
         for table in group.import_rib[1:]:
             if table == route.table or table not in self.tables:
                 continue
@@ -128,29 +142,86 @@ class RoutingEngine:
                     continue
                 if changes:
                     obj = route.copy(table, **changes)
-            self._copies.setdefault(id(route), []).append((table, obj))
-            self._place(table, obj, route.source)
+                    self._modified.setdefault(id(route), []).append((table, obj))
+            if obj is route:
+                shared.append(table)
+                route.copies = (*route.copies, table)
+            self._place(table, obj)
+
+    def add_many(self, routes: list[Route], rib_group: str | None = None) -> None:
+        """Add many routes at once (a configuration's static routes, a routing table's worth).
+
+        The same as `add` for each, with the per-route work cut: tables and the
+        rib-group are looked up once, a gateway is resolved once for the batch,
+        and a new destination (the usual case) is filed without a selection.
+        """
+        group = self.rib_groups.get(rib_group) if rib_group else None
+        quiet = not (self.listeners or self._importers or self.conditions)
+        gateways: dict[tuple[str, int], tuple[NextHop, ...] | None] = {}
+        for route in routes:
+            source = route.source
+            rib = self.tables.get(route.table)
+            simple = (
+                rib is not None
+                and source not in self._placed
+                and route.prefix not in rib.routes
+                and len(route.next_hops) == 1
+                and route.next_hops[0].kind == VIA
+                and route.next_hops[0].interface is None
+                and not route.resolve
+                and (group is None or not group.import_policy)
+            )
+            if not simple or not quiet:
+                self.add(route, rib_group)
+                continue
+            assert rib is not None
+            route.seq = next(self._seq)
+            self._placed[source] = route
+            key = (route.table, route.next_hops[0].gateway)
+            if key not in gateways:
+                self._resolve(rib, route)
+                gateways[key] = route.resolved
+            route.resolved = gateways[key]
+            p = route.prefix
+            self._gateways.setdefault(route.table, set()).add(p)
+            tables = [rib]
+            if group is not None:
+                copies = tuple(t for t in group.import_rib[1:] if t != route.table and t in self.tables)
+                route.copies = copies
+                tables += [self.tables[t] for t in copies]
+            for target in tables:
+                if p in target.routes:  # already has routes for p: the usual way
+                    self._note(target.name, p, target.add(route, self._resolve))
+                else:
+                    target.insert_new(route)
 
     def withdraw(self, source: object) -> None:
-        """Remove every route of `source` from every table."""
-        for table, route in reversed(self._placed.pop(source, [])):
-            self._copies.pop(id(route), None)
+        """Remove the route of `source` from every table."""
+        route = self._placed.pop(source, None)
+        if route is None:
+            return
+        for table, copy in self._modified.pop(id(route), ()):
             rib = self.tables.get(table)
-            if rib is None:
-                continue
-            if route.table == table:
-                gw = self._gateways.get(table)
-                if gw is not None and _uses_gateway(route):
-                    still = any(_uses_gateway(r) for r in rib.routes.get(route.prefix, []) if r is not route)
-                    if not still:
-                        gw.discard(route.prefix)
-            self._note(table, route.prefix, rib.remove(route, self._resolve))
+            if rib is not None:
+                self._note(table, copy.prefix, rib.remove(copy, self._resolve))
+        for table in route.copies:
+            rib = self.tables.get(table)
+            if rib is not None:
+                self._note(table, route.prefix, rib.remove(route, self._resolve))
+        route.copies = ()
+        rib = self.tables.get(route.table)
+        if rib is None:
+            return
+        gw = self._gateways.get(route.table)
+        if gw is not None and _uses_gateway(route):
+            if not any(_uses_gateway(r) for r in rib.candidates(route.prefix) if r is not route):
+                gw.discard(route.prefix)
+        self._note(route.table, route.prefix, rib.remove(route, self._resolve))
 
-    def _place(self, table: str, route: Route, source: object) -> None:
+    def _place(self, table: str, route: Route) -> None:
         rib = self.tables.get(table)
         if rib is None:
             return
-        self._placed.setdefault(source, []).append((table, route))
         if route.table == table and _uses_gateway(route):
             self._gateways.setdefault(table, set()).add(route.prefix)
         self._note(table, route.prefix, rib.add(route, self._resolve))
@@ -174,7 +245,7 @@ class RoutingEngine:
                 assert nh.gateway is not None
                 via = rib.lookup_where(nh.gateway, _is_direct)
                 if via is not None and via.resolved:
-                    out.append(NextHop(VIA, nh.gateway, via.resolved[0].interface))
+                    out.append(self._hop(NextHop(VIA, nh.gateway, via.resolved[0].interface)))
                 elif route.resolve:
                     via = rib.lookup_where(nh.gateway, lambda r, p=route.prefix: r.prefix != p)
                     if via is not None and via.resolved:
@@ -187,7 +258,23 @@ class RoutingEngine:
                     out.append(nh)
             else:
                 out.append(nh)
-        route.resolved = tuple(out) if out else None
+        if len(out) == 1:
+            route.resolved = self._shared(out[0])
+        else:
+            route.resolved = tuple(out) if out else None
+
+    def _hop(self, nh: NextHop) -> NextHop:
+        one = self._hops.get(nh)
+        return one[0] if one is not None else nh
+
+    def _shared(self, nh: NextHop) -> tuple[NextHop, ...]:
+        """One tuple object per distinct single next hop: a million routes via one gateway share it."""
+        one = self._hops.get(nh)
+        if one is None:
+            if len(self._hops) > 100_000:
+                self._hops.clear()
+            one = self._hops[nh] = (nh,)
+        return one
 
     def _reselect(self, table: str, p: Prefix) -> None:
         rib = self.tables.get(table)
@@ -200,12 +287,15 @@ class RoutingEngine:
         """After a destination was (re)selected: follow the consequences."""
         rib = self.tables.get(table)
         if rib is not None:
-            for r in rib.routes.get(p, ()):
+            for r in rib.candidates(p):
                 if r.table != table:
                     continue
-                for other, copy in self._copies.get(id(r), ()):  # secondaries follow their primary
-                    if copy is not r:
-                        copy.resolved = r.resolved
+                for other in r.copies:  # secondaries follow their primary's resolution
+                    sub = self.tables.get(other)
+                    if sub is not None:
+                        self._changed(other, p, sub.select(p, self._resolve, re_resolve=False))
+                for other, copy in self._modified.get(id(r), ()):
+                    copy.resolved = r.resolved
                     sub = self.tables.get(other)
                     if sub is not None:
                         self._changed(other, p, sub.select(p, self._resolve, re_resolve=False))
@@ -217,14 +307,15 @@ class RoutingEngine:
         old, new = change
         for listener in self.listeners:
             listener(table, p, old, new)
-        for inst in self.instances.values():
-            if inst.imports and inst.table != table:
+        for inst in self._importers:
+            if inst.table != table:
                 self._import(inst, table, p)
         if (old is not None and old.protocol in ("Direct", "Local")) or (
             new is not None and new.protocol in ("Direct", "Local")
         ):
             self._reresolve(table)
-        self._check_conditions(table, p)
+        if self.conditions:
+            self._check_conditions(table, p)
 
     def _reresolve(self, table: str) -> None:
         """Interface routes came or went: routes via a gateway in this table resolve again."""
@@ -236,7 +327,7 @@ class RoutingEngine:
         key = (inst.table, source_table, p)
         current = self._imports.get(key)
         src = self.tables.get(source_table)
-        active = src.active.get(p) if src is not None else None
+        active = src.active(p) if src is not None else None
         wanted: Route | None = None
         if active is not None and active.table == source_table and active.primary is None:
             verdict, changes = evaluate(list(inst.imports), self.policies, active, self._context)
@@ -250,24 +341,27 @@ class RoutingEngine:
             return
         if current is not None:
             del self._imports[key]
-            copies = self._copies.get(id(current.origin), [])
+            copies = self._modified.get(id(current.origin), [])
             if (inst.table, current) in copies:
                 copies.remove((inst.table, current))
             self._note(inst.table, p, rib.remove(current, self._resolve))
         if wanted is not None:
             self._imports[key] = wanted
-            self._copies.setdefault(id(active), []).append((inst.table, wanted))
+            self._modified.setdefault(id(active), []).append((inst.table, wanted))
             self._note(inst.table, p, rib.add(wanted, self._resolve))
 
     def _reimport_all(self) -> None:
-        for inst in self.instances.values():
-            if not inst.imports:
-                continue
+        for key in [k for k in self._imports if k[0] not in {i.table for i in self._importers}]:
+            rib = self.tables.get(key[0])
+            current = self._imports.pop(key)
+            if rib is not None:
+                self._note(key[0], key[2], rib.remove(current, self._resolve))
+        for inst in self._importers:
             for key in [k for k in self._imports if k[0] == inst.table]:
                 self._import(inst, key[1], key[2])
             for table, rib in list(self.tables.items()):
                 if table != inst.table:
-                    for p in list(rib.active):
+                    for p, _ in list(rib.active_items()):
                         self._import(inst, table, p)
 
     def _check_conditions(self, table: str, p: Prefix) -> None:
@@ -308,17 +402,22 @@ class RoutingEngine:
                     wanted[lsrc] = Route(
                         local, "Local", (NextHop(LOCAL, None, ifl),), source=lsrc, table=inst.table, since=0
                     )
-        present = [s for s in self._placed if isinstance(s, tuple) and s[:2] == ("interface", ifl)]
-        for src in present:
-            route = self._placed[src][0][1]
+        present = self._by_interface.get(ifl, set())
+        for src in list(present):
+            route = self._placed.get(src)
+            if route is None:
+                present.discard(src)
+                continue
             if src not in wanted or not wanted[src].same_spec(route) or route.table != wanted[src].table:
                 self.withdraw(src)
+                present.discard(src)
             else:
                 del wanted[src]
         now = self.now()
         for src, route in wanted.items():
             route.since = now
             self.add(route, inst.interface_rib_group)
+            self._by_interface.setdefault(ifl, set()).add(src)
 
     # -- configuration -----------------------------------------------------------------------------------
 
@@ -341,6 +440,7 @@ class RoutingEngine:
             rib_groups[name] = RibGroup(name, values(entry, "import-rib"), values(entry, "import-policy"))
         removed = [inst.table for name, inst in self.instances.items() if name not in instances]
         self.instances = instances
+        self._importers = [inst for inst in instances.values() if inst.imports]
         self.rib_groups = rib_groups
         moved = {i for i in set(self.ifl_instance) | set(ifl_instance) if self.ifl_instance.get(i) != ifl_instance.get(i)}
         self.ifl_instance = ifl_instance
@@ -350,7 +450,7 @@ class RoutingEngine:
         for ifl in set(self.interfaces) | moved:
             self._interface_routes(ifl)
         for table in removed:
-            for src in [s for s, places in self._placed.items() if any(t == table for t, _ in places)]:
+            for src in [s for s, r in self._placed.items() if r.table == table or table in r.copies]:
                 self.withdraw(src)
             self.tables.pop(table, None)
         self._condition_state = {name: self._condition(name) for name in self.conditions}

@@ -47,6 +47,7 @@ class Route:
 
     __slots__ = (
         "as_path",
+        "copies",
         "local_pref",
         "metric",
         "next_hops",
@@ -57,6 +58,7 @@ class Route:
         "protocol",
         "resolve",
         "resolved",
+        "seq",
         "since",
         "source",
         "table",
@@ -96,6 +98,8 @@ class Route:
         self.resolve = resolve
         self.primary = primary  # for a modified copy (instance-import): the route it was made from
         self.resolved: tuple[NextHop, ...] | None = None
+        self.seq = 0  # arrival order: the last tie-break
+        self.copies: tuple[str, ...] = ()  # other tables holding this very object (rib-group copies)
 
     def copy(self, table: str, **changes: object) -> Route:
         """A secondary copy for `table` with some attributes changed (import policies)."""
@@ -118,6 +122,7 @@ class Route:
         for name, value in changes.items():
             setattr(route, name, value)
         route.resolved = self.resolved
+        route.seq = self.seq
         return route
 
     @property
@@ -141,7 +146,7 @@ class Route:
         return f"<Route {self.prefix} {self.protocol}/{self.preference} in {self.table}>"
 
 
-def selection_key(route: Route, table: str, seq: int) -> tuple:
+def selection_key(route: Route, table: str) -> tuple:
     """Smaller is better (semantics.md 3.2): resolvable, preference, local-pref or preference2,
     AS-path length, internal before BGP, primary before secondary, then first come."""
     bgp = route.protocol == "BGP"
@@ -152,7 +157,7 @@ def selection_key(route: Route, table: str, seq: int) -> tuple:
         len(route.as_path.split()) if route.as_path else 0,
         route.protocol not in INTERNAL,
         route.table != table,
-        seq,
+        route.seq,
     )
 
 

@@ -53,7 +53,7 @@ def _selected(rib: Rib, query: RouteQuery) -> list[tuple[Prefix, list[Route]]]:
         if best is None:
             return []
     for p in sorted(rib.routes):
-        routes = rib.routes[p]
+        routes = rib.candidates(p)
         if dest is not None:
             if best is not None:
                 if p != best:
@@ -71,7 +71,7 @@ def _selected(rib: Rib, query: RouteQuery) -> list[tuple[Prefix, list[Route]]]:
         else:
             routes = [r for r in routes if r.resolved is None]
         if routes:
-            active = rib.active.get(p)
+            active = rib.active(p)
             routes.sort(key=lambda r: r is not active)
             out.append((p, routes))
     return out
@@ -109,7 +109,7 @@ def _table_order(engine: RoutingEngine) -> list[str]:
 
 
 def _marker(rib: Rib, p: Prefix, route: Route) -> str:
-    return "*" if rib.active.get(p) is route else " "
+    return "*" if rib.active(p) is route else " "
 
 
 def _attributes(route: Route, now: float) -> str:
@@ -166,7 +166,7 @@ def _terse(rib: Rib, selected: list[tuple[Prefix, list[Route]]]) -> list[str]:
     lines = ["A V Destination        P Prf   Metric 1   Metric 2  Next hop        AS path"]
     for p, routes in selected:
         for i, route in enumerate(routes):
-            mark = "*" if rib.active.get(p) is route else " "
+            mark = "*" if rib.active(p) is route else " "
             dest = prefix_text(p) if i == 0 else ""
             metric = f"{route.metric:>10}" if route.metric is not None else f"{'':10}"
             hops = route.resolved or route.next_hops
@@ -196,11 +196,12 @@ def show_route_summary(engine: RoutingEngine, router_id: str | None, asn: str | 
         lines.append("")
         lines.append(f"{name}: {dests} destinations, {routes} routes ({active} active, 0 holddown, {hidden} hidden)")
         by_proto: dict[str, list[int]] = {}
-        for p, rs in rib.routes.items():
+        for p, rs in rib.all():
+            active = rib.active(p)
             for r in rs:
                 counts = by_proto.setdefault(r.protocol, [0, 0])
                 counts[0] += 1
-                counts[1] += rib.active.get(p) is r
+                counts[1] += active is r
         for proto in ("Direct", "Local", "Static", "ARI-TS", "Access-internal", "OSPF", "BGP"):
             if proto in by_proto:
                 total, act = by_proto.pop(proto)
@@ -244,7 +245,7 @@ def show_forwarding_table(engine: RoutingEngine, table: str | None, destination:
         lines.append(f"Routing table: {'default' if instance == 'master' else instance}.inet")
         lines.append("Internet:")
         lines.append("Destination        Type RtRef Next hop           Type Index    NhRef Netif")
-        for index, (p, route) in enumerate(sorted(rib.active.items())):
+        for index, (p, route) in enumerate(sorted(rib.active_items(), key=lambda item: item[0])):
             if destination is not None and (destination & MASKS[p[1]]) != p[0]:
                 continue
             hop = (route.resolved or (NextHop(DISCARD),))[0]
