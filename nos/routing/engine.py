@@ -26,6 +26,8 @@ from nos.routing.prefix import MASKS, Prefix, interface_address, prefix
 from nos.routing.rib import Rib
 from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA, NextHop, Route
 
+_UNSEEN = object()  # a gateway the batch has not resolved yet
+
 Listener = Callable[[str, Prefix, Route | None, Route | None], None]
 
 MASTER = "master"
@@ -152,44 +154,52 @@ class RoutingEngine:
         """Add many routes at once (a configuration's static routes, a routing table's worth).
 
         The same as `add` for each, with the per-route work cut: tables and the
-        rib-group are looked up once, a gateway is resolved once for the batch,
-        and a new destination (the usual case) is filed without a selection.
+        rib-group are looked up once per table, a gateway is resolved once for
+        the batch, and a new destination (the usual case) is filed without a
+        selection. Anything unusual goes through `add`.
         """
         group = self.rib_groups.get(rib_group) if rib_group else None
-        quiet = not (self.listeners or self._importers or self.conditions)
+        if self.listeners or self._importers or self.conditions or (group is not None and group.import_policy):
+            for route in routes:
+                self.add(route, rib_group)
+            return
+        placed, tables, seq = self._placed, self.tables, self._seq
         gateways: dict[tuple[str, int], tuple[NextHop, ...] | None] = {}
+        # Per origin table: (its Rib, the copies' names, every Rib the route lands in, its gateway set).
+        plans: dict[str, tuple[Rib, tuple[str, ...], list[Rib], set[Prefix]]] = {}
         for route in routes:
-            source = route.source
-            rib = self.tables.get(route.table)
-            simple = (
-                rib is not None
-                and source not in self._placed
-                and route.prefix not in rib.routes
-                and len(route.next_hops) == 1
-                and route.next_hops[0].kind == VIA
-                and route.next_hops[0].interface is None
-                and not route.resolve
-                and (group is None or not group.import_policy)
-            )
-            if not simple or not quiet:
+            table, p, hops = route.table, route.prefix, route.next_hops
+            plan = plans.get(table)
+            if plan is None:
+                if table not in tables:
+                    self.add(route, rib_group)
+                    continue
+                copies = () if group is None else tuple(t for t in group.import_rib[1:] if t != table and t in tables)
+                rib = tables[table]
+                plan = plans[table] = (rib, copies, [rib, *(tables[t] for t in copies)], self._gateways.setdefault(table, set()))
+            rib, copies, targets, gateway_set = plan
+            hop = hops[0]
+            if (
+                route.source in placed
+                or p in rib.routes
+                or len(hops) != 1
+                or hop.kind != VIA
+                or hop.interface is not None
+                or route.resolve
+            ):
                 self.add(route, rib_group)
                 continue
-            assert rib is not None
-            route.seq = next(self._seq)
-            self._placed[source] = route
-            key = (route.table, route.next_hops[0].gateway)
-            if key not in gateways:
+            route.seq = next(seq)
+            placed[route.source] = route
+            key = (table, hop.gateway)
+            resolved = gateways.get(key, _UNSEEN)
+            if resolved is _UNSEEN:
                 self._resolve(rib, route)
-                gateways[key] = route.resolved
-            route.resolved = gateways[key]
-            p = route.prefix
-            self._gateways.setdefault(route.table, set()).add(p)
-            tables = [rib]
-            if group is not None:
-                copies = tuple(t for t in group.import_rib[1:] if t != route.table and t in self.tables)
-                route.copies = copies
-                tables += [self.tables[t] for t in copies]
-            for target in tables:
+                resolved = gateways[key] = route.resolved
+            route.resolved = resolved
+            gateway_set.add(p)
+            route.copies = copies
+            for target in targets:
                 if p in target.routes:  # already has routes for p: the usual way
                     self._note(target.name, p, target.add(route, self._resolve))
                 else:

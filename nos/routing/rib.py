@@ -19,13 +19,14 @@ Change = tuple[Route | None, Route | None]  # (old active, new active)
 
 
 class Rib:
-    __slots__ = ("_lengths", "fib", "name", "routes")
+    __slots__ = ("_levels", "fib", "name", "routes")
 
     def __init__(self, name: str):
         self.name = name
         self.routes: dict[Prefix, Route | list[Route]] = {}
         self.fib: dict[int, dict[int, Route]] = {}
-        self._lengths: list[int] = []  # prefix lengths present in the FIB, longest first
+        # (mask, that length's FIB dict) for the lengths present, longest first: the lookup loop.
+        self._levels: list[tuple[int, dict[int, Route]]] = []
 
     # -- reading --------------------------------------------------------------------------------------
 
@@ -119,7 +120,7 @@ class Rib:
         by_len = self.fib.get(plen)
         if by_len is None:
             by_len = self.fib[plen] = {}
-            self._lengths = sorted(self.fib, reverse=True)
+            self._relevel()
         by_len[net] = route
 
     def _fib_remove(self, p: Prefix) -> None:
@@ -130,22 +131,23 @@ class Rib:
         by_len.pop(net, None)
         if not by_len:
             del self.fib[plen]
-            self._lengths = sorted(self.fib, reverse=True)
+            self._relevel()
+
+    def _relevel(self) -> None:
+        self._levels = [(MASKS[plen], self.fib[plen]) for plen in sorted(self.fib, reverse=True)]
 
     def lookup(self, address: int) -> Route | None:
         """Longest-prefix match among the active routes."""
-        fib = self.fib
-        for plen in self._lengths:
-            route = fib[plen].get(address & MASKS[plen])
+        for mask, by_len in self._levels:
+            route = by_len.get(address & mask)
             if route is not None:
                 return route
         return None
 
     def lookup_where(self, address: int, accept: Callable[[Route], bool]) -> Route | None:
         """Longest match among active routes that `accept` likes (next-hop resolution)."""
-        fib = self.fib
-        for plen in self._lengths:
-            route = fib[plen].get(address & MASKS[plen])
+        for mask, by_len in self._levels:
+            route = by_len.get(address & mask)
             if route is not None and accept(route):
                 return route
         return None
