@@ -1,4 +1,8 @@
-"""The `nos` command: `nos cli` (one device), later `nos lab` and `nos run`."""
+"""The `nos` command: `nos cli` (one device), `nos lab` (a lab and its console), `nos run` (a scenario).
+
+This is where the parts meet: the lab may not import the CLI (DESIGN.md), so
+`nos lab` and `nos run` get the CLI's sessions and front-ends from here.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,38 @@ def _parser() -> argparse.ArgumentParser:
     cli.add_argument("--user", default="lab", help="the user you are logged in as")
     cli.add_argument("--clock", choices=("real", "accelerated", "virtual"), default="real")
     cli.add_argument("--speed", type=float, default=60.0, help="speed of the accelerated clock")
+    lab = sub.add_parser("lab", help="start a lab and open its console (default: the dual-ISP demo lab)")
+    lab.add_argument("lab", nargs="?", type=Path, help="lab file (default: the dual-ISP demo lab)")
+    run = sub.add_parser("run", help="run a scenario script on a lab and print the transcript")
+    run.add_argument("lab", type=Path, help="lab file")
+    run.add_argument("script", type=Path, help="scenario script (lab commands, NODE> commands, expect lines)")
+    for p, default in ((lab, None), (run, "virtual")):
+        p.add_argument("--clock", choices=("real", "accelerated", "virtual"), default=default, help="clock mode")
+        p.add_argument("--speed", type=float, help="speed of the accelerated clock (default: the lab file's)")
+        p.add_argument("--state-dir", type=Path, help="where devices keep their commits (default: a temporary dir)")
     return parser
+
+
+def device_cli():  # type: ignore[no-untyped-def]
+    """How the lab opens a device's Junos CLI: sessions and front-ends of nos.cli."""
+    from nos.cli.io import BufferIO
+    from nos.cli.plain import PlainIO
+    from nos.cli.session import CliSession
+    from nos.lab.frontend import DeviceCli
+    from nos.runtime.device import DEFAULT_USER
+
+    async def terminal(device) -> None:  # type: ignore[no-untyped-def]
+        from nos.cli.terminal import TerminalIO, run_terminal
+
+        io = TerminalIO()
+        await run_terminal(CliSession(device, DEFAULT_USER, io), io)
+
+    return DeviceCli(
+        session=lambda device, io: CliSession(device, DEFAULT_USER, io),
+        buffer_io=BufferIO,
+        plain_io=PlainIO,
+        terminal=terminal,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,6 +64,14 @@ def main(argv: list[str] | None = None) -> int:
         from nos.cli.app import run_cli
 
         return run_cli(args)
+    if args.command == "lab":
+        from nos.lab.main import run_lab
+
+        return run_lab(args, device_cli())
+    if args.command == "run":
+        from nos.lab.main import run_script
+
+        return run_script(args, device_cli())
     _parser().print_help()
     return 0
 

@@ -223,8 +223,16 @@ async def rescue_delete(session: CliSession, cmd: Command, pipeline: Pipeline) -
     return None
 
 
+def _lab(session: CliSession):  # type: ignore[no-untyped-def]
+    """The lab the device lives in (set by the lab; None under `nos cli`)."""
+    return getattr(session.device, "lab", None)
+
+
 async def lab_wait(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
     """Simulator extension: let time pass. On the virtual clock this advances it."""
+    lab = _lab(session)
+    if lab is not None:
+        return await lab.command(f"wait {cmd.value('wait') or '0'}")
     seconds = DurationType.seconds(cmd.value("wait") or "0")
     scheduler = session.device.scheduler
     advance = getattr(scheduler, "sleep", None)
@@ -236,9 +244,41 @@ async def lab_wait(session: CliSession, cmd: Command, pipeline: Pipeline) -> lis
 
 
 async def show_lab_clock(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    lab = _lab(session)
+    if lab is not None:
+        return await lab.command("clock")
     scheduler = session.device.scheduler
     mode = getattr(scheduler, "mode", "virtual")
     return [f"Lab time: {fmt_time(scheduler.epoch())} (clock: {mode}, {scheduler.now():.3f} s since start)"]
+
+
+def _lab_line(cmd: Command) -> str:
+    """The lab console command a `show lab ...` / `request lab ...` line stands for (words in full)."""
+    node = cmd.node
+    if node.name == "command":  # `request lab <anything>`: as typed
+        return cmd.value("command") or ""
+    words = [node.name]
+    for child in node.children.values():
+        value = cmd.args.get(child.name)
+        if isinstance(value, str):
+            words += [value] if child.keyless else [child.name, value]
+    return " ".join(words)
+
+
+async def show_lab(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    """Simulator extension: `show lab devices|links|topology|events` from the lab console."""
+    lab = _lab(session)
+    if lab is None:
+        return ["error: this device is not in a lab"]
+    return await lab.command("show " + _lab_line(cmd))
+
+
+async def request_lab(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    """Simulator extension: `request lab link ... down`, `blackhole ...`: lab console commands."""
+    lab = _lab(session)
+    if lab is None:
+        return ["error: this device is not in a lab"]
+    return await lab.command(_lab_line(cmd))
 
 
 def help_text(session: CliSession, cmd: Command) -> list[str]:
@@ -275,6 +315,7 @@ HANDLERS = {
     "show-cli": show_cli,
     "show-cli-history": show_cli_history,
     "show-lab-clock": show_lab_clock,
+    "show-lab": show_lab,
     "configure": configure,
     "set-cli-screen-length": set_screen_length,
     "set-cli-screen-width": set_screen_width,
@@ -286,6 +327,7 @@ HANDLERS = {
     "rescue-save": rescue_save,
     "rescue-delete": rescue_delete,
     "lab-wait": lab_wait,
+    "request-lab": request_lab,
     "help-topic": help_cmd,
     "help-reference": help_cmd,
     "quit": quit_session,

@@ -45,7 +45,8 @@ class Verdict:
     """What a node does with a packet it received (or one it originates)."""
 
     action: str  # "forward" | "keep" | "drop" | "answer"
-    port: str | None = None  # forward: the physical port to send it out of
+    port: str | None = None  # forward: the physical port to send it out of; answer: the port the answer
+    #                          leaves from (None: the walk routes it with the node's `originate`)
     packet: Packet | None = None  # forward: the packet as it leaves (TTL decremented); answer: the new packet
     reason: str = ""  # drop: why (shown in traces and events)
     address: int | None = None  # answer: the address the answer comes from (traceroute hops)
@@ -135,12 +136,12 @@ def ipv4_int(text: str) -> int:
 
 __all__ = [
     "ECHO_REPLY",
-    "Exchange",
-    "Network",
     "ECHO_REQUEST",
     "TIME_EXCEEDED",
     "UNREACHABLE",
+    "Exchange",
     "LabNode",
+    "Network",
     "Packet",
     "Trip",
     "Verdict",

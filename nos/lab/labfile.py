@@ -1,0 +1,443 @@
+"""The lab file: a TOML description of a lab's nodes and links.
+
+```toml
+[lab]
+name = "dual-isp"        # default: the name of the file's folder
+seed = 1                 # seeds the RNG behind link loss (default 1)
+clock = "real"           # real | accelerated | virtual (default real; `nos run` uses virtual)
+speed = 60               # how much faster than the wall the accelerated clock runs
+guide = "..."            # optional text `nos lab` prints at start
+
+[nodes.BranchC]
+kind = "device"          # a nos device
+config = "branchc.conf"  # its configuration (curly or set), relative to this file; default: factory
+
+[nodes.Debian1]
+kind = "host"
+address = "10.0.1.10/24"
+gateway = "10.0.1.1"     # optional
+ports = ["eth0"]         # optional (default eth0)
+listen = ["tcp:22"]      # optional: ports the host answers on (UDP elsewhere: port unreachable)
+
+[nodes.Internet]
+kind = "internet"        # a routed piece of the Internet
+address = ["198.51.100.2/30", "203.0.113.2/30"]   # its own address on each port (one string: every port)
+ports = ["eth0", "eth1"] # optional (default eth0, eth1, ... one per address)
+serves = ["8.8.8.8", "208.67.220.0/24"]           # what it answers for
+
+[[links]]
+a = "BranchC:ge-0/0/3"
+b = "Debian1:eth0"
+latency = 1              # one way, in ms (default 1)
+loss = 0                 # percent (default 0)
+```
+
+A bad file gets one line per error, `FILE:LINE: message`. TOML does not keep
+line numbers for values, so the line is found by searching the raw text for
+the offending value within its table.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+KINDS = ("device", "host", "internet")
+CLOCKS = ("real", "accelerated", "virtual")
+DEVICE_PORT = re.compile(r"(ge|xe|et|fe)-\d+/\d+/\d+\Z")
+NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+HOST_PORT = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
+
+_NODE_KEYS = {
+    "device": {"kind", "config"},
+    "host": {"kind", "address", "gateway", "ports", "listen"},
+    "internet": {"kind", "address", "ports", "serves"},
+}
+_LINK_KEYS = {"a", "b", "latency", "loss"}
+_LAB_KEYS = {"name", "seed", "clock", "speed", "guide"}
+
+
+@dataclass
+class NodeSpec:
+    name: str
+    kind: str
+    line: int
+    config: Path | None = None  # device
+    ports: list[str] = field(default_factory=list)  # host, internet (a device's ports are its interfaces)
+    addresses: list[ipaddress.IPv4Interface] = field(default_factory=list)  # host: one; internet: one per port
+    gateway: ipaddress.IPv4Address | None = None  # host
+    listen: list[tuple[str, int]] = field(default_factory=list)  # host: ("tcp", 22)
+    serves: list[ipaddress.IPv4Network] = field(default_factory=list)  # internet
+
+
+@dataclass
+class LinkSpec:
+    a: tuple[str, str]  # (node, port)
+    b: tuple[str, str]
+    latency_ms: float = 1.0
+    loss_pct: float = 0.0
+    line: int = 0
+
+
+@dataclass
+class LabSpec:
+    path: Path
+    name: str
+    seed: int = 1
+    clock: str = "real"
+    speed: float = 60.0
+    guide: str = ""
+    nodes: dict[str, NodeSpec] = field(default_factory=dict)
+    links: list[LinkSpec] = field(default_factory=list)
+
+
+class LabFileError(Exception):
+    """One or more problems with a lab file; each line of the message is `FILE:LINE: what`."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+class _Source:
+    """The raw text of the file, to find the line an error is about."""
+
+    def __init__(self, label: str, text: str):
+        self.label = label
+        self.lines = text.splitlines()
+
+    def header(self, pattern: str, occurrence: int = 1) -> int:
+        """Line of the `occurrence`-th line matching a table-header regex (1 if none)."""
+        rx = re.compile(pattern)
+        seen = 0
+        for i, line in enumerate(self.lines, 1):
+            if rx.match(line):
+                seen += 1
+                if seen == occurrence:
+                    return i
+        return 1
+
+    def find(self, start: int, *, key: str | None = None, value: object = None) -> int:
+        """The line, within the table starting at `start`, holding `value` (quoted if possible) or setting `key`.
+
+        Falls back on the table's own line when neither is found.
+        """
+        last = max(start, 1)  # the table runs until the line before the next table header
+        while last < len(self.lines) and not self.lines[last].lstrip().startswith("["):
+            last += 1
+        region = range(max(start, 1), min(last, len(self.lines)) + 1)
+        if value is not None and str(value):
+            text = str(value)
+            for needle in (f'"{text}"', f"'{text}'", text):
+                for i in region:
+                    if needle in self.lines[i - 1]:
+                        return i
+        if key is not None:
+            rx = re.compile(rf"\s*[\"']?{re.escape(key)}[\"']?\s*=")
+            for i in region:
+                if rx.match(self.lines[i - 1]):
+                    return i
+        return max(start, 1)
+
+    def error(self, line: int, message: str) -> str:
+        return f"{self.label}:{line}: {message}"
+
+
+def node_header(name: str) -> str:
+    return rf"\s*\[\s*nodes\s*\.\s*[\"']?{re.escape(name)}[\"']?\s*\]"
+
+
+def load_lab_file(path: Path | str) -> LabSpec:
+    """Read and check a lab file; raise LabFileError naming every problem found."""
+    path = Path(path)
+    label = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise LabFileError([f"{label}: cannot read lab file: {exc.strerror}"]) from None
+    return parse_lab(text, path)
+
+
+def parse_lab(text: str, path: Path) -> LabSpec:
+    src = _Source(str(path), text)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = re.search(r"\(at line (\d+), column \d+\)$", message)
+        line = int(m.group(1)) if m else 1
+        message = message[: m.start()].strip() if m else message
+        raise LabFileError([src.error(line, f"TOML syntax: {message}")]) from None
+    return _Checker(src, path, data).check()
+
+
+class _Checker:
+    def __init__(self, src: _Source, path: Path, data: dict[str, Any]):
+        self.src = src
+        self.path = path
+        self.data = data
+        self.errors: list[str] = []
+
+    def fail(self, line: int, message: str) -> None:
+        self.errors.append(self.src.error(line, message))
+
+    def check(self) -> LabSpec:
+        spec = LabSpec(path=self.path, name=self.path.resolve().parent.name or self.path.stem)
+        for key in self.data:
+            if key not in ("lab", "nodes", "links"):
+                line = self.src.header(rf"\s*\[+\s*{re.escape(key)}\s*[.\]]")
+                self.fail(line, f"unknown table '{key}' (expected lab, nodes, links)")
+        self._lab(spec, self.data.get("lab", {}))
+        nodes = self.data.get("nodes", {})
+        if not isinstance(nodes, dict):
+            self.fail(self.src.find(1, key="nodes"), "'nodes' must be a table of nodes")
+            nodes = {}
+        for name, body in nodes.items():
+            node = self._node(name, body)
+            if node is not None:
+                spec.nodes[name] = node
+        links = self.data.get("links", [])
+        if not isinstance(links, list):
+            self.fail(self.src.find(1, key="links"), "'links' must be an array of tables ([[links]])")
+            links = []
+        used: dict[tuple[str, str], int] = {}
+        for i, body in enumerate(links, 1):
+            link = self._link(i, body, nodes, spec.nodes, used)
+            if link is not None:
+                spec.links.append(link)
+        if self.errors:
+            raise LabFileError(self.errors)
+        return spec
+
+    # -- [lab] ------------------------------------------------------------------------------------
+
+    def _lab(self, spec: LabSpec, lab: Any) -> None:
+        start = self.src.header(r"\s*\[\s*lab\s*\]")
+        if not isinstance(lab, dict):
+            self.fail(start, "'lab' must be a table")
+            return
+        for key, value in lab.items():
+            line = self.src.find(start, key=key)
+            if key not in _LAB_KEYS:
+                self.fail(line, f"unknown key '{key}' in [lab] (expected {', '.join(sorted(_LAB_KEYS))})")
+            elif key in ("name", "guide") and not isinstance(value, str):
+                self.fail(line, f"'{key}' must be a string")
+            elif key == "seed" and (not isinstance(value, int) or isinstance(value, bool)):
+                self.fail(line, "'seed' must be an integer")
+            elif key == "clock" and value not in CLOCKS:
+                self.fail(line, f"unknown clock '{value}' (expected real, accelerated or virtual)")
+            elif key == "speed" and (not isinstance(value, int | float) or isinstance(value, bool) or value <= 0):
+                self.fail(line, "'speed' must be a positive number")
+            else:
+                setattr(spec, key, float(value) if key == "speed" else value)
+
+    # -- [nodes.NAME] ----------------------------------------------------------------------------------
+
+    def _node(self, name: str, body: Any) -> NodeSpec | None:
+        start = self.src.header(node_header(name))
+        if not NODE_NAME.match(name):
+            self.fail(start, f"bad node name '{name}' (letters, digits, '_', '.', '-')")
+            return None
+        if not isinstance(body, dict):
+            self.fail(start, f"node '{name}' must be a table")
+            return None
+        kind = body.get("kind")
+        if kind is None:
+            self.fail(start, f"node '{name}' has no kind (device, host or internet)")
+            return None
+        if kind not in KINDS:
+            self.fail(self.src.find(start, key="kind", value=str(kind)), f"unknown kind '{kind}' for node '{name}'")
+            return None
+        node = NodeSpec(name, kind, start)
+        before = len(self.errors)
+        for key in body:
+            if key not in _NODE_KEYS[kind]:
+                allowed = ", ".join(sorted(_NODE_KEYS[kind]))
+                self.fail(self.src.find(start, key=key), f"unknown key '{key}' for a {kind} (expected {allowed})")
+        if kind == "device":
+            self._device(node, body)
+        elif kind == "host":
+            self._host(node, body)
+        else:
+            self._internet(node, body)
+        return node if len(self.errors) == before else None
+
+    def _device(self, node: NodeSpec, body: dict[str, Any]) -> None:
+        config = body.get("config")
+        if config is None:
+            return
+        line = self.src.find(node.line, key="config", value=str(config))
+        if not isinstance(config, str):
+            self.fail(line, "'config' must be a file name")
+            return
+        path = (self.path.parent / config).resolve()
+        if not path.is_file():
+            self.fail(line, f"configuration file '{config}' of node '{node.name}' not found")
+            return
+        node.config = path
+
+    def _host(self, node: NodeSpec, body: dict[str, Any]) -> None:
+        node.ports = self._ports(node, body, ["eth0"])
+        address = body.get("address")
+        if address is None:
+            self.fail(node.line, f"host '{node.name}' has no address")
+            return
+        iface = self._interface(node, address)
+        if iface is None:
+            return
+        node.addresses = [iface]
+        gateway = body.get("gateway")
+        if gateway is not None:
+            line = self.src.find(node.line, key="gateway", value=str(gateway))
+            try:
+                node.gateway = ipaddress.IPv4Address(str(gateway))
+            except ValueError:
+                self.fail(line, f"bad gateway address '{gateway}'")
+                return
+            if node.gateway not in iface.network:
+                self.fail(line, f"gateway {gateway} is not in {iface.with_prefixlen}")
+        for item in self._list(node, body, "listen"):
+            m = re.fullmatch(r"(tcp|udp):(\d+)", str(item))
+            if not m or not 0 < int(m.group(2)) < 65536:
+                self.fail(
+                    self.src.find(node.line, key="listen", value=str(item)), f"bad listen entry '{item}' (tcp:N, udp:N)"
+                )
+                continue
+            node.listen.append((m.group(1), int(m.group(2))))
+
+    def _internet(self, node: NodeSpec, body: dict[str, Any]) -> None:
+        address = body.get("address")
+        if address is None:
+            self.fail(node.line, f"internet node '{node.name}' has no address")
+            return
+        texts = address if isinstance(address, list) else [address]
+        default_ports = [f"eth{i}" for i in range(len(texts))]
+        node.ports = self._ports(node, body, default_ports)
+        ifaces = [self._interface(node, t) for t in texts]
+        if any(i is None for i in ifaces):
+            return
+        if len(ifaces) == 1:
+            ifaces = ifaces * len(node.ports)
+        if len(ifaces) != len(node.ports):
+            line = self.src.find(node.line, key="address")
+            self.fail(line, f"internet node '{node.name}' has {len(node.ports)} ports but {len(texts)} addresses")
+            return
+        node.addresses = [i for i in ifaces if i is not None]
+        for item in self._list(node, body, "serves"):
+            try:
+                node.serves.append(ipaddress.IPv4Network(str(item)))
+            except ValueError:
+                self.fail(self.src.find(node.line, key="serves", value=str(item)), f"bad address or prefix '{item}'")
+
+    def _ports(self, node: NodeSpec, body: dict[str, Any], default: list[str]) -> list[str]:
+        if "ports" not in body:
+            return default
+        ports = [str(p) for p in self._list(node, body, "ports")]
+        for port in ports:
+            if not HOST_PORT.match(port) or ":" in port:
+                self.fail(self.src.find(node.line, key="ports", value=port), f"bad port name '{port}'")
+        if len(set(ports)) != len(ports):
+            self.fail(self.src.find(node.line, key="ports"), f"node '{node.name}' lists a port twice")
+        return ports or default
+
+    def _list(self, node: NodeSpec, body: dict[str, Any], key: str) -> list[Any]:
+        value = body.get(key, [])
+        if not isinstance(value, list):
+            self.fail(self.src.find(node.line, key=key), f"'{key}' must be a list")
+            return []
+        return value
+
+    def _interface(self, node: NodeSpec, text: Any) -> ipaddress.IPv4Interface | None:
+        line = self.src.find(node.line, key="address", value=str(text))
+        if not isinstance(text, str) or "/" not in text:
+            self.fail(line, f"bad address '{text}' (expected address/length, like 10.0.1.10/24)")
+            return None
+        try:
+            return ipaddress.IPv4Interface(text)
+        except ValueError:
+            self.fail(line, f"bad address '{text}' (expected address/length, like 10.0.1.10/24)")
+            return None
+
+    # -- [[links]] -------------------------------------------------------------------------------------------
+
+    def _link(
+        self,
+        index: int,
+        body: Any,
+        declared: dict[str, Any],
+        nodes: dict[str, NodeSpec],
+        used: dict[tuple[str, str], int],
+    ) -> LinkSpec | None:
+        start = self.src.header(r"\s*\[\[\s*links\s*\]\]", index)
+        if not isinstance(body, dict):
+            self.fail(start, "a link must be a table")
+            return None
+        before = len(self.errors)
+        for key in body:
+            if key not in _LINK_KEYS:
+                self.fail(
+                    self.src.find(start, key=key), f"unknown key '{key}' in a link (expected a, b, latency, loss)"
+                )
+        ends = []
+        for side in ("a", "b"):
+            end = self._endpoint(start, side, body.get(side), declared, nodes, used)
+            if end is not None:
+                ends.append(end)
+        link = LinkSpec(("", ""), ("", ""), line=start)
+        for key, attr, top in (("latency", "latency_ms", None), ("loss", "loss_pct", 100.0)):
+            if key not in body:
+                continue
+            value = body[key]
+            line = self.src.find(start, key=key)
+            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0 or (top and value > top):
+                bound = f"0 to {top:g}" if top else "0 or more"
+                self.fail(line, f"'{key}' must be a number, {bound}")
+                continue
+            setattr(link, attr, float(value))
+        if len(self.errors) != before or len(ends) != 2:
+            return None
+        link.a, link.b = ends
+        return link
+
+    def _endpoint(
+        self,
+        start: int,
+        side: str,
+        text: Any,
+        declared: dict[str, Any],
+        nodes: dict[str, NodeSpec],
+        used: dict[tuple[str, str], int],
+    ) -> tuple[str, str] | None:
+        if text is None:
+            self.fail(start, f"link has no '{side}' end (NODE:port)")
+            return None
+        line = self.src.find(start, key=side, value=str(text))
+        if not isinstance(text, str) or text.count(":") != 1 or text.startswith(":") or text.endswith(":"):
+            self.fail(line, f"bad link end '{text}' (expected NODE:port)")
+            return None
+        name, port = text.split(":")
+        if name not in declared:
+            self.fail(line, f"unknown node '{name}' in link")
+            return None
+        node = nodes.get(name)
+        if node is None:
+            return None  # the node itself was refused; that error is already reported
+        if node.kind == "device" and not DEVICE_PORT.match(port):
+            self.fail(line, f"bad port '{port}' for device '{name}' (expected an interface like ge-0/0/1)")
+            return None
+        if node.kind != "device" and port not in node.ports:
+            self.fail(line, f"node '{name}' has no port '{port}' (ports: {', '.join(node.ports)})")
+            return None
+        first = used.get((name, port))
+        if first is not None:
+            self.fail(line, f"port {name}:{port} is used by two links (first at line {first})")
+            return None
+        used[(name, port)] = line
+        return (name, port)
+
+
+__all__ = ["CLOCKS", "KINDS", "LabFileError", "LabSpec", "LinkSpec", "NodeSpec", "load_lab_file", "parse_lab"]

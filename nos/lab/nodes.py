@@ -1,0 +1,288 @@
+"""The nodes of a lab: hosts, a piece of the Internet, and the adapter around a nos device.
+
+Each node follows the `LabNode` protocol of packet.py: it receives a packet on
+a port and says what it does with it (a `Verdict`). A node that answers may
+name the port the answer leaves from (`Verdict.port` on an "answer"); without
+one, the walk routes the answer as a packet the node originates.
+
+Every node also honours blackholes (`blackhole NODE PREFIX` in the console):
+it silently drops packets to the prefix, those it receives and those it
+originates. Packets addressed to the node itself still reach it, so a
+blackholed ISP router keeps answering for its own addresses while the
+Internet behind it is dead.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from nos.lab import icmp
+from nos.lab.packet import ECHO_REQUEST, Packet, Verdict, ipv4_text
+
+
+def answer_out(packet: Packet, port: str) -> Verdict:
+    """An answer that leaves from a given port, without a route lookup (the Internet node's replies)."""
+    return Verdict("answer", port=port, packet=packet, address=packet.src)
+
+
+class BaseNode:
+    """What every node shares: a name, link states and blackholes."""
+
+    kind = "node"
+
+    def __init__(self, name: str):
+        self.name = name
+        self.blackholes: list[ipaddress.IPv4Network] = []
+        self._holes: list[tuple[int, int]] = []  # (network, mask) as ints, for the per-packet check
+        self.link_up: dict[str, bool] = {}
+
+    # -- blackholes ----------------------------------------------------------------------------
+
+    def blackhole(self, prefix: ipaddress.IPv4Network) -> bool:
+        """Start dropping traffic to `prefix`; False when it already was."""
+        if prefix in self.blackholes:
+            return False
+        self.blackholes.append(prefix)
+        self._index_holes()
+        return True
+
+    def unblackhole(self, prefix: ipaddress.IPv4Network) -> bool:
+        """Stop dropping traffic to `prefix`; False when it was not blackholed."""
+        if prefix not in self.blackholes:
+            return False
+        self.blackholes.remove(prefix)
+        self._index_holes()
+        return True
+
+    def _index_holes(self) -> None:
+        self._holes = [(int(p.network_address), int(p.netmask)) for p in self.blackholes]
+
+    def blackholed(self, packet: Packet, *, received: bool) -> bool:
+        """Does a blackhole swallow this packet? Received packets for the node itself are spared."""
+        if not self._holes:
+            return False
+        dst = packet.dst
+        if not any(dst & mask == net for net, mask in self._holes):
+            return False
+        return not (received and dst in self.own_addresses())
+
+    def own_addresses(self) -> list[int] | set[int]:
+        """The node's own addresses (spared by blackholes), as opposed to those it answers for."""
+        return self.addresses()
+
+    # -- links ---------------------------------------------------------------------------------------
+
+    def set_link(self, port: str, up: bool) -> None:
+        """The lab tells the node when the link on a port goes up or down."""
+        self.link_up[port] = up
+
+    def addresses(self) -> list[int]:
+        return []
+
+
+class HostNode(BaseNode):
+    """An end host: one address, a default gateway, a few listening ports.
+
+    It answers pings to its address, answers UDP and TCP on the ports it
+    listens on, sends port-unreachable for other UDP (the end of a traceroute)
+    and a reset for other TCP. It never forwards: what is not for it is dropped.
+    """
+
+    kind = "host"
+
+    def __init__(
+        self,
+        name: str,
+        address: ipaddress.IPv4Interface,
+        gateway: ipaddress.IPv4Address | None = None,
+        ports: list[str] | None = None,
+        listen: list[tuple[str, int]] | None = None,
+    ):
+        super().__init__(name)
+        self.interface = address
+        self.address = int(address.ip)
+        self.gateway = int(gateway) if gateway is not None else None
+        self._ports = list(ports or ["eth0"])
+        self.listen = set(listen or [])
+        self._net = int(address.network.network_address)
+        self._mask = int(address.network.netmask)
+
+    def ports(self) -> list[str]:
+        return list(self._ports)
+
+    def addresses(self) -> list[int]:
+        return [self.address]
+
+    def receive(self, packet: Packet, port: str) -> Verdict:
+        if packet.dst != self.address:
+            return Verdict.drop(f"{self.name} does not forward")
+        return self._deliver(packet)
+
+    def originate(self, packet: Packet) -> Verdict:
+        if not packet.src:
+            packet = packet.evolve(src=self.address)
+        if self.blackholed(packet, received=False):
+            return Verdict.drop("blackhole")
+        if packet.dst == self.address:
+            return self._deliver(packet)
+        if packet.dst & self._mask != self._net and self.gateway is None:
+            return Verdict.drop("no route to host")
+        port = next((p for p in self._ports if self.link_up.get(p, True)), self._ports[0])
+        return Verdict.forward(port, packet)
+
+    def _deliver(self, packet: Packet) -> Verdict:
+        """A packet for this host: answer a request, keep an answer."""
+        if not icmp.is_request(packet):
+            return Verdict.keep()
+        if packet.proto == "icmp":
+            return Verdict.answer(icmp.echo_reply(packet))
+        if (packet.proto, packet.dport) in self.listen:
+            return Verdict.answer(icmp.transport_answer(packet, "syn-ack" if packet.proto == "tcp" else "reply"))
+        if packet.proto == "tcp":
+            return Verdict.answer(icmp.transport_answer(packet, "rst"))
+        return Verdict.answer(icmp.unreachable(packet, self.address, "port"))
+
+    def describe(self) -> str:
+        gw = f" gw {ipv4_text(self.gateway)}" if self.gateway is not None else ""
+        return f"{self.interface.with_prefixlen}{gw}"
+
+
+class InternetNode(BaseNode):
+    """A routed piece of the Internet reached through one or more ISPs.
+
+    It answers for its own addresses (one per port) and for the addresses and
+    prefixes it serves. Answers leave from the port the request came in on, so
+    each ISP sees the answers to what it sent. Seen from a traceroute it is one
+    router (its port address: a probe to a served address that expires here
+    gets time-exceeded from it) followed by the served host.
+    """
+
+    kind = "internet"
+
+    def __init__(
+        self,
+        name: str,
+        ports: list[str],
+        addresses: list[ipaddress.IPv4Interface],
+        serves: list[ipaddress.IPv4Network] | None = None,
+    ):
+        super().__init__(name)
+        self._ports = list(ports)
+        self.port_address = {port: iface for port, iface in zip(ports, addresses, strict=True)}
+        self.own = {int(i.ip) for i in addresses}
+        self.serves = list(serves or [])
+        self._served = [(int(n.network_address), int(n.netmask)) for n in self.serves]
+
+    def ports(self) -> list[str]:
+        return list(self._ports)
+
+    def addresses(self) -> list[int]:
+        out = sorted(self.own)
+        out += [int(n.network_address) for n in self.serves if n.prefixlen == 32]
+        return out
+
+    def own_addresses(self) -> set[int]:
+        return self.own
+
+    def serves_address(self, dst: int) -> bool:
+        return dst in self.own or any(dst & mask == net for net, mask in self._served)
+
+    def receive(self, packet: Packet, port: str) -> Verdict:
+        if self.blackholed(packet, received=True):
+            return Verdict.drop("blackhole")
+        if not self.serves_address(packet.dst):
+            return Verdict.drop(f"{ipv4_text(packet.dst)} is not served by {self.name}")
+        if not icmp.is_request(packet):
+            return Verdict.keep()
+        here = int(self.port_address[port].ip)
+        if packet.dst not in self.own and packet.ttl <= 1:
+            return answer_out(icmp.time_exceeded(packet, here), port)
+        return answer_out(self._answer(packet), port)
+
+    @staticmethod
+    def _answer(packet: Packet) -> Packet:
+        if packet.proto == "icmp" and packet.icmp == ECHO_REQUEST:
+            return icmp.echo_reply(packet)
+        if packet.proto == "tcp":
+            return icmp.transport_answer(packet, "syn-ack")  # stands for a server that listens
+        return icmp.unreachable(packet, packet.dst, "port")
+
+    def originate(self, packet: Packet) -> Verdict:
+        if self.blackholed(packet, received=False):
+            return Verdict.drop("blackhole")
+        port = self._port_towards(packet.dst)
+        if not packet.src:
+            packet = packet.evolve(src=int(self.port_address[port].ip))
+        if self.serves_address(packet.dst):
+            return Verdict.keep() if not icmp.is_request(packet) else Verdict.answer(self._answer(packet))
+        return Verdict.forward(port, packet)
+
+    def _port_towards(self, dst: int) -> str:
+        up = [p for p in self._ports if self.link_up.get(p, True)] or self._ports
+        for port in up:
+            if ipaddress.IPv4Address(dst) in self.port_address[port].network:
+                return port
+        return up[0]
+
+    def describe(self) -> str:
+        own = " ".join(i.with_prefixlen for i in self.port_address.values())
+        served = " ".join(str(n.network_address) if n.prefixlen == 32 else str(n) for n in self.serves)
+        return f"{own}; serves {served}" if served else own
+
+
+class DeviceNode(BaseNode):
+    """A nos device in the lab: packets go to and come from its dataplane.
+
+    The dataplane (`device.dataplane`, built by the device's features) offers
+    `receive(packet, port)`, `originate(packet)`, `ports()`, `addresses()` and
+    `set_link(port, up)`. Until a device has one, it drops what reaches it and
+    reports the ports its lab links use.
+    """
+
+    kind = "device"
+
+    def __init__(self, name: str, device: Any, linked_ports: list[str] | None = None):
+        super().__init__(name)
+        self.device = device
+        self._linked = list(linked_ports or [])
+
+    @property
+    def dataplane(self) -> Any:
+        return getattr(self.device, "dataplane", None)
+
+    def ports(self) -> list[str]:
+        dp = self.dataplane
+        return list(dp.ports()) if dp is not None else list(self._linked)
+
+    def addresses(self) -> list[int]:
+        dp = self.dataplane
+        return list(dp.addresses()) if dp is not None else []
+
+    def receive(self, packet: Packet, port: str) -> Verdict:
+        if self.blackholed(packet, received=True):
+            return Verdict.drop("blackhole")
+        dp = self.dataplane
+        if dp is None:
+            return Verdict.drop(f"{self.name} has no dataplane")
+        return dp.receive(packet, port)
+
+    def originate(self, packet: Packet) -> Verdict:
+        if self.blackholed(packet, received=False):
+            return Verdict.drop("blackhole")
+        dp = self.dataplane
+        if dp is None:
+            return Verdict.drop(f"{self.name} has no dataplane")
+        return dp.originate(packet)
+
+    def set_link(self, port: str, up: bool) -> None:
+        super().set_link(port, up)
+        dp = self.dataplane
+        if dp is not None:
+            dp.set_link(port, up)
+
+    def describe(self) -> str:
+        return " ".join(ipv4_text(a) for a in sorted(self.addresses()))
+
+
+__all__ = ["BaseNode", "DeviceNode", "HostNode", "InternetNode", "answer_out"]

@@ -1,0 +1,113 @@
+"""The packet walk: carry a packet through the lab hop by hop, then carry its answer back.
+
+A packet starts at the node that originates it. Each node says what it does
+with it (packet.py's `Verdict`); a forwarded packet crosses the link on that
+port: a link that is down or missing ends the trip, a lossy link may lose it
+(one draw from the lab's seeded RNG per crossing of a lossy link, so the same
+lab and the same packets give the same result every run), and the link's
+latency adds to the trip. When a node answers (echo reply, ICMP error), the
+answer is walked back the same way: from the port the node named, or routed
+like a packet the node originates, so broken and asymmetric return paths
+show up. A hop limit stops forwarding loops that no TTL catches.
+
+The walk takes no lab time: it reports the latency, and callers (ping,
+traceroute, probes) let the clock run by as much as they mean to wait.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from nos.lab.packet import Exchange, LabNode, Packet, Trip, Verdict
+
+HOP_LIMIT = 64  # link crossings in one trip before the walk gives up (a loop)
+
+
+class LinkLike(Protocol):
+    up: bool
+    latency_ms: float
+    loss_pct: float
+    packets: int
+    lost: int
+
+    def far_end(self, node: str, port: str) -> tuple[str, str]: ...
+
+
+class Topology(Protocol):
+    """What the walk needs from a lab."""
+
+    nodes: dict[str, LabNode]
+
+    def link_at(self, node: str, port: str) -> LinkLike | None: ...
+
+    def draw(self) -> float:
+        """A number in [0, 1) from the lab's seeded RNG."""
+        ...
+
+
+def exchange(lab: Topology, origin: str, packet: Packet) -> Exchange:
+    """Send `packet` from `origin`, walk it and any answer, and report what came back to `origin`."""
+    node = lab.nodes[origin]
+    out, answered = _walk(lab, origin, node.originate(packet), packet, answers=True)
+    result = Exchange(sent=packet, reply=None, forward=out)
+    if answered is None or answered.packet is None:
+        return result
+    answer = answered.packet
+    # The answering node may say where the answer leaves; otherwise it is routed like its own packet.
+    first = Verdict.forward(answered.port, answer) if answered.port else lab.nodes[out.node].originate(answer)
+    back, _ = _walk(lab, out.node, first, answer, answers=False)
+    result.back = back
+    if back.outcome == "kept" and back.node == origin:
+        result.reply = back.packet
+        result.rtt_ms = out.latency_ms + back.latency_ms
+    return result
+
+
+def walk(lab: Topology, start: str, verdict: Verdict, packet: Packet) -> Trip:
+    """Follow verdicts from `start` (whose first verdict is given) until the packet is kept, dropped,
+    answered or lost. An "answered" trip holds the answer in `packet`."""
+    return _walk(lab, start, verdict, packet, answers=True)[0]
+
+
+def _walk(lab: Topology, start: str, verdict: Verdict, packet: Packet, *, answers: bool) -> tuple[Trip, Verdict | None]:
+    """The walk, and the answering verdict when a node answered.
+
+    With `answers=False` (the walk of an answer) a node that answers ends the
+    trip as "dropped": nothing answers an answer.
+    """
+    node = start
+    hops = [start]
+    latency = 0.0
+    crossings = 0
+    while True:
+        action = verdict.action
+        if action == "keep":
+            return Trip("kept", node, latency, hops, packet), None
+        if action == "drop":
+            return Trip("dropped", node, latency, hops, packet, verdict.reason), None
+        if action == "answer":
+            if not answers or verdict.packet is None:
+                return Trip("dropped", node, latency, hops, packet, "nothing answers an answer"), None
+            return Trip("answered", node, latency, hops, verdict.packet), verdict
+        if action != "forward" or verdict.port is None or verdict.packet is None:
+            return Trip("dropped", node, latency, hops, packet, f"bad verdict {action!r}"), None
+        packet = verdict.packet
+        link = lab.link_at(node, verdict.port)
+        if link is None:
+            return Trip("link-down", node, latency, hops, packet, f"{node}:{verdict.port} has no link"), None
+        if not link.up:
+            return Trip("link-down", node, latency, hops, packet, f"link on {node}:{verdict.port} is down"), None
+        crossings += 1
+        if crossings > HOP_LIMIT:
+            return Trip("ttl", node, latency, hops, packet, f"more than {HOP_LIMIT} hops"), None
+        link.packets += 1
+        if link.loss_pct > 0 and lab.draw() * 100 < link.loss_pct:
+            link.lost += 1
+            return Trip("lost", node, latency, hops, packet, f"lost on the link from {node}:{verdict.port}"), None
+        latency += link.latency_ms
+        node, port = link.far_end(node, verdict.port)
+        hops.append(node)
+        verdict = lab.nodes[node].receive(packet, port)
+
+
+__all__ = ["HOP_LIMIT", "Topology", "exchange", "walk"]
