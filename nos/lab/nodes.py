@@ -196,9 +196,12 @@ class InternetNode(BaseNode):
         if not icmp.is_request(packet):
             return Verdict.keep()
         here = int(self.port_address[port].ip)
-        if packet.dst not in self.own and packet.ttl <= 1:
+        if packet.dst in self.own:
+            return answer_out(self._answer(packet), port)
+        if packet.ttl <= 1:
             return answer_out(icmp.time_exceeded(packet, here), port)
-        return answer_out(self._answer(packet), port)
+        answer = self._answer(packet)  # from a served host, one router hop behind the port
+        return answer_out(answer.evolve(ttl=answer.ttl - 1), port)
 
     @staticmethod
     def _answer(packet: Packet) -> Packet:

@@ -65,9 +65,8 @@ async def ping(network: Network, origin: str, target: int, opts: PingOptions, sl
             if opts.rapid:
                 marks.append("!")
             else:
-                write(
-                    f"{opts.size + 8} bytes from {ipv4_text(reply.src)}: icmp_seq={seq} ttl={reply.ttl} time={ex.rtt_ms:.3f} ms"
-                )
+                source = ipv4_text(reply.src)
+                write(f"{opts.size + 8} bytes from {source}: icmp_seq={seq} ttl={reply.ttl} time={ex.rtt_ms:.3f} ms")
         elif reply is not None and reply.icmp in (UNREACHABLE, TIME_EXCEEDED):
             await sleep(ex.rtt_ms / 1000)
             waited = ex.rtt_ms / 1000
@@ -81,9 +80,8 @@ async def ping(network: Network, origin: str, target: int, opts: PingOptions, sl
                 write("Vr HL TOS  Len   ID Flg  off TTL Pro  cks      Src      Dst")
                 inner = reply.inner or packet
                 src = ipv4_text(inner.src) if inner.src else ipv4_text(reply.dst)
-                write(
-                    f" 4  5  00 {opts.size + 28:04x} {seq + 0x1000:04x}   0 0000  {inner.ttl:02x}  01 0000 {src}  {shown}"
-                )
+                header = f" 4  5  00 {opts.size + 28:04x} {seq + 0x1000:04x}   0 0000  {inner.ttl:02x}  01 0000"
+                write(f"{header} {src}  {shown}")
                 write("")
         elif opts.rapid:
             marks.append(".")
@@ -110,7 +108,7 @@ async def ping(network: Network, origin: str, target: int, opts: PingOptions, sl
 @dataclass
 class TraceOptions:
     max_hops: int = 30
-    wait: float = 1.0  # seconds an unanswered probe waits (Junos: 5; shorter here so dead paths end sooner)
+    wait: float = 5.0  # seconds an unanswered probe waits (the Junos default)
     source: int = 0
     instance: str | None = None
     probes: int = 3

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from nos.routing.engine import Instance, RibGroup, RoutingEngine  # noqa: E402
-from nos.routing.prefix import addr  # noqa: E402
-from nos.routing.rib import Rib  # noqa: E402
-from nos.routing.route import VIA, NextHop, Route  # noqa: E402
+from nos.routing.engine import Instance, RibGroup, RoutingEngine
+from nos.routing.prefix import addr
+from nos.routing.rib import Rib
+from nos.routing.route import VIA, NextHop, Route
 
 
 def verdict(value: float, target: float, smaller_is_better: bool = True) -> str:

@@ -234,8 +234,8 @@ def test_a_host_pings_and_traces_through_the_internet():
         == """\
 H1$ ping 8.8.8.8 count 2
 PING 8.8.8.8 (8.8.8.8): 56 data bytes
-64 bytes from 8.8.8.8: icmp_seq=0 ttl=64 time=6.000 ms
-64 bytes from 8.8.8.8: icmp_seq=1 ttl=64 time=6.000 ms
+64 bytes from 8.8.8.8: icmp_seq=0 ttl=63 time=6.000 ms
+64 bytes from 8.8.8.8: icmp_seq=1 ttl=63 time=6.000 ms
 
 --- 8.8.8.8 ping statistics ---
 2 packets transmitted, 2 packets received, 0% packet loss

@@ -126,7 +126,7 @@ def test_a_device_pings_through_the_lab(tmp_path):
         return await Cli(lab, "ISP2").run("ping 8.8.4.4 count 1")
 
     out = in_lab(body, tmp_path)
-    assert "64 bytes from 8.8.4.4: icmp_seq=0 ttl=64 time=16.000 ms" in out
+    assert "64 bytes from 8.8.4.4: icmp_seq=0 ttl=63 time=16.000 ms" in out
 
 
 def test_outside_a_lab_only_wait_and_clock_work(cli):  # the `nos cli` device of tests/conftest.py

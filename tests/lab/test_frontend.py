@@ -52,7 +52,7 @@ error: unknown node 'Nobody'
 lab> attach HostC
 HostC$ ping 8.8.8.8 count 1
 PING 8.8.8.8 (8.8.8.8): 56 data bytes
-64 bytes from 8.8.8.8: icmp_seq=0 ttl=62 time=34.000 ms
+64 bytes from 8.8.8.8: icmp_seq=0 ttl=61 time=34.000 ms
 
 --- 8.8.8.8 ping statistics ---
 1 packets transmitted, 1 packets received, 0% packet loss

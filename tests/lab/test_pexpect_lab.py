@@ -71,7 +71,7 @@ def test_attach_a_host_then_a_device(screen: Screen):
     s.line("attach Debian1")
     s.expect("Debian1$")
     s.line("ping 8.8.8.8 count 2")
-    s.expect("64 bytes from 8.8.8.8: icmp_seq=1 ttl=62 time=22.000 ms")
+    s.expect("64 bytes from 8.8.8.8: icmp_seq=1 ttl=61 time=22.000 ms")
     s.expect("2 packets transmitted, 2 packets received, 0% packet loss")
     s.expect("Debian1$")
     s.line("exit")
