@@ -29,6 +29,7 @@ from nos.lab import walk
 from nos.lab.labfile import LabFileError, LabSpec, NodeSpec
 from nos.lab.nodes import BaseNode, DeviceNode, HostNode, InternetNode
 from nos.lab.packet import Exchange, Packet
+from nos.routing.show import describe_change
 from nos.runtime.clock import BaseScheduler, TrioScheduler
 from nos.runtime.device import Device
 from nos.schema.compile import load_schema
@@ -211,6 +212,16 @@ class Lab:
 
         return listen
 
+    def _route_event(self, node: str) -> Callable[[str, Any, Any, Any], None]:
+        """A listener for a device's routing engine: active-route changes join the timeline."""
+
+        def listen(table: str, p: Any, old: Any, new: Any) -> None:
+            text = describe_change(table, p, old, new)
+            if text is not None:
+                self.add_event(node, "route", text)
+
+        return listen
+
     async def sleep(self, seconds: float) -> None:
         """Let lab time pass: on the virtual clock it jumps, on the others it is waited for."""
         await sleep(self.scheduler, seconds)
@@ -332,6 +343,9 @@ def _device_node(lab: Lab, spec: NodeSpec, ports: list[str], state_dir: Path) ->
         node.set_link(port, True)
     if spec.config is not None:
         _load_config(device, spec.config)
+    engine = getattr(device, "routing", None)
+    if engine is not None:  # route changes from here on join the timeline (the initial tables do not)
+        engine.listeners.append(lab._route_event(spec.name))
     return node
 
 

@@ -83,6 +83,8 @@ class RoutingEngine:
         self._seq = itertools.count(1)
         self._hops: dict[NextHop, tuple[NextHop, ...]] = {}  # shared one-hop `resolved` tuples
         self._gateways: dict[str, set[Prefix]] = {}  # table -> destinations of routes resolved via a gateway
+        self._resolving: dict[str, set[Prefix]] = {}  # table -> destinations of `resolve` routes
+        self._via_interface: dict[str, set[tuple[str, Prefix]]] = {}  # ifl -> (table, destination) of next hops on it
         self._statics: dict[object, tuple[str, Route, str | None]] = {}
         self._by_interface: dict[str, set[object]] = {}  # ifl -> sources of its Direct/Local routes
         self._condition_state: dict[str, bool] = {}
@@ -210,6 +212,13 @@ class RoutingEngine:
         route = self._placed.pop(source, None)
         if route is None:
             return
+        rib = self.tables.get(route.table)
+        if rib is not None:  # the primary first, so the timeline reads in that order
+            gw = self._gateways.get(route.table)
+            if gw is not None and _uses_gateway(route):
+                if not any(_uses_gateway(r) for r in rib.candidates(route.prefix) if r is not route):
+                    gw.discard(route.prefix)
+            self._note(route.table, route.prefix, rib.remove(route, self._resolve))
         for table, copy in self._modified.pop(id(route), ()):
             rib = self.tables.get(table)
             if rib is not None:
@@ -219,21 +228,19 @@ class RoutingEngine:
             if rib is not None:
                 self._note(table, route.prefix, rib.remove(route, self._resolve))
         route.copies = ()
-        rib = self.tables.get(route.table)
-        if rib is None:
-            return
-        gw = self._gateways.get(route.table)
-        if gw is not None and _uses_gateway(route):
-            if not any(_uses_gateway(r) for r in rib.candidates(route.prefix) if r is not route):
-                gw.discard(route.prefix)
-        self._note(route.table, route.prefix, rib.remove(route, self._resolve))
 
     def _place(self, table: str, route: Route) -> None:
         rib = self.tables.get(table)
         if rib is None:
             return
-        if route.table == table and _uses_gateway(route):
-            self._gateways.setdefault(table, set()).add(route.prefix)
+        if route.table == table:
+            if _uses_gateway(route):
+                self._gateways.setdefault(table, set()).add(route.prefix)
+            if route.resolve:
+                self._resolving.setdefault(table, set()).add(route.prefix)
+            for nh in route.next_hops:
+                if nh.kind == VIA and nh.interface is not None:
+                    self._via_interface.setdefault(nh.interface, set()).add((table, route.prefix))
         self._note(table, route.prefix, rib.add(route, self._resolve))
 
     # -- resolution ------------------------------------------------------------------------------------
@@ -294,7 +301,8 @@ class RoutingEngine:
     # -- propagation -----------------------------------------------------------------------------------
 
     def _note(self, table: str, p: Prefix, change: tuple[Route | None, Route | None] | None) -> None:
-        """After a destination was (re)selected: follow the consequences."""
+        """After a destination was (re)selected: follow the consequences, the primary table first."""
+        self._changed(table, p, change)
         rib = self.tables.get(table)
         if rib is not None:
             for r in rib.candidates(p):
@@ -309,7 +317,6 @@ class RoutingEngine:
                     sub = self.tables.get(other)
                     if sub is not None:
                         self._changed(other, p, sub.select(p, self._resolve, re_resolve=False))
-        self._changed(table, p, change)
 
     def _changed(self, table: str, p: Prefix, change: tuple[Route | None, Route | None] | None) -> None:
         if change is None:
@@ -324,12 +331,36 @@ class RoutingEngine:
             new is not None and new.protocol in ("Direct", "Local")
         ):
             self._reresolve(table)
+        elif self._resolving.get(table):
+            self._reresolve_dependents(table, p)
         if self.conditions:
             self._check_conditions(table, p)
 
     def _reresolve(self, table: str) -> None:
         """Interface routes came or went: routes via a gateway in this table resolve again."""
         for q in list(self._gateways.get(table, ())):
+            self._reselect(table, q)
+
+    def _reresolve_dependents(self, table: str, p: Prefix) -> None:
+        """The active route for `p` changed: `resolve` routes whose next hop it may carry resolve again."""
+        for q in list(self._resolving.get(table, ())):
+            if q == p:
+                continue
+            rib = self.tables.get(table)
+            if rib is None or not any(r.resolve and r.table == table for r in rib.candidates(q)):
+                self._resolving[table].discard(q)
+                continue
+            self._reselect(table, q)
+
+    def _interface_changed(self, ifl: str) -> None:
+        """An interface went up or down: routes with a next hop on it (`next-hop st0.0`) resolve again."""
+        for table, q in list(self._via_interface.get(ifl, ())):
+            rib = self.tables.get(table)
+            if rib is None or not any(
+                nh.interface == ifl for r in rib.candidates(q) if r.table == table for nh in r.next_hops
+            ):
+                self._via_interface[ifl].discard((table, q))
+                continue
             self._reselect(table, q)
 
     def _import(self, inst: Instance, source_table: str, p: Prefix) -> None:
@@ -390,12 +421,17 @@ class RoutingEngine:
     def set_interface(self, ifl: str, addresses: list[tuple[int, int]], up: bool) -> None:
         """An interface unit's addresses and state: its Direct and Local routes follow."""
         state = self.interfaces.setdefault(ifl, Interface())
+        was_up = state.up
         state.addresses, state.up = list(addresses), up
         self._interface_routes(ifl)
+        if was_up != up:
+            self._interface_changed(ifl)
 
     def forget_interface(self, ifl: str) -> None:
-        self.interfaces.pop(ifl, None)
+        state = self.interfaces.pop(ifl, None)
         self._interface_routes(ifl)
+        if state is not None and state.up:
+            self._interface_changed(ifl)
 
     def _interface_routes(self, ifl: str) -> None:
         state = self.interfaces.get(ifl)

@@ -185,6 +185,31 @@ def _terse_hop(nh: NextHop, selected: bool = True) -> str:
     return " " + {LOCAL: "Local", DISCARD: "Discard", REJECT: "Reject", RECEIVE: "Receive"}.get(nh.kind, "Table")
 
 
+def describe_change(table: str, p: Prefix, old: Route | None, new: Route | None) -> str | None:
+    """One timeline line for a change of a destination's active route; None for Local routes,
+    which only mirror the Direct route of the same interface."""
+    if any(r is not None and r.protocol == "Local" for r in (old, new)):
+        return None
+    was = f" (was {_brief(old)})" if old is not None else ""
+    if new is None:
+        return f"{table} {prefix_text(p)}: no active route{was}"
+    return f"{table} {prefix_text(p)}: {_brief(new)}{was}"
+
+
+def _brief(route: Route) -> str:
+    """`Static/5 to 10.1.1.1 via ge-0/0/1.0`: protocol, preference and the first next hop."""
+    hops = route.resolved or route.next_hops
+    hop = ""
+    if hops:
+        nh = hops[0]
+        if nh.kind == VIA:
+            gw = f" to {addr_text(nh.gateway)}" if nh.gateway is not None else ""
+            hop = gw + (f" via {nh.interface}" if nh.interface else "")
+        else:
+            hop = " " + _terse_hop(nh).strip()
+    return f"{route.protocol}/{route.preference}{hop}"
+
+
 def show_route_summary(engine: RoutingEngine, router_id: str | None, asn: str | None) -> list[str]:
     lines = []
     if asn:

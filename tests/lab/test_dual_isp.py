@@ -92,6 +92,8 @@ def test_lab_commands_from_inside_a_device_cli(tmp_path):
         "00:00:00  lab   link       BranchC:ge-0/0/1 -- ISP1:ge-0/0/0 down\n"
         "00:00:00  ISP1  interface  SNMP_TRAP_LINK_DOWN: ifIndex 502, ifAdminStatus up(1),"
         " ifOperStatus down(2), ifName ge-0/0/0\n"
+        "00:00:00  ISP1  route      inet.0 10.1.1.0/24: no active route (was Direct/0 via ge-0/0/0.0)\n"
+        "00:00:00  ISP1  route      inet.0 10.0.0.0/16: no active route (was Static/5 to 10.1.1.2)\n"
     )
     assert (
         out["show lab devices | match Debian1"]
