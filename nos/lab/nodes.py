@@ -6,10 +6,11 @@ name the port the answer leaves from (`Verdict.port` on an "answer"); without
 one, the walk routes the answer as a packet the node originates.
 
 Every node also honours blackholes (`blackhole NODE PREFIX` in the console):
-it silently drops packets to the prefix, those it receives and those it
-originates. Packets addressed to the node itself still reach it, so a
-blackholed ISP router keeps answering for its own addresses while the
-Internet behind it is dead.
+it silently drops packets to the prefix that it would forward or originate.
+Packets addressed to the node itself still reach it, and so do packets whose
+TTL runs out here (they are not forwarded), so a blackholed ISP router keeps
+answering for its own addresses, and as a traceroute hop, while the Internet
+behind it is dead.
 """
 
 from __future__ import annotations
@@ -59,13 +60,14 @@ class BaseNode:
         self._holes = [(int(p.network_address), int(p.netmask)) for p in self.blackholes]
 
     def blackholed(self, packet: Packet, *, received: bool) -> bool:
-        """Does a blackhole swallow this packet? Received packets for the node itself are spared."""
+        """Does a blackhole swallow this packet? Received packets for the node itself, or that
+        expire here, are spared: a blackhole drops what the node forwards."""
         if not self._holes:
             return False
         dst = packet.dst
         if not any(dst & mask == net for net, mask in self._holes):
             return False
-        return not (received and dst in self.own_addresses())
+        return not (received and (packet.ttl <= 1 or dst in self.own_addresses()))
 
     def own_addresses(self) -> list[int] | set[int]:
         """The node's own addresses (spared by blackholes), as opposed to those it answers for."""
