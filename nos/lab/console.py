@@ -385,7 +385,7 @@ class HostShell:
         ping = tools.PingOptions(
             count=int(opts.get("count", 5)),
             interval=float(opts.get("interval", 1.0)),
-            ttl=int(opts.get("ttl", 64)),
+            ttl=int(opts.get("ttl", getattr(self.node, "ttl", 64))),
             size=int(opts.get("size", 56)),
         )
         for line in await tools.ping(self.lab, self.node.name, dst, ping, self.lab.sleep, write):

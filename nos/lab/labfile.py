@@ -18,6 +18,7 @@ address = "10.0.1.10/24"
 gateway = "10.0.1.1"     # optional
 ports = ["eth0"]         # optional (default eth0)
 listen = ["tcp:22"]      # optional: ports the host answers on (UDP elsewhere: port unreachable)
+ttl = 64                 # optional: the TTL the host's packets start with (64; 255 for long chains)
 
 [nodes.Internet]
 kind = "internet"        # a routed piece of the Internet
@@ -54,7 +55,7 @@ HOST_PORT = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
 
 _NODE_KEYS = {
     "device": {"kind", "config"},
-    "host": {"kind", "address", "gateway", "ports", "listen"},
+    "host": {"kind", "address", "gateway", "ports", "listen", "ttl"},
     "internet": {"kind", "address", "ports", "serves"},
 }
 _LINK_KEYS = {"a", "b", "latency", "loss"}
@@ -71,6 +72,7 @@ class NodeSpec:
     addresses: list[ipaddress.IPv4Interface] = field(default_factory=list)  # host: one; internet: one per port
     gateway: ipaddress.IPv4Address | None = None  # host
     listen: list[tuple[str, int]] = field(default_factory=list)  # host: ("tcp", 22)
+    ttl: int = 64  # host: the TTL its packets start with
     serves: list[ipaddress.IPv4Network] = field(default_factory=list)  # internet
 
 
@@ -308,6 +310,11 @@ class _Checker:
                 )
                 continue
             node.listen.append((m.group(1), int(m.group(2))))
+        ttl = body.get("ttl", 64)
+        if not isinstance(ttl, int) or isinstance(ttl, bool) or not 0 < ttl < 256:
+            self.fail(self.src.find(node.line, key="ttl", value=str(ttl)), f"bad ttl '{ttl}' (1..255)")
+        else:
+            node.ttl = ttl
 
     def _internet(self, node: NodeSpec, body: dict[str, Any]) -> None:
         address = body.get("address")

@@ -100,8 +100,10 @@ class HostNode(BaseNode):
         gateway: ipaddress.IPv4Address | None = None,
         ports: list[str] | None = None,
         listen: list[tuple[str, int]] | None = None,
+        ttl: int = 64,
     ):
         super().__init__(name)
+        self.ttl = ttl  # what its packets start with, answers included
         self.interface = address
         self.address = int(address.ip)
         self.gateway = int(gateway) if gateway is not None else None
@@ -137,6 +139,12 @@ class HostNode(BaseNode):
         """A packet for this host: answer a request, keep an answer."""
         if not icmp.is_request(packet):
             return Verdict.keep()
+        verdict = self._answer(packet)
+        if verdict.packet is not None and self.ttl != verdict.packet.ttl:
+            verdict = Verdict.answer(verdict.packet.evolve(ttl=self.ttl))
+        return verdict
+
+    def _answer(self, packet: Packet) -> Verdict:
         if packet.proto == "icmp":
             return Verdict.answer(icmp.echo_reply(packet))
         if (packet.proto, packet.dport) in self.listen:

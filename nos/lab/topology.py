@@ -311,7 +311,7 @@ def build_lab(
                 assert state_dir is not None
                 lab.add_node(_device_node(lab, node, ports, state_dir / node.name))
             elif node.kind == "host":
-                lab.add_node(HostNode(node.name, node.addresses[0], node.gateway, node.ports, node.listen))
+                lab.add_node(HostNode(node.name, node.addresses[0], node.gateway, node.ports, node.listen, node.ttl))
             else:
                 lab.add_node(InternetNode(node.name, node.ports, node.addresses, node.serves))
         for link in spec.links:

@@ -20,7 +20,7 @@ from typing import Protocol
 
 from nos.lab.packet import Exchange, LabNode, Packet, Trip, Verdict
 
-HOP_LIMIT = 64  # link crossings in one trip before the walk gives up (a loop)
+HOP_LIMIT = 256  # link crossings in one trip before the walk gives up: more than any TTL allows
 
 
 class LinkLike(Protocol):

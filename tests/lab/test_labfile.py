@@ -120,6 +120,7 @@ def test_bad_addresses(write_lab, old: str, new: str, error: str):
         ("latency = 5.5", 'latency = "fast"', "lab.toml:29: 'latency' must be a number, 0 or more"),
         ('clock = "virtual"', 'clock = "lunar"', "lab.toml:4: unknown clock 'lunar'"),
         ('kind = "host"', 'kind = "host"\ncolour = "red"', "lab.toml:13: unknown key 'colour' for a host"),
+        ('kind = "host"', 'kind = "host"\nttl = 300', "lab.toml:13: bad ttl '300' (1..255)"),
     ],
 )
 def test_other_mistakes(write_lab, old: str, new: str, error: str):

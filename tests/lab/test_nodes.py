@@ -29,6 +29,13 @@ def test_a_host_answers_pings_to_its_address():
     assert (v.packet.icmp, v.packet.src, v.packet.dst, v.packet.ident, v.packet.seq) == (ECHO_REPLY, H, OTHER, 5, 3)
 
 
+def test_a_host_answers_with_its_own_initial_ttl():
+    """Answers start at the host's TTL (64 by default; `ttl = 255` in the lab file for long chains)."""
+    assert host("H", "10.0.1.10/24").receive(ping_to(H, ttl=3), "eth0").packet.ttl == 64  # type: ignore[union-attr]
+    tall = host("H", "10.0.1.10/24", ttl=255).receive(ping_to(H), "eth0").packet
+    assert tall is not None and tall.ttl == 255
+
+
 def test_a_host_answers_listened_ports_and_refuses_others():
     h = host("H", "10.0.1.10/24", "10.0.1.1", listen=[("tcp", 22), ("udp", 53)])
     udp = h.receive(udp_to(H, 53), "eth0").packet
