@@ -12,6 +12,7 @@ from nos.config.load import load_override
 from nos.features import install
 from nos.runtime.clock import TrioScheduler
 from nos.runtime.device import Device, default_state_dir
+from nos.runtime.interrupt import stopped_by_ctrl_c
 from nos.schema.compile import load_schema
 
 
@@ -64,8 +65,6 @@ def run_cli(args: argparse.Namespace) -> int:
                 await run_plain(session, pio)
             nursery.cancel_scope.cancel()
 
-    try:
-        trio.run(main, clock=scheduler.trio_clock)
-    except KeyboardInterrupt:
+    if stopped_by_ctrl_c(lambda: trio.run(main, clock=scheduler.trio_clock)):
         return 130
     return 0

@@ -12,6 +12,8 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+import trio
+
 from nos.cli.commands import Candidate, Command, CommandError, Help, command_help, config_path_help, parse_command
 from nos.cli.io import SessionIO
 from nos.cli.pipes import Pipeline, parse_pipes, run_filters, split_pipes
@@ -23,6 +25,7 @@ from nos.config.validate import defined_names
 from nos.runtime.clock import format_time
 from nos.runtime.device import Device
 from nos.runtime.features import CommandContext
+from nos.runtime.interrupt import Interrupts
 from nos.schema.model import LIST, SchemaNode
 
 Handler = Callable[["CliSession", Command, Pipeline], Awaitable[list[str] | None]]
@@ -101,6 +104,7 @@ class CliSession:
         self.private_base: Node | None = None
         self.config_kind = "shared"
         self.screen_length = 24 if io.interactive else 0
+        self.interrupts = Interrupts()  # a terminal front-end shares its own, to route Ctrl-C here
         self.screen_width = 80
         self.complete_on_space = True
         self.history: list[tuple[float, str]] = []
@@ -138,10 +142,14 @@ class CliSession:
         self.last_activity = self.device.scheduler.epoch()
         if line.strip():
             self.history.append((self.last_activity, line.strip()))
-        try:
-            lines = await self._run_line(line, self.mode)
-        except CliError as err:
-            self.io.write(self._error_text(err))
+        with trio.CancelScope() as command, self.interrupts.stop_with(command.cancel):
+            try:
+                lines = await self._run_line(line, self.mode)
+            except CliError as err:
+                self.io.write(self._error_text(err))
+                return
+        if command.cancelled_caught:  # Ctrl-C: the prompt comes back, the output so far stays
+            self.io.write("\n")
             return
         if lines:
             await self.io.page(lines, self._paged, self.screen_length)
@@ -183,7 +191,14 @@ class CliSession:
         handler = self.device.features.commands.get(cmd.action)
         if handler is None:
             raise CliError("error: command is not supported on this platform")
-        ctx = CommandContext(self.device, cmd.args, self.user, write=lambda line: self.io.write(line + "\n"))
+        ctx = CommandContext(
+            self.device,
+            cmd.args,
+            self.user,
+            write=lambda line: self.io.write(line + "\n"),
+            interrupts=self.interrupts,
+            interactive=self.io.interactive,
+        )
         return await handler(ctx)
 
     async def run_operational(self, words_line: str) -> list[str] | None:

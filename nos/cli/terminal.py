@@ -24,6 +24,7 @@ from prompt_toolkit.lexers import PygmentsLexer
 
 from nos.cli.lexer import JunosLexer
 from nos.cli.session import CliSession
+from nos.runtime.interrupt import deliver_sigint
 
 MORE = "---(more)---"
 
@@ -179,13 +180,16 @@ async def run_terminal(session: CliSession, io: TerminalIO) -> None:
         session.screen_width = os.get_terminal_size().columns
     except OSError:
         pass
-    while session.alive:
-        try:
-            line = await trio.to_thread.run_sync(lambda: ps.prompt(session.prompt))
-        except KeyboardInterrupt:
-            continue
-        except EOFError:
-            line = "exit configuration-mode" if session.mode == "configuration" else "quit"
-            io.write(line + "\n")
-        await session.execute(line)
+    async with trio.open_nursery() as nursery:
+        await nursery.start(deliver_sigint, session.interrupts)  # Ctrl-C stops the running command
+        while session.alive:
+            try:
+                line = await trio.to_thread.run_sync(lambda: ps.prompt(session.prompt))
+            except KeyboardInterrupt:
+                continue
+            except EOFError:
+                line = "exit configuration-mode" if session.mode == "configuration" else "quit"
+                io.write(line + "\n")
+            await session.execute(line)
+        nursery.cancel_scope.cancel()
     session.close()

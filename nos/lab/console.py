@@ -18,11 +18,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import trio
+
 from nos.lab import tools
 from nos.lab.nodes import DeviceNode, HostNode, InternetNode
 from nos.lab.packet import ipv4_text
 from nos.lab.topology import Lab, LabError, Link, format_lab_time
 from nos.runtime.clock import format_time
+from nos.runtime.interrupt import Interrupts
 
 Write = Callable[[str], None]
 
@@ -345,10 +348,11 @@ HOST_COMMANDS = ["ping", "traceroute", "help", "exit", "quit", "logout"]
 class HostShell:
     """A host's shell: `ping ADDR [count N] [interval S] [ttl N] [size N]`, `traceroute ADDR [ttl N] [wait S]`."""
 
-    def __init__(self, lab: Lab, node: HostNode | InternetNode):
+    def __init__(self, lab: Lab, node: HostNode | InternetNode, interrupts: Interrupts | None = None):
         self.lab = lab
         self.node = node
         self.alive = True
+        self.interrupts = interrupts or Interrupts()  # Ctrl-C ends ping and traceroute, statistics kept
 
     @property
     def prompt(self) -> str:
@@ -388,8 +392,10 @@ class HostShell:
             ttl=int(opts.get("ttl", getattr(self.node, "ttl", 64))),
             size=int(opts.get("size", 56)),
         )
-        for line in await tools.ping(self.lab, self.node.name, dst, ping, self.lab.sleep, write):
-            write(line)
+        probing = trio.CancelScope()
+        with self.interrupts.stop_with(probing.cancel):
+            for line in await tools.ping(self.lab, self.node.name, dst, ping, self.lab.sleep, write, probing):
+                write(line)
 
     async def _traceroute(self, args: list[str], write: Write) -> None:
         if not args:
@@ -397,8 +403,9 @@ class HostShell:
         dst = parse_address(args[0])
         opts = _options(args[1:], {"ttl": int, "wait": float})
         trace = tools.TraceOptions(max_hops=int(opts.get("ttl", 30)), wait=float(opts.get("wait", 1.0)))
-        for line in await tools.traceroute(self.lab, self.node.name, dst, trace, self.lab.sleep, write):
-            write(line)
+        probing = trio.CancelScope()
+        with self.interrupts.stop_with(probing.cancel):
+            await tools.traceroute(self.lab, self.node.name, dst, trace, self.lab.sleep, write, probing)
 
 
 def _options(words: list[str], kinds: dict[str, type]) -> dict[str, float]:

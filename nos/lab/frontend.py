@@ -19,6 +19,7 @@ import trio
 from nos.lab.console import COMMANDS, SHOW_WHAT, HostShell, command_name, plural
 from nos.lab.nodes import DeviceNode, HostNode, InternetNode
 from nos.lab.topology import Lab, LabError
+from nos.runtime.interrupt import Interrupts, deliver_sigint
 
 LAB_PROMPT = "lab> "
 
@@ -139,6 +140,14 @@ async def run_terminal_console(lab: Lab, cli: DeviceCli) -> None:
     )
     for line in banner(lab):
         _write(line + "\n")
+    interrupts = Interrupts()
+    async with trio.open_nursery() as nursery:
+        await nursery.start(deliver_sigint, interrupts)  # Ctrl-C stops the running command
+        await _console_loop(lab, cli, session, interrupts)
+        nursery.cancel_scope.cancel()
+
+
+async def _console_loop(lab: Lab, cli: DeviceCli, session: Any, interrupts: Interrupts) -> None:
     while True:
         try:
             line = await trio.to_thread.run_sync(lambda: session.prompt(LAB_PROMPT))
@@ -156,13 +165,16 @@ async def run_terminal_console(lab: Lab, cli: DeviceCli) -> None:
             except LabError as exc:
                 _write(f"error: {exc}\n")
                 continue
-            await _attach_terminal(lab, cli, node)
+            await _attach_terminal(lab, cli, node, interrupts)
             continue
-        for out in await lab.console.execute(line):
-            _write(out + "\n")
+        with trio.CancelScope() as command, interrupts.stop_with(command.cancel):
+            for out in await lab.console.execute(line):
+                _write(out + "\n")
+        if command.cancelled_caught:
+            _write("\n")
 
 
-async def _attach_terminal(lab: Lab, cli: DeviceCli, node: Any) -> None:
+async def _attach_terminal(lab: Lab, cli: DeviceCli, node: Any, interrupts: Interrupts) -> None:
     if isinstance(node, DeviceNode):
         if cli.terminal is None:
             _write("error: no terminal CLI available\n")
@@ -176,7 +188,7 @@ async def _attach_terminal(lab: Lab, cli: DeviceCli, node: Any) -> None:
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import InMemoryHistory
 
-    shell = HostShell(lab, node)
+    shell = HostShell(lab, node, interrupts)
     prompt: PromptSession[str] = PromptSession(history=InMemoryHistory())
     while shell.alive:
         try:
@@ -185,7 +197,10 @@ async def _attach_terminal(lab: Lab, cli: DeviceCli, node: Any) -> None:
             continue
         except EOFError:
             break
-        await shell.execute(line, lambda text: _write(text + "\n"))
+        with trio.CancelScope() as command, interrupts.stop_with(command.cancel):
+            await shell.execute(line, lambda text: _write(text + "\n"))
+        if command.cancelled_caught:
+            _write("\n")
     _write(f"Left {node.name}.\n")
 
 

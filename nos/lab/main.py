@@ -17,6 +17,7 @@ from nos.lab.frontend import DeviceCli, run_plain_console, run_terminal_console
 from nos.lab.labfile import LabFileError, load_lab_file
 from nos.lab.script import ScriptError, ScriptRunner, parse_script
 from nos.lab.topology import Lab, build_lab
+from nos.runtime.interrupt import stopped_by_ctrl_c
 
 DEFAULT_LAB = Path("dual-isp") / "lab.toml"
 
@@ -55,9 +56,8 @@ def run_lab(args: argparse.Namespace, cli: DeviceCli) -> int:
                 await run_plain_console(lab, cli, cli.plain_io(sys.stdin, sys.stdout))
 
     try:
-        trio.run(main, clock=getattr(lab.scheduler, "trio_clock", None))
-    except KeyboardInterrupt:
-        return 130
+        if stopped_by_ctrl_c(lambda: trio.run(main, clock=getattr(lab.scheduler, "trio_clock", None))):
+            return 130
     finally:
         lab.close()
     return 0
@@ -86,17 +86,16 @@ def run_script(args: argparse.Namespace, cli: DeviceCli) -> int:
 
     runner = ScriptRunner(lab, cli, write, str(args.script))
 
-    async def main() -> bool:
+    async def main() -> None:
         async with lab.running():
-            return await runner.run(lines)
+            await runner.run(lines)
 
     try:
-        ok = trio.run(main, clock=getattr(lab.scheduler, "trio_clock", None))
-    except KeyboardInterrupt:
-        return 130
+        if stopped_by_ctrl_c(lambda: trio.run(main, clock=getattr(lab.scheduler, "trio_clock", None))):
+            return 130
     finally:
         lab.close()
-    if not ok:
+    if runner.failures:
         first = runner.failures[0].line.number
         failed = f"{len(runner.failures)} of {plural(runner.expects, 'expectation')} failed"
         print(f"nos run: {failed} (first at {args.script}:{first})", file=sys.stderr)

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from nos.config.tree import Node
 from nos.config.validate import CheckError
+from nos.runtime.interrupt import Interrupts
 
 
 class Feature(Protocol):
@@ -34,6 +35,8 @@ class CommandContext:
     user: str
     write: Callable[[str], None] = print  # a line of output now (ping replies as they arrive)
     extra: dict[str, object] = field(default_factory=dict)
+    interrupts: Interrupts = field(default_factory=Interrupts)  # Ctrl-C: register how to stop gracefully
+    interactive: bool = False  # a person at a terminal (ping without a count runs until Ctrl-C)
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         v = self.args.get(name, default)

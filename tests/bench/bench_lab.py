@@ -20,10 +20,10 @@ import trio
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from nos.lab import tools  # noqa: E402
-from nos.lab.labfile import load_lab_file  # noqa: E402
-from nos.lab.topology import build_lab  # noqa: E402
-from nos.routing.prefix import addr  # noqa: E402
+from nos.lab import tools
+from nos.lab.labfile import load_lab_file
+from nos.lab.topology import build_lab
+from nos.routing.prefix import addr
 
 
 def router_config(i: int, n: int) -> str:

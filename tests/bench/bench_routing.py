@@ -75,7 +75,9 @@ def main() -> None:
         if lookup(a) is not None:
             found += 1
     rate = len(probes) / (time.perf_counter() - t0)
-    print(f"{'longest-prefix lookups per second':<44} {rate:9.0f}     (target >= 300,000) {verdict(rate, 300_000, False)}")
+    print(
+        f"{'longest-prefix lookups per second':<44} {rate:9.0f}     (target >= 300,000) {verdict(rate, 300_000, False)}"
+    )
 
     victim = plist[len(plist) // 2]
     worst = 0.0
@@ -85,7 +87,9 @@ def main() -> None:
         new_hop = (NextHop(VIA, gateway + 1 + k % 2),)
         engine.add(Route(victim, "Static", new_hop, source=("bench", victim), table="inet.0", since=0.0), "copy")
         worst = max(worst, time.perf_counter() - t0)
-    print(f"{'replace one route (3 tables, worst of 20)':<44} {worst * 1000:9.3f} ms  (target <= 5 ms) {verdict(worst, 0.005)}")
+    print(
+        f"{'replace one route (3 tables, worst of 20)':<44} {worst * 1000:9.3f} ms  (target <= 5 ms) {verdict(worst, 0.005)}"
+    )
 
 
 if __name__ == "__main__":

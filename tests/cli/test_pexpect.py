@@ -211,3 +211,25 @@ def test_the_pager_stops_at_more_and_obeys_keys(screen):
     s.send("show configuration | no-more\r")
     seen = s.expect("lab@nos>")
     assert "---(more)---" not in seen
+
+
+def test_ctrl_c_stops_a_ping_and_the_prompt_comes_back(screen):
+    """A ping without a count runs until Ctrl-C, then prints its statistics (Junos on a terminal)."""
+    s = screen
+    s.expect("lab@nos>")
+    s.send("configure\r")
+    s.expect("lab@nos#")
+    s.send("set interfaces lo0 unit 0 family inet address 10.255.0.1/32\r")
+    s.send("commit and-quit\r")
+    s.expect("Exiting configuration mode")
+    s.expect("lab@nos>")
+    s.send("ping 10.255.0.1\r")
+    s.expect("64 bytes from 10.255.0.1: icmp_seq=0 ttl=64")  # on the virtual clock the replies pour in
+    s.send("\x03")
+    seen = s.expect("--- 10.255.0.1 ping statistics ---")
+    assert "^C" in seen  # the terminal echoes it; the statistics follow
+    s.expect("packets received, 0% packet loss")
+    s.expect("lab@nos>")
+    s.send("show system uptime | count\r")  # the session is still there, on the same device
+    s.expect("Count: ")
+    s.expect("lab@nos>")

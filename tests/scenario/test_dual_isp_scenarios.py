@@ -42,13 +42,7 @@ def test_scenario_transcript(name, tmp_path, capsys):
 def test_cut_and_repair_times_in_the_timeline(tmp_path, capsys):
     """A cut at 00:01:00 and a repair at 00:02:30 move BranchC's ISP1 default route at exactly those times."""
     script = tmp_path / "cut.txt"
-    script.write_text(
-        "wait 1m\n"
-        "link BranchC:ge-0/0/1 down\n"
-        "wait 90s\n"
-        "link BranchC:ge-0/0/1 up\n"
-        "events node BranchC\n"
-    )
+    script.write_text("wait 1m\nlink BranchC:ge-0/0/1 down\nwait 90s\nlink BranchC:ge-0/0/1 up\nevents node BranchC\n")
     assert main(["run", str(LAB), str(script), "--state-dir", str(tmp_path / "state")]) == 0
     out = capsys.readouterr().out
     routes = [line for line in out.splitlines() if "ISP1.inet.0 0.0.0.0/0" in line]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import trio
+
 from nos.features.dataplane.forwarding import Dataplane, LoneNetwork
 from nos.lab.packet import ipv4_int
 from nos.lab.tools import PingOptions, TraceOptions, ping, traceroute
@@ -21,8 +23,10 @@ def register(device, dataplane: Dataplane) -> None:  # type: ignore[no-untyped-d
         target = _target(host)
         if target is None:
             return [f"ping: cannot resolve {host}: Unknown host"]
+        count = ctx.arg("count")
         opts = PingOptions(
-            count=int(ctx.arg("count") or 5),
+            # Junos pings until Ctrl-C; where nobody can press it (scripts, `nos run`) five packets.
+            count=int(count) if count else (None if ctx.interactive else 5),
             rapid=ctx.has("rapid"),
             size=int(ctx.arg("size") or 56),
             ttl=int(ctx.arg("ttl") or 64),
@@ -31,7 +35,9 @@ def register(device, dataplane: Dataplane) -> None:  # type: ignore[no-untyped-d
             instance=ctx.arg("routing-instance"),
         )
         network = device.network or LoneNetwork(dataplane)
-        return await ping(network, device.node_name, target, opts, device.scheduler.sleep, ctx.write)
+        probing = trio.CancelScope()
+        with ctx.interrupts.stop_with(probing.cancel):  # Ctrl-C ends the probing; the statistics follow
+            return await ping(network, device.node_name, target, opts, device.scheduler.sleep, ctx.write, probing)
 
     async def traceroute_command(ctx: CommandContext) -> list[str] | None:
         host = ctx.arg("host") or ""
@@ -40,13 +46,16 @@ def register(device, dataplane: Dataplane) -> None:  # type: ignore[no-untyped-d
             return [f"traceroute: unknown host {host}"]
         opts = TraceOptions(
             max_hops=int(ctx.arg("ttl") or 30),
-            wait=float(ctx.arg("wait") or 1),
+            wait=float(ctx.arg("wait") or 5),
             source=_target(ctx.arg("source") or "") or 0,
             instance=ctx.arg("routing-instance"),
             resolve=not ctx.has("no-resolve"),
         )
         network = device.network or LoneNetwork(dataplane)
-        return await traceroute(network, device.node_name, target, opts, device.scheduler.sleep, ctx.write)
+        probing = trio.CancelScope()
+        with ctx.interrupts.stop_with(probing.cancel):
+            sleep = device.scheduler.sleep
+            return await traceroute(network, device.node_name, target, opts, sleep, ctx.write, probing)
 
     device.features.command("ping", ping_command)
     device.features.command("traceroute", traceroute_command)
