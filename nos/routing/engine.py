@@ -85,8 +85,9 @@ class RoutingEngine:
         self._gateways: dict[str, set[Prefix]] = {}  # table -> destinations of routes resolved via a gateway
         self._resolving: dict[str, set[Prefix]] = {}  # table -> destinations of `resolve` routes
         self._via_interface: dict[str, set[tuple[str, Prefix]]] = {}  # ifl -> (table, destination) of next hops on it
-        self._statics: dict[object, tuple[str, Route, str | None]] = {}
+        self._statics: dict[object, tuple[str, Route, tuple[str | None, object]]] = {}
         self._by_interface: dict[str, set[object]] = {}  # ifl -> sources of its Direct/Local routes
+        self._interface_groups: dict[str, object] = {}  # ifl -> the rib-group its routes were copied by
         self._condition_state: dict[str, bool] = {}
         self._context = Context(self._instance_of, self.prefix_lists, self._condition)
 
@@ -178,7 +179,12 @@ class RoutingEngine:
                     continue
                 copies = () if group is None else tuple(t for t in group.import_rib[1:] if t != table and t in tables)
                 rib = tables[table]
-                plan = plans[table] = (rib, copies, [rib, *(tables[t] for t in copies)], self._gateways.setdefault(table, set()))
+                plan = plans[table] = (
+                    rib,
+                    copies,
+                    [rib, *(tables[t] for t in copies)],
+                    self._gateways.setdefault(table, set()),
+                )
             rib, copies, targets, gateway_set = plan
             hop = hops[0]
             if (
@@ -215,9 +221,9 @@ class RoutingEngine:
         rib = self.tables.get(route.table)
         if rib is not None:  # the primary first, so the timeline reads in that order
             gw = self._gateways.get(route.table)
-            if gw is not None and _uses_gateway(route):
-                if not any(_uses_gateway(r) for r in rib.candidates(route.prefix) if r is not route):
-                    gw.discard(route.prefix)
+            others = (r for r in rib.candidates(route.prefix) if r is not route)
+            if gw is not None and _uses_gateway(route) and not any(_uses_gateway(r) for r in others):
+                gw.discard(route.prefix)
             self._note(route.table, route.prefix, rib.remove(route, self._resolve))
         for table, copy in self._modified.pop(id(route), ()):
             rib = self.tables.get(table)
@@ -375,7 +381,12 @@ class RoutingEngine:
             if verdict == "accept":
                 changes.pop("next_hops", None)
                 wanted = active.copy(inst.table, **changes)
-        if current is not None and wanted is not None and current.primary is wanted.primary and current.same_spec(wanted):
+        if (
+            current is not None
+            and wanted is not None
+            and current.primary is wanted.primary
+            and current.same_spec(wanted)
+        ):
             return
         rib = self.tables.get(inst.table)
         if rib is None:
@@ -449,12 +460,15 @@ class RoutingEngine:
                         local, "Local", (NextHop(LOCAL, None, ifl),), source=lsrc, table=inst.table, since=0
                     )
         present = self._by_interface.get(ifl, set())
+        group = self._group_spec(inst.interface_rib_group)
+        regroup = self._interface_groups.get(ifl) != group
+        self._interface_groups[ifl] = group
         for src in list(present):
             route = self._placed.get(src)
             if route is None:
                 present.discard(src)
                 continue
-            if src not in wanted or not wanted[src].same_spec(route) or route.table != wanted[src].table:
+            if regroup or src not in wanted or not wanted[src].same_spec(route) or route.table != wanted[src].table:
                 self.withdraw(src)
                 present.discard(src)
             else:
@@ -488,7 +502,9 @@ class RoutingEngine:
         self.instances = instances
         self._importers = [inst for inst in instances.values() if inst.imports]
         self.rib_groups = rib_groups
-        moved = {i for i in set(self.ifl_instance) | set(ifl_instance) if self.ifl_instance.get(i) != ifl_instance.get(i)}
+        moved = {
+            i for i in set(self.ifl_instance) | set(ifl_instance) if self.ifl_instance.get(i) != ifl_instance.get(i)
+        }
         self.ifl_instance = ifl_instance
         for inst in instances.values():
             self.tables.setdefault(inst.table, Rib(inst.table))
@@ -496,14 +512,27 @@ class RoutingEngine:
         for ifl in set(self.interfaces) | moved:
             self._interface_routes(ifl)
         for table in removed:
-            for src in [s for s, r in self._placed.items() if r.table == table or table in r.copies]:
+            for src in [s for s, r in self._placed.items() if r.table == table]:
                 self.withdraw(src)
+            for r in self._placed.values():  # routes of other tables only lose their copy there
+                if table in r.copies:
+                    r.copies = tuple(t for t in r.copies if t != table)
+                modified = self._modified.get(id(r))
+                if modified:
+                    modified[:] = [(t, c) for t, c in modified if t != table]
             self.tables.pop(table, None)
         self._condition_state = {name: self._condition(name) for name in self.conditions}
         self._reimport_all()
 
+    def _group_spec(self, name: str | None) -> object:
+        """What a rib-group does (its tables, its import policies as compiled): a change means copying again."""
+        group = self.rib_groups.get(name) if name else None
+        if group is None:
+            return None
+        return group, tuple(self.policies.get(p) for p in group.import_policy)
+
     def _configure_statics(self, root: Node) -> None:
-        wanted: dict[object, tuple[str, Route, str | None]] = {}
+        wanted: dict[object, tuple[str, Route, object]] = {}
         for inst_name, options in _routing_options(root):
             inst = self.instances.get(inst_name)
             if inst is None:
@@ -512,7 +541,8 @@ class RoutingEngine:
             defaults = child(static, "defaults")
             for (dest,), entry in entries(static, "route").items():
                 for route in _static_routes(prefix(dest), entry, defaults, inst.table):
-                    wanted[route.source] = (inst.table, route, inst.static_rib_group)
+                    group = (inst.static_rib_group, self._group_spec(inst.static_rib_group))
+                    wanted[route.source] = (inst.table, route, group)
         for src, (table, route, group) in list(self._statics.items()):
             new = wanted.get(src)
             if new is None or new[0] != table or not new[1].same_spec(route) or new[2] != group:
@@ -524,7 +554,7 @@ class RoutingEngine:
         for src, (table, route, group) in wanted.items():
             route.since = now
             self._statics[src] = (table, route, group)
-            self.add(route, group)
+            self.add(route, group[0])
 
 
 def _is_direct(route: Route) -> bool:

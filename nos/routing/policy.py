@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nos.config.tree import Leaf, ListNode, Node
-from nos.routing.prefix import MASKS, Prefix, contains, prefix
-from nos.routing.route import Route
+from nos.routing.prefix import MASKS, Prefix, addr, contains, prefix
+from nos.routing.route import DISCARD, REJECT, VIA, NextHop, Route
 
 # -- reading the configuration tree ------------------------------------------------------------------
 
@@ -124,7 +124,8 @@ def _match(node: Node | None) -> Match:
         (key[0], key[1], _entry_action(entry)) for key, entry in entries(node, "prefix-list-filter").items()
     )
     m.route_filters = tuple(
-        RouteFilter(prefix(key[0]), key[1], _entry_action(entry)) for key, entry in entries(node, "route-filter").items()
+        RouteFilter(prefix(key[0]), key[1], _entry_action(entry))
+        for key, entry in entries(node, "route-filter").items()
     )
     m.conditions = values(node, "condition")
     for attr, name in (("metric", "metric"), ("local_pref", "local-preference"), ("tag", "tag")):
@@ -157,6 +158,13 @@ def _actions(node: Node | None) -> Actions:
         v = value(node, name)
         if v is not None:
             a.changes[attr] = int(v)
+    next_hop = child(node, "next-hop")
+    if flag(next_hop, "discard"):
+        a.changes["next_hops"] = (NextHop(DISCARD),)
+    elif flag(next_hop, "reject"):
+        a.changes["next_hops"] = (NextHop(REJECT),)
+    elif value(next_hop, "address"):
+        a.changes["next_hops"] = (NextHop(VIA, addr(value(next_hop, "address") or "")),)
     prepend = value(node, "as-path-prepend")
     if prepend:
         a.prepend = tuple(prepend.split())
@@ -182,7 +190,7 @@ def compile_policies(root: Node) -> tuple[dict[str, Policy], dict[str, list[Pref
             terms.append(Term("", _match(child(entry, "from")), _actions(child(entry, "then"))))
         policies[name] = Policy(name, terms)
     prefix_lists = {
-        name: [prefix(p[0]) for p in entries(entry, "prefix").keys()]
+        name: [prefix(p[0]) for p in entries(entry, "prefix")]
         for (name,), entry in entries(po, "prefix-list").items()
     }
     conditions: dict[str, tuple[Prefix, str]] = {}
@@ -231,14 +239,19 @@ def _matches(m: Match, route: Route, ctx: Context) -> tuple[bool, str | None]:
     if m.prefix_lists or m.prefix_list_filters or m.route_filters:
         hit = any(route.prefix in ctx.prefix_lists.get(name, ()) for name in m.prefix_lists)
         if not hit:
-            best = -1
-            for name, kind, act in m.prefix_list_filters:
-                for p in ctx.prefix_lists.get(name, ()):
-                    if RouteFilter(p, kind).matches(route.prefix) and p[1] > best:
-                        best, action, hit = p[1], act, True
-            for rf in m.route_filters:  # the longest matching route-filter decides
-                if rf.matches(route.prefix) and rf.prefix[1] > best:
-                    best, action, hit = rf.prefix[1], rf.action, True
+            # Longest match: the longest filter prefix covering the route decides, whatever its match
+            # type; when that type fails the term does not match (no fallback to a shorter filter).
+            filters = [
+                RouteFilter(p, kind, act)
+                for name, kind, act in m.prefix_list_filters
+                for p in ctx.prefix_lists.get(name, ())
+            ]
+            covering = [rf for rf in (*filters, *m.route_filters) if contains(rf.prefix, route.prefix)]
+            longest = max((rf.prefix[1] for rf in covering), default=-1)
+            for rf in covering:
+                if rf.prefix[1] == longest and rf.matches(route.prefix):
+                    hit, action = True, rf.action
+                    break
         if not hit:
             return False, None
     return True, action
@@ -275,4 +288,4 @@ def _finish(changes: dict[str, object], prepend: list[str], route: Route) -> dic
     return changes
 
 
-__all__ = ["Context", "Policy", "RouteFilter", "compile_policies", "evaluate", "value", "values", "entries", "child"]
+__all__ = ["Context", "Policy", "RouteFilter", "child", "compile_policies", "entries", "evaluate", "value", "values"]

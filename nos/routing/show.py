@@ -8,10 +8,10 @@ start at column 20; next hops at column 20 (`>` selected) or 23.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from nos.routing.engine import RoutingEngine, table_instance
-from nos.routing.prefix import MASKS, Prefix, addr_text, contains, prefix_text
+from nos.routing.engine import RoutingEngine, instance_table, table_instance
+from nos.routing.prefix import Prefix, addr_text, contains, prefix_text
 from nos.routing.rib import Rib
 from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA, NextHop, Route
 
@@ -58,11 +58,11 @@ def _selected(rib: Rib, query: RouteQuery) -> list[tuple[Prefix, list[Route]]]:
             if best is not None:
                 if p != best:
                     continue
-            elif query.match == "exact" and p != dest:
-                continue
-            elif query.match == "longer" and not (contains(dest, p) and p[1] > dest[1]):
-                continue
-            elif query.match in ("orlonger", "default") and not contains(dest, p):
+            elif (
+                (query.match == "exact" and p != dest)
+                or (query.match == "longer" and not (contains(dest, p) and p[1] > dest[1]))
+                or (query.match in ("orlonger", "default") and not contains(dest, p))
+            ):
                 continue
         if query.protocol is not None:
             routes = [r for r in routes if r.protocol.lower() == query.protocol]
@@ -79,18 +79,30 @@ def _selected(rib: Rib, query: RouteQuery) -> list[tuple[Prefix, list[Route]]]:
 
 def show_route(engine: RoutingEngine, now: float, query: RouteQuery) -> list[str]:
     lines: list[str] = []
-    tables = [query.table] if query.table else _table_order(engine)
+    tables = _table_order(engine)
+    if query.table:  # every table whose name begins with the string (`table ISP1` shows ISP1.inet.0)
+        tables = [name for name in tables if name.startswith(query.table)]
     for name in tables:
         rib = engine.tables.get(name)
         if rib is None:
             continue
         selected = _selected(rib, query)
-        if not selected and query.destination is not None:
-            continue  # a destination search lists only the tables that hold it
+        # A destination search lists only the tables that hold it; one holding it only under
+        # another protocol prints its header (genie ShowRoute: `protocol static` shows `inet.3:`).
+        if (
+            not selected
+            and query.destination is not None
+            and (query.protocol is None or not _selected(rib, replace(query, protocol=None)))
+        ):
+            continue
         dests, routes, active, hidden = rib.counts()
         lines.append("")
         lines.append(f"{name}: {dests} destinations, {routes} routes ({active} active, 0 holddown, {hidden} hidden)")
         if not selected:
+            continue
+        if query.style in ("detail", "extensive"):  # no legend; a blank line between destinations
+            for k, (p, rs) in enumerate(selected):
+                lines.extend(([""] if k else []) + _detail(rib, p, rs, now, query.style == "extensive"))
             continue
         lines.append(LEGEND)
         lines.append("")
@@ -159,6 +171,92 @@ def _next_hop(nh: NextHop, selected: bool) -> str:
     return f"{'':23}{nh.kind}"
 
 
+def detail_age(seconds: float) -> str:
+    """Route age in detail output: `13`, `1:06`, `2:10:31`, `6d 17:23:01`, `3w3d 3:19:36`."""
+    s = int(max(0, seconds))
+    days, s = divmod(s, 86400)
+    hours, s = divmod(s, 3600)
+    minutes, s = divmod(s, 60)
+    if days:
+        weeks, days = divmod(days, 7)
+        return (f"{weeks}w" if weeks else "") + f"{days}d {hours}:{minutes:02d}:{s:02d}"
+    if hours:
+        return f"{hours}:{minutes:02d}:{s:02d}"
+    return f"{minutes}:{s:02d}" if minutes else str(s)
+
+
+_TASK = {"Direct": "IF", "Local": "IF", "Static": "RT", "Aggregate": "Aggregate", "ARI-TS": "ARI-TS"}
+
+
+def _detail(rib: Rib, p: Prefix, routes: list[Route], now: float, extensive: bool) -> list[str]:
+    """One destination in `show route detail|extensive` form (genie ShowRouteProtocolExtensive captures)."""
+    active = rib.active(p)
+    count = len(routes)
+    text = prefix_text(p)
+    lines = [f"{text} ({count} {'entry' if count == 1 else 'entries'}, {1 if active is not None else 0} announced)"]
+    if extensive and active is not None and active.protocol not in ("Direct", "Local"):
+        gateways = [addr_text(nh.gateway) for nh in active.resolved or () if nh.kind == VIA and nh.gateway is not None]
+        lines += ["TSI:", f"KRT in-kernel {text} -> {{{', '.join(gateways)}}}"]
+    for route in routes:
+        mark = "*" if route is active else " "
+        pref = str(route.preference)
+        if route.protocol == "BGP":  # BGP shows preference2 as -(local-preference + 1): `170/-101`
+            pref += f"/{-(route.local_pref if route.local_pref is not None else 100) - 1}"
+        lines.append(f"{'':8}{mark}{route.protocol:<6} Preference: {pref}")
+        hops = route.resolved if route.resolved is not None else route.next_hops
+        for k, nh in enumerate(hops):
+            lines += _detail_hop(nh, selected=k == 0)
+        state = ["Secondary"] if route.table != rib.name else []
+        state += ["Active"] if route is active else []
+        state += ["NoReadvrt"] if route.protocol == "Local" else []
+        state += ["Int"] if route.protocol in ("Direct", "Local", "OSPF") else ["Int", "Ext"]
+        lines.append(f"{'':16}State: <{' '.join(state)}>")
+        if route is not active:
+            lines.append(f"{'':16}Inactive reason: {_inactive_reason(route, active)}")
+        when = f"{'':16}Age: {detail_age(now - route.since)}"
+        if route.metric is not None:
+            when += f" \tMetric: {route.metric}"
+        if route.tag is not None:
+            when += f" \tTag: {route.tag}"
+        lines.append(when)
+        lines.append(f"{'':16}Validation State: unverified")
+        lines.append(f"{'':16}Task: {_TASK.get(route.protocol, route.protocol)}")
+        if route is active:
+            lines.append(f"{'':16}Announcement bits (1): 0-KRT")
+        lines.append(f"{'':16}AS path: {route.as_path + ' ' if route.as_path else ''}I")
+        if route.protocol == "BGP":
+            lines.append(f"{'':16}Localpref: {route.local_pref if route.local_pref is not None else 100}")
+        if route.table != rib.name:
+            lines.append(f"{'':16}Primary Routing Table {route.table}")
+    return lines
+
+
+def _detail_hop(nh: NextHop, selected: bool) -> list[str]:
+    pad = " " * 16
+    chosen = ", selected" if selected else ""
+    if nh.kind == VIA and nh.gateway is not None:
+        return [f"{pad}Next hop type: Router", f"{pad}Next hop: {addr_text(nh.gateway)} via {nh.interface}{chosen}"]
+    if nh.kind == VIA:
+        return [f"{pad}Next hop type: Interface", f"{pad}Next hop: via {nh.interface}{chosen}"]
+    if nh.kind == LOCAL:
+        return [f"{pad}Next hop type: Local", f"{pad}Next hop:", f"{pad}Interface: {nh.interface}"]
+    if nh.kind == TABLE:
+        return [f"{pad}Next hop type: Table lookup", f"{pad}Next table: {nh.table}"]
+    return [f"{pad}Next hop type: {nh.kind.capitalize()}"]
+
+
+def _inactive_reason(route: Route, active: Route | None) -> str:
+    if active is None or route.resolved is None:
+        return "Unusable path"
+    if route.preference != active.preference:
+        return "Route Preference"
+    if route.protocol == "BGP" and active.protocol == "BGP" and route.local_pref != active.local_pref:
+        return "Local Preference"
+    if (route.as_path or "").split() != (active.as_path or "").split() and route.protocol == active.protocol == "BGP":
+        return "AS path"
+    return "Not Best in its group - Active preferred"
+
+
 _LETTER = {"Direct": "D", "Local": "L", "Static": "S", "BGP": "B", "OSPF": "O", "ARI-TS": "A", "Access-internal": "A"}
 
 
@@ -171,7 +269,9 @@ def _terse(rib: Rib, selected: list[tuple[Prefix, list[Route]]]) -> list[str]:
             metric = f"{route.metric:>10}" if route.metric is not None else f"{'':10}"
             hops = route.resolved or route.next_hops
             first = _terse_hop(hops[0]) if hops else ""
-            line = f"{mark} ? {dest:<18} {_LETTER.get(route.protocol, '?')} {route.preference:>3} {metric} {'':10} {first}"
+            line = (
+                f"{mark} ? {dest:<18} {_LETTER.get(route.protocol, '?')} {route.preference:>3} {metric} {'':10} {first}"
+            )
             lines.append(line.rstrip() if not route.as_path else f"{line:<71} {route.as_path} I")
             for nh in hops[1:]:
                 lines.append(f"{'':51}{_terse_hop(nh, selected=False)}")
@@ -227,18 +327,21 @@ def show_route_summary(engine: RoutingEngine, router_id: str | None, asn: str | 
                 counts = by_proto.setdefault(r.protocol, [0, 0])
                 counts[0] += 1
                 counts[1] += active is r
-        for proto in ("Direct", "Local", "Static", "ARI-TS", "Access-internal", "OSPF", "BGP"):
+        for proto in ("Direct", "Local", "Access-internal", "OSPF", "BGP", "Static", "ARI-TS"):
             if proto in by_proto:
                 total, act = by_proto.pop(proto)
-                lines.append(f"{proto + ':':>20}{total:7d} routes,{act:7d} active")
+                lines.append(f"{proto + ':':>21}{total:7d} routes,{act:7d} active")
         for proto, (total, act) in sorted(by_proto.items()):
-            lines.append(f"{proto + ':':>20}{total:7d} routes,{act:7d} active")
+            lines.append(f"{proto + ':':>21}{total:7d} routes,{act:7d} active")
     return lines
 
 
-def show_route_instance(engine: RoutingEngine) -> list[str]:
+def show_route_instance(engine: RoutingEngine, only: str | None = None) -> list[str]:
+    """`show route instance [NAME]`: master first, then the instances by name."""
     lines = ["Instance             Type", f"{'':9}Primary RIB{'':37}Active/holddown/hidden"]
     for name, inst in sorted(engine.instances.items(), key=lambda kv: (kv[0] != "master", kv[0])):
+        if only is not None and name != only:
+            continue
         kind = "forwarding" if inst.type == "master" else inst.type
         lines.append(f"{name:<21}{kind}")
         rib = engine.tables.get(inst.table)
@@ -259,26 +362,44 @@ def _fib_destination(p: Prefix) -> str:
     return ".".join(octets[:keep]) + f"/{p[1]}"
 
 
+_FIB_KIND = {VIA: "rslv", DISCARD: "dscd", REJECT: "rjct", TABLE: "table", RECEIVE: "recv"}
+
+
 def show_forwarding_table(engine: RoutingEngine, table: str | None, destination: int | None) -> list[str]:
-    lines = []
-    names = [table] if table else _table_order(engine)
+    """`show route forwarding-table [table INSTANCE] [destination A]` (cSRX 23.3 capture for the columns).
+
+    `table` names a routing instance (`default` is the master; a table name is taken too);
+    `destination` shows the entry that forwards that address (longest match).
+    """
+    lines: list[str] = []
+    names = _table_order(engine)
+    if table:
+        names = [table if table in engine.tables else instance_table(table)]
     for name in names:
         rib = engine.tables.get(name)
         if rib is None:
             continue
         instance = table_instance(name)
+        if lines:
+            lines.append("")
         lines.append(f"Routing table: {'default' if instance == 'master' else instance}.inet")
         lines.append("Internet:")
         lines.append("Destination        Type RtRef Next hop           Type Index    NhRef Netif")
-        for index, (p, route) in enumerate(sorted(rib.active_items(), key=lambda item: item[0])):
-            if destination is not None and (destination & MASKS[p[1]]) != p[0]:
-                continue
+        rows = sorted(rib.active_items(), key=lambda item: item[0])
+        index = {p: 1000 + k for k, (p, _) in enumerate(rows)}
+        if destination is not None:
+            best = rib.lookup(destination)
+            rows = [(best.prefix, best)] if best is not None else []
+        for p, route in rows:
             hop = (route.resolved or (NextHop(DISCARD),))[0]
+            origin = "intf" if route.protocol in ("Direct", "Local") else "user"
             gw = addr_text(hop.gateway) if hop.kind == VIA and hop.gateway is not None else ""
-            kind = {VIA: "ucast" if gw else "rslv", LOCAL: "locl", DISCARD: "dscd", REJECT: "rjct"}.get(hop.kind, "indr")
+            kind = "ucast" if gw else _FIB_KIND.get(hop.kind, "indr")
             netif = hop.interface or ""
-            lines.append(f"{_fib_destination(p):<18} user     0 {gw:<18}{kind:>6} {1000 + index:>8} {1:>5} {netif}".rstrip())
-        lines.append("")
+            if hop.kind == LOCAL or (hop.kind == VIA and p[1] == 32 and netif.startswith("lo")):
+                kind, gw, netif = "locl", addr_text(p[0]), ""  # an address of the device
+            line = f"{_fib_destination(p):<18} {origin}     0 {gw:<18}{kind:>6} {index[p]:>8} {1:>5} {netif}"
+            lines.append(line.rstrip())
     return lines
 
 

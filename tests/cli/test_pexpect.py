@@ -228,7 +228,7 @@ def test_ctrl_c_stops_a_ping_and_the_prompt_comes_back(screen):
     s.send("\x03")
     seen = s.expect("--- 10.255.0.1 ping statistics ---")
     assert "^C" in seen  # the terminal echoes it; the statistics follow
-    s.expect("packets received, 0% packet loss")
+    s.expect(" packets received, ")  # the one in flight at Ctrl-C may count as lost
     s.expect("lab@nos>")
     s.send("show system uptime | count\r")  # the session is still there, on the same device
     s.expect("Count: ")

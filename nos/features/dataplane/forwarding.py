@@ -38,7 +38,9 @@ class Dataplane:
         return [a for unit in self.interfaces.units.values() for a, _ in unit.parsed()]
 
     def set_link(self, port: str, up: bool) -> None:
-        self.device.cabled = True
+        if not self.device.cabled:  # now in a lab: ports without a cable are down
+            self.device.cabled = True
+            self.interfaces.refresh()
         self.interfaces.set_link(port, up)
 
     def receive(self, packet: Packet, port: str) -> Verdict:

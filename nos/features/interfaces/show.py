@@ -64,9 +64,16 @@ def terse(state: Interfaces, pattern: str | None = None) -> list[str]:
                 for k, a in enumerate(addrs):
                     lead = head if first else " " * 35
                     fam = f"{family:<9}" if k == 0 else " " * 9
-                    lines.append(f"{lead}{fam}{a}")
+                    lines.append(f"{lead}{fam}{_terse_address(unit, a)}")
                     first = False
     return lines
+
+
+def _terse_address(unit: Unit, address: str) -> str:
+    """A loopback host address prints without its /32 and with `--> 0/0` as the remote end."""
+    if unit.name.startswith("lo") and address.endswith("/32"):
+        return f"{address[:-3]:<20}--> 0/0"
+    return address
 
 
 def _link(state: Interfaces, port: Port) -> bool:
@@ -105,13 +112,15 @@ def standard(state: Interfaces, pattern: str | None, now: float, detail: bool = 
             if port.description:
                 lines.append(f"  Description: {port.description}")
             mtu = port.mtu or 1514
-            lines += [
-                f"  Link-level type: Ethernet, MTU: {mtu}, Link-mode: Full-duplex, Speed: 1000mbps,"
-                " BPDU Error: None, Loop Detect PDU Error: None, Ethernet-Switching Error: None,"
-                " MAC-REWRITE Error: None, Loopback: Disabled, Source filtering: Disabled, Flow control: Enabled",
+            lines += [  # wrapped as an SRX prints it (ntc show_interfaces capture)
+                f"  Link-level type: Ethernet, MTU: {mtu}, MRU: 0, LAN-PHY mode,",
+                "  Link-mode: Full-duplex, Speed: 1000mbps, BPDU Error: None,",
+                "  MAC-REWRITE Error: None, Loopback: Disabled, Source filtering: Disabled,",
+                "  Flow control: Enabled, Auto-negotiation: Enabled, Remote fault: Online",
                 "  Device flags   : Present Running" + ("" if up else " Down"),
                 "  Interface flags: " + ("SNMP-Traps" if up else "Hardware-Down SNMP-Traps") + " Internal: 0x4000",
                 "  Link flags     : None",
+                "  CoS queues     : 8 supported, 8 maximum usable queues",
                 f"  Current address: {port.mac}, Hardware address: {port.mac}",
                 f"  Last flapped   : {format_time(port.flapped)} ({_ago(now - port.flapped)} ago)",
             ]
@@ -130,7 +139,13 @@ def standard(state: Interfaces, pattern: str | None, now: float, detail: bool = 
                     f"   Output packets: {pk_out + c.out_packets:>20}                    0 pps",
                 ]
             else:
-                lines += ["  Input rate     : 0 bps (0 pps)", "  Output rate    : 0 bps (0 pps)"]
+                lines += [
+                    "  Input rate     : 0 bps (0 pps)",
+                    "  Output rate    : 0 bps (0 pps)",
+                    "  Active alarms  : None",
+                    "  Active defects : None",
+                    "  Interface transmit statistics: Disabled",
+                ]
         for unit in _units(port, pattern):
             lines += [""] if lines else []
             lines += _unit(state, unit)
@@ -151,9 +166,7 @@ def _unit(state: Interfaces, unit: Unit) -> list[str]:
         f"    Input packets : {unit.counters.in_packets}",
         f"    Output packets: {unit.counters.out_packets}",
     ]
-    zone = state.zone_of.get(unit.name)
-    if zone:
-        lines.append(f"    Security: Zone: {zone}")
+    lines.append(f"    Security: Zone: {state.zone_of.get(unit.name) or 'Null'}")  # SRX: Null when in no zone
     if "inet" in unit.families or unit.addresses:
         lines.append(f"    Protocol inet, MTU: {unit.mtu or 1500}")
         lines.append("      Flags: Sendbcast-pkt-to-re")
@@ -178,13 +191,16 @@ def brief(state: Interfaces, pattern: str | None) -> list[str]:
         if port.description:
             lines.append(f"  Description: {port.description}")
         lines += [
-            f"  Link-level type: Ethernet, MTU: {port.mtu or 1514}, Speed: 1000mbps",
+            f"  Link-level type: Ethernet, MTU: {port.mtu or 1514}, Link-mode: Full-duplex, Speed: 1000mbps,"
+            " Loopback: Disabled, Source filtering: Disabled, Flow control: Enabled",
             "  Device flags   : Present Running" + ("" if up else " Down"),
-            "  Interface flags: " + ("SNMP-Traps" if up else "Hardware-Down SNMP-Traps"),
+            "  Interface flags: " + ("SNMP-Traps" if up else "Hardware-Down SNMP-Traps") + " Internal: 0x4000",
+            "  Link flags     : None",
         ]
         for unit in _units(port, pattern):
             lines += ["", f"  Logical interface {unit.name} "]
-            lines.append(f"    Flags: {'Up' if state.unit_up(unit) else 'Device-Down'} SNMP-Traps Encapsulation: ENET2")
+            flags = "Up" if state.unit_up(unit) else "Device-Down"
+            lines.append(f"    Flags: {flags} SNMP-Traps 0x4000 Encapsulation: ENET2")
             if unit.addresses:
                 lines.append("    inet  " + " ".join(unit.addresses))
     return lines

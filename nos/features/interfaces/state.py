@@ -173,6 +173,11 @@ class Interfaces:
             )
         self._push(port)
 
+    def refresh(self) -> None:
+        """Tell the routing engine every unit's state again (after the device was cabled into a lab)."""
+        for port in self.ports.values():
+            self._push(port)
+
     def _push(self, port: Port) -> None:
         for unit in port.units.values():
             self.engine.set_interface(unit.name, unit.parsed(), self.unit_up(unit))

@@ -58,7 +58,7 @@ def register(device, feature: RoutingFeature) -> None:  # type: ignore[no-untype
         return show_route_summary(engine, feature.router_id, feature.asn)
 
     async def instance(ctx: CommandContext) -> list[str]:
-        return show_route_instance(engine)
+        return show_route_instance(engine, ctx.arg("name"))
 
     async def forwarding(ctx: CommandContext) -> list[str]:
         dest = ctx.arg("destination")
