@@ -190,8 +190,7 @@ def compile_policies(root: Node) -> tuple[dict[str, Policy], dict[str, list[Pref
             terms.append(Term("", _match(child(entry, "from")), _actions(child(entry, "then"))))
         policies[name] = Policy(name, terms)
     prefix_lists = {
-        name: [prefix(p[0]) for p in entries(entry, "prefix")]
-        for (name,), entry in entries(po, "prefix-list").items()
+        name: [prefix(p[0]) for p in entries(entry, "prefix")] for (name,), entry in entries(po, "prefix-list").items()
     }
     conditions: dict[str, tuple[Prefix, str]] = {}
     for (name,), entry in entries(po, "condition").items():

@@ -17,9 +17,11 @@ import itertools
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import trio
+
+# trio.testing's public copy of this imports pytest; the core one is the same function.
+from trio._core import wait_all_tasks_blocked
 
 # Virtual labs start at a fixed, readable instant so transcripts are reproducible.
 VIRTUAL_EPOCH = 1_767_225_600.0  # 2026-01-01 00:00:00 UTC
@@ -32,12 +34,15 @@ def format_time(epoch: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
 
 
-@dataclass(order=True)
 class Timer:
-    deadline: float
-    seq: int
-    callback: Callback = field(compare=False)
-    cancelled: bool = field(default=False, compare=False)
+    """A callback due at `deadline` (seconds since clock zero); `cancel()` stops it."""
+
+    __slots__ = ("callback", "cancelled", "deadline")
+
+    def __init__(self, deadline: float, callback: Callback):
+        self.deadline = deadline
+        self.callback = callback
+        self.cancelled = False
 
     def cancel(self) -> None:
         self.cancelled = True
@@ -48,7 +53,7 @@ class BaseScheduler:
 
     def __init__(self, epoch: float):
         self.epoch0 = epoch  # wall-clock time (seconds since 1970) at clock zero
-        self._heap: list[Timer] = []
+        self._heap: list[tuple[float, int, Timer]] = []  # (deadline, order of arming, timer): ties run in order
         self._seq = itertools.count()
 
     def now(self) -> float:  # seconds since clock zero
@@ -59,31 +64,32 @@ class BaseScheduler:
         return self.epoch0 + self.now()
 
     def call_at(self, deadline: float, callback: Callback) -> Timer:
-        timer = Timer(deadline, next(self._seq), callback)
-        heapq.heappush(self._heap, timer)
-        self._wake()
+        timer = Timer(deadline, callback)
+        heapq.heappush(self._heap, (deadline, next(self._seq), timer))
+        self._wake(deadline)
         return timer
 
     def call_later(self, delay: float, callback: Callback) -> Timer:
         return self.call_at(self.now() + delay, callback)
 
     def next_deadline(self) -> float:
-        while self._heap and self._heap[0].cancelled:
-            heapq.heappop(self._heap)
-        return self._heap[0].deadline if self._heap else math.inf
+        heap = self._heap
+        while heap and heap[0][2].cancelled:
+            heapq.heappop(heap)
+        return heap[0][0] if heap else math.inf
 
     def run_due(self, now: float) -> int:
         """Run every timer due at or before `now`, in deadline order. Returns how many ran."""
         ran = 0
         heap = self._heap
-        while heap and heap[0].deadline <= now:
-            timer = heapq.heappop(heap)
+        while heap and heap[0][0] <= now:
+            timer = heapq.heappop(heap)[2]
             if not timer.cancelled:
                 timer.callback()
                 ran += 1
         return ran
 
-    def _wake(self) -> None:
+    def _wake(self, deadline: float) -> None:
         pass
 
 
@@ -143,6 +149,10 @@ class SteppedClock(trio.abc.Clock):
     def jump(self, seconds: float) -> None:
         self._now += seconds
 
+    def jump_to(self, when: float) -> None:
+        """Set the time to `when` exactly (repeated small jumps would lose it to rounding)."""
+        self._now = max(self._now, when)
+
 
 class TrioScheduler(BaseScheduler):
     """The timer heap driven by one Trio task (`run`), on the real, accelerated or virtual clock."""
@@ -159,6 +169,8 @@ class TrioScheduler(BaseScheduler):
         super().__init__(time.time() if mode != "virtual" else VIRTUAL_EPOCH)
         self._zero: float | None = None
         self._clock: trio.abc.Clock | None = None
+        if mode == "virtual":  # the stepped clock stands at zero until jumped: its time is known before run()
+            self._zero, self._clock = 0.0, self.trio_clock
         self._wakeup = trio.Event()
         self._speed = speed
 
@@ -169,16 +181,21 @@ class TrioScheduler(BaseScheduler):
             return 0.0
         return self._clock.current_time() - self._zero
 
-    def _wake(self) -> None:
-        self._wakeup.set()
+    def _wake(self, deadline: float) -> None:
+        # On the virtual clock only a timer already due needs the task; `advance` runs the others.
+        if self.mode != "virtual" or deadline <= self.now():
+            self._wakeup.set()
 
     async def run(self) -> None:
         """The scheduler task: sleep until the earliest deadline, run what is due, repeat."""
-        self._clock = trio.lowlevel.current_clock()
-        self._zero = trio.current_time()
+        if self.mode != "virtual":
+            self._clock = trio.lowlevel.current_clock()
+            self._zero = trio.current_time()
         while True:
             deadline = self.next_deadline()
             self._wakeup = trio.Event()
+            if self.mode == "virtual":  # time moves only in `advance`, which runs what falls due itself
+                deadline = math.inf
             if deadline > self.now():
                 with trio.move_on_at(self._zero + deadline if deadline != math.inf else math.inf):
                     await self._wakeup.wait()
@@ -188,14 +205,22 @@ class TrioScheduler(BaseScheduler):
         """Virtual clock: move time forward, running each timer at its own deadline."""
         assert isinstance(self.trio_clock, SteppedClock)
         target = self.now() + seconds
+        statistics = trio.lowlevel.current_statistics
         while True:
-            nxt = min(self.next_deadline(), target)
-            if nxt > self.now():
-                self.trio_clock.jump(nxt - self.now())
-            self.run_due(self.now())
-            await trio.sleep(0)
+            stats = statistics()
+            if stats.tasks_runnable or stats.seconds_to_next_deadline <= 0:
+                # A timer woke a task, or a task's own deadline came: everything that can run at
+                # this instant runs before time moves on (a plain yield could be scheduled first).
+                await wait_all_tasks_blocked()
+                continue
+            # The next stop: a timer, the target, or a Trio task's deadline. Trio gets a turn only
+            # when someone waits for one; a yield per timer would cap the clock at Trio's wake-up rate.
+            nxt = min(self.next_deadline(), target, self.now() + stats.seconds_to_next_deadline)
+            self.trio_clock.jump_to(nxt)
+            self.run_due(nxt)  # by the deadline itself: now() may read a rounding error short of it
             if nxt >= target:
-                break
+                await trio.sleep(0)
+                return
 
     async def sleep(self, seconds: float) -> None:
         """`wait` on a clock that moves by itself: sleep on Trio's clock; on the virtual clock: advance."""

@@ -68,3 +68,66 @@ def test_stepped_and_scaled_clocks():
     scaled = ScaledClock(60)
     scaled.start_clock()
     assert scaled.deadline_to_sleep_time(scaled.current_time() + 60) <= 1.0
+
+
+def test_virtual_clock_with_timers_at_fractional_times_before_the_scheduler_runs():
+    """Many timers at fractions of a second (probes spread over an interval) all run, each on time.
+
+    Regression: time read before the scheduler task started, and deadlines a rounding error
+    ahead of the clock, used to stop `advance` from ever reaching them.
+    """
+    scheduler = TrioScheduler("virtual")
+    late: list[float] = []
+    count = 0
+
+    def arm(offset: float) -> None:
+        def tick() -> None:
+            nonlocal count
+            count += 1
+            late.append(scheduler.now() - deadline[0])
+            deadline[0] += 0.1
+            scheduler.call_at(deadline[0], tick)
+
+        deadline = [offset]
+        scheduler.call_at(offset, tick)
+
+    for i in range(300):
+        arm(i / 3000)
+
+    async def main() -> None:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(scheduler.run)
+            await scheduler.sleep(10)  # before run() had a turn
+            nursery.cancel_scope.cancel()
+
+    trio.run(main, clock=scheduler.trio_clock)
+    assert count == 300 * 100 + 1  # the timer at 0 also runs at 10.0: advance(10) includes its end
+    assert max(abs(x) for x in late) < 1e-9
+
+
+def test_tasks_run_at_their_own_times_while_the_virtual_clock_advances():
+    """A task's trio.sleep and a task woken by a timer both see the lab time they were due at."""
+    scheduler = TrioScheduler("virtual")
+    seen: list[tuple[str, float]] = []
+    woken = trio.Event()
+
+    async def sleeper() -> None:
+        await trio.sleep(2.5)
+        seen.append(("sleeper", scheduler.now()))
+
+    async def waiter() -> None:
+        await woken.wait()
+        seen.append(("waiter", scheduler.now()))
+
+    async def main() -> None:
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(scheduler.run)
+            nursery.start_soon(sleeper)
+            nursery.start_soon(waiter)
+            scheduler.call_later(4, woken.set)
+            scheduler.call_later(6, lambda: seen.append(("timer", scheduler.now())))
+            await scheduler.sleep(10)
+            nursery.cancel_scope.cancel()
+
+    trio.run(main, clock=scheduler.trio_clock)
+    assert seen == [("sleeper", 2.5), ("waiter", 4.0), ("timer", 6.0)]
