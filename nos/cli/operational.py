@@ -11,19 +11,8 @@ from nos.cli.configuration import fmt_time, render_config
 from nos.cli.pipes import Pipeline, resolve_file
 from nos.cli.session import CliError, CliSession
 from nos.config.path import PathError, walk
+from nos.runtime.clock import format_ago
 from nos.schema.types import DurationType
-
-
-def _ago(seconds: float) -> str:
-    """Junos age: `01:33:04` under a day, `4w4d 05:34` above."""
-    seconds = int(max(0, seconds))
-    days, rem = divmod(seconds, 86400)
-    hours, rem = divmod(rem, 3600)
-    minutes, secs = divmod(rem, 60)
-    if not days:
-        return f"{hours:02d}:{minutes:02d}:{secs:02d}"
-    weeks, days = divmod(days, 7)
-    return (f"{weeks}w" if weeks else "") + f"{days}d {hours:02d}:{minutes:02d}"
 
 
 def _bsd_uptime(session: CliSession) -> str:
@@ -74,13 +63,13 @@ async def show_system_uptime(session: CliSession, cmd: Command, pipeline: Pipeli
     lines = [
         f"Current time: {fmt_time(now)}",
         "Time Source:  LOCAL CLOCK",
-        f"System booted: {fmt_time(device.boot_time)} ({_ago(now - device.boot_time)} ago)",
-        f"Protocols started: {fmt_time(device.boot_time)} ({_ago(now - device.boot_time)} ago)",
+        f"System booted: {fmt_time(device.boot_time)} ({format_ago(now - device.boot_time)} ago)",
+        f"Protocols started: {fmt_time(device.boot_time)} ({format_ago(now - device.boot_time)} ago)",
     ]
     records = device.db.store.records
     if records:
         r = records[0]
-        lines.append(f"Last configured: {fmt_time(r.time)} ({_ago(now - r.time)} ago) by {r.user}")
+        lines.append(f"Last configured: {fmt_time(r.time)} ({format_ago(now - r.time)} ago) by {r.user}")
     lines.append(_bsd_uptime(session))
     return lines
 

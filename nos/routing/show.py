@@ -14,21 +14,14 @@ from nos.routing.engine import RoutingEngine, instance_table, table_instance
 from nos.routing.prefix import Prefix, addr_text, contains, prefix_text
 from nos.routing.rib import Rib
 from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA, NextHop, Route
+from nos.runtime.clock import format_ago
 
 LEGEND = "+ = Active Route, - = Last Active, * = Both"
 
 
 def age(seconds: float) -> str:
     """Junos route age: `00:02:35`, `4d 07:44:55`, `3w5d 18:30:36`."""
-    s = int(max(0, seconds))
-    days, s = divmod(s, 86400)
-    hours, s = divmod(s, 3600)
-    minutes, s = divmod(s, 60)
-    clock = f"{hours:02d}:{minutes:02d}:{s:02d}"
-    if not days:
-        return clock
-    weeks, days = divmod(days, 7)
-    return (f"{weeks}w" if weeks else "") + f"{days}d {clock}"
+    return format_ago(seconds, with_seconds_in_days=True)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -67,3 +68,63 @@ def nos_env(**extra: str) -> dict[str, str]:
     env["PYTHONPATH"] = str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.update(extra)
     return env
+
+
+class Screen:
+    """A `nos` child (`nos cli ...`, `nos lab ...`) in a pseudo-terminal, read as plain text.
+
+    prompt_toolkit draws with escape codes (the prompt's trailing space is a
+    cursor move), so the screen is read with them removed and prompts are
+    matched without their trailing space.
+    """
+
+    def __init__(self, *args: str, timeout: float = 10.0, rows: int = 40, columns: int = 120):
+        import pexpect
+
+        self._pexpect = pexpect
+        self.timeout = timeout
+        cmd = nos_command()
+        self.child = pexpect.spawn(
+            cmd[0],
+            [*cmd[1:], *args],
+            env=nos_env(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm"),
+            encoding="utf-8",
+            timeout=timeout,
+            dimensions=(rows, columns),
+        )
+        self.raw = ""
+        self.pos = 0  # how much of the plain text earlier `expect` calls consumed
+
+    def send(self, keys: str) -> None:
+        self.child.send(keys)
+
+    def line(self, text: str) -> None:
+        self.child.send(text + "\r")
+
+    def expect(self, text: str) -> str:
+        """Wait for `text` after what earlier calls consumed; return the plain text up to and including it."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            screen = plain(self.raw)
+            at = screen.find(text, self.pos)
+            if at >= 0:
+                seen = screen[self.pos : at + len(text)]
+                self.pos = at + len(text)
+                return seen
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen[self.pos :]}")
+            try:
+                self.raw += self.child.read_nonblocking(65536, timeout=min(left, 1.0))
+            except self._pexpect.TIMEOUT:
+                continue
+            except self._pexpect.EOF as exc:
+                raise AssertionError(f"nos ended before {text!r}; the screen shows:\n{screen[self.pos :]}") from exc
+
+    def expect_eof(self) -> None:
+        self.child.expect(self._pexpect.EOF)
+        self.child.close()
+
+    def close(self) -> None:
+        if self.child.isalive():
+            self.child.terminate(force=True)

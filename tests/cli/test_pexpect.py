@@ -1,74 +1,16 @@
-"""The real `nos cli` in a pseudo-terminal, typed at the way a person types.
-
-prompt_toolkit draws the line with escape codes (colours, cursor moves; the
-prompt's trailing space is a cursor move), so the screen text is read with the
-escape codes removed, and prompts are matched without their trailing space.
-"""
+"""The real `nos cli` in a pseudo-terminal, typed at the way a person types."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
-
 import pytest
-from clihelpers import nos_command, nos_env, plain
+from clihelpers import Screen
 
-pexpect = pytest.importorskip("pexpect")
-
-TIMEOUT = 10.0
-
-
-class Screen:
-    """A `nos cli` child in a pty, read as plain text."""
-
-    def __init__(self, state: Path):
-        cmd = nos_command()
-        self.child = pexpect.spawn(
-            cmd[0],
-            [*cmd[1:], "cli", "--state-dir", str(state), "--clock", "virtual"],
-            env=nos_env(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm"),
-            encoding="utf-8",
-            timeout=TIMEOUT,
-            dimensions=(40, 120),
-        )
-        self.raw = ""
-        self.pos = 0  # how much of the plain text earlier `expect` calls consumed
-
-    def send(self, keys: str) -> None:
-        self.child.send(keys)
-
-    def expect(self, text: str) -> str:
-        """Wait for `text` on the screen; return the plain text from the last match up to and including it."""
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            screen = plain(self.raw)
-            at = screen.find(text, self.pos)
-            if at >= 0:
-                seen = screen[self.pos : at + len(text)]
-                self.pos = at + len(text)
-                return seen
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen[self.pos :]}")
-            try:
-                self.raw += self.child.read_nonblocking(65536, timeout=min(left, 1.0))
-            except pexpect.TIMEOUT:
-                continue
-            except pexpect.EOF as exc:
-                raise AssertionError(f"nos ended before {text!r}; the screen shows:\n{screen[self.pos :]}") from exc
-
-    def expect_eof(self) -> None:
-        self.child.expect(pexpect.EOF)
-        self.child.close()
-
-    def close(self) -> None:
-        if self.child.isalive():
-            self.child.terminate(force=True)
+pytest.importorskip("pexpect")
 
 
 @pytest.fixture
 def screen(tmp_path):  # type: ignore[no-untyped-def]
-    s = Screen(tmp_path / "state")
+    s = Screen("cli", "--state-dir", str(tmp_path / "state"), "--clock", "virtual")
     yield s
     s.close()
 

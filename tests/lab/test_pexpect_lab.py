@@ -2,64 +2,30 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
-from clihelpers import nos_command, nos_env, plain
+from clihelpers import Screen
 from labhelpers import DUAL_ISP
 
-pexpect = pytest.importorskip("pexpect")
-
-TIMEOUT = 15.0
-
-
-class Screen:
-    """A `nos lab` child in a pty, read as plain text (prompt_toolkit's escape codes removed)."""
-
-    def __init__(self, *args: str):
-        cmd = nos_command()
-        self.child = pexpect.spawn(
-            cmd[0],
-            [*cmd[1:], "lab", *args],
-            env=nos_env(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm"),
-            encoding="utf-8",
-            timeout=TIMEOUT,
-            dimensions=(50, 160),
-        )
-        self.raw = ""
-        self.pos = 0
-
-    def expect(self, text: str) -> str:
-        """Wait for `text` on the screen after what earlier calls consumed; return the text up to it."""
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            screen = plain(self.raw)
-            at = screen.find(text, self.pos)
-            if at >= 0:
-                seen = screen[self.pos : at + len(text)]
-                self.pos = at + len(text)
-                return seen
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"{text!r} did not appear; the screen shows:\n{screen[self.pos :]}")
-            try:
-                self.raw += self.child.read_nonblocking(65536, timeout=min(left, 1.0))
-            except pexpect.TIMEOUT:
-                continue
-            except pexpect.EOF as exc:
-                raise AssertionError(f"nos ended before {text!r}; the screen shows:\n{screen[self.pos :]}") from exc
-
-    def line(self, text: str) -> None:
-        self.child.send(text + "\r")
+pytest.importorskip("pexpect")
 
 
 @pytest.fixture
 def screen(tmp_path: Path):  # type: ignore[no-untyped-def]
-    s = Screen(str(DUAL_ISP / "lab.toml"), "--clock", "virtual", "--state-dir", str(tmp_path / "state"))
+    s = Screen(
+        "lab",
+        str(DUAL_ISP / "lab.toml"),
+        "--clock",
+        "virtual",
+        "--state-dir",
+        str(tmp_path / "state"),
+        timeout=15.0,
+        rows=50,
+        columns=160,
+    )
     yield s
-    if s.child.isalive():
-        s.child.terminate(force=True)
+    s.close()
 
 
 def test_attach_a_host_then_a_device(screen: Screen):
@@ -99,6 +65,5 @@ def test_attach_a_host_then_a_device(screen: Screen):
     s.line("exit")
     s.expect("lab>")
     s.line("quit")
-    s.child.expect(pexpect.EOF)
-    s.child.close()
+    s.expect_eof()
     assert s.child.exitstatus == 0

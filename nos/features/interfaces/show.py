@@ -11,7 +11,7 @@ import re
 
 from nos.features.interfaces.state import Interfaces, Port, Unit
 from nos.routing.prefix import MASKS, addr_text, interface_address
-from nos.runtime.clock import format_time
+from nos.runtime.clock import format_ago, format_time
 
 _PORT_ORDER = re.compile(r"(\d+)")
 
@@ -122,7 +122,7 @@ def standard(state: Interfaces, pattern: str | None, now: float, detail: bool = 
                 "  Link flags     : None",
                 "  CoS queues     : 8 supported, 8 maximum usable queues",
                 f"  Current address: {port.mac}, Hardware address: {port.mac}",
-                f"  Last flapped   : {format_time(port.flapped)} ({_ago(now - port.flapped)} ago)",
+                f"  Last flapped   : {format_time(port.flapped)} ({format_ago(now - port.flapped)} ago)",
             ]
             if detail:
                 c = port.counters
@@ -221,17 +221,6 @@ def descriptions(state: Interfaces) -> list[str]:
     lines = ["Interface       Admin Link Description"]
     lines += [f"{name:<16}{admin:<6}{link:<5}{desc}" for name, admin, link, desc in rows]
     return lines
-
-
-def _ago(seconds: float) -> str:
-    s = int(max(0, seconds))
-    days, s = divmod(s, 86400)
-    hours, s = divmod(s, 3600)
-    minutes, s = divmod(s, 60)
-    if not days:
-        return f"{hours:02d}:{minutes:02d}:{s:02d}"
-    weeks, days = divmod(days, 7)
-    return (f"{weeks}w" if weeks else "") + f"{days}d {hours:02d}:{minutes:02d}"
 
 
 __all__ = ["brief", "descriptions", "standard", "terse"]
