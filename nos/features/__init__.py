@@ -26,7 +26,7 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     plane = Dataplane(device, engine, ifaces, firewall)
     device.routing = engine
     device.dataplane = plane
-    for feature in (routing_feature, ifaces, firewall):
+    for feature in (routing_feature, ifaces, firewall, plane):  # the data plane last: it sees the others' result
         device.features.register(feature)
     routing.register(device, routing_feature)
     interfaces.register(device, ifaces)

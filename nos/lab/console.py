@@ -247,12 +247,9 @@ class LabConsole:
         if value < 0 or (action == "loss" and value > 100):
             raise LabError(f"bad {action} '{rest[1]}' ({'0 to 100' if action == 'loss' else '0 or more'})")
         if action == "loss":
-            link.loss_pct = value
-            text = f"loss {value:g}%"
+            text = self.lab.set_link_quality(link, loss_pct=value)
         else:
-            link.latency_ms = value
-            text = f"latency {value:g} ms"
-        self.lab.add_event("lab", "link", f"{link.label()} {text}", related=(link.a[0], link.b[0]))
+            text = self.lab.set_link_quality(link, latency_ms=value)
         return [f"Link {link.label()}: {text}"]
 
     async def _blackhole(self, args: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ Addresses are IPv4 as ints; `ipv4_text` prints them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -35,9 +36,14 @@ class Packet:
     seq: int = 0
     inner: Packet | None = None  # the packet an ICMP error is about
     instance: str | None = None  # routing instance chosen when the packet was originated (ping routing-instance)
+    via: int = 0  # originated packets: leave through this gateway, not the route lookup's (RPM next-hop)
+    out_interface: str | None = None  # originated packets: leave by this interface (RPM destination-interface)
 
     def evolve(self, **changes: object) -> Packet:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+Counted = tuple[Callable[[int], None], int]  # (add to a counter, bytes)
 
 
 @dataclass(frozen=True)
@@ -50,10 +56,17 @@ class Verdict:
     packet: Packet | None = None  # forward: the packet as it leaves (TTL decremented); answer: the new packet
     reason: str = ""  # drop: why (shown in traces and events)
     address: int | None = None  # answer: the address the answer comes from (traceroute hops)
+    # What the node counted for this packet, as (add, bytes) pairs: the walk calls add(bytes). The
+    # node does not count itself, so a recorded journey can be replayed with the same counts.
+    counted: tuple[Counted, ...] = ()
 
     @staticmethod
-    def forward(port: str, packet: Packet) -> Verdict:
-        return Verdict("forward", port=port, packet=packet)
+    def forward(port: str, packet: Packet, counted: tuple[Counted, ...] = ()) -> Verdict:
+        return Verdict("forward", port=port, packet=packet, counted=counted)
+
+    def also_counted(self, counted: tuple[Counted, ...]) -> Verdict:
+        """The same verdict with counts taken before it (an interface's input counter)."""
+        return replace(self, counted=counted + self.counted) if counted else self
 
     @staticmethod
     def keep() -> Verdict:
@@ -124,6 +137,12 @@ class Network(Protocol):
         """Send `packet` from node `origin`; walk it and any answer; report what came back to `origin`."""
         ...
 
+    def probe(self, origin: str, packet: Packet, memo: object) -> tuple[Packet | None, float, object]:
+        """`exchange` for packets sent again and again (RPM): (reply, rtt_ms, memo). Pass the memo
+        back with the next packet of the same kind; while the lab is unchanged the walk is replayed
+        from it (same links, counters and loss draws) instead of walked again."""
+        ...
+
 
 def ipv4_text(addr: int) -> str:
     return f"{addr >> 24 & 255}.{addr >> 16 & 255}.{addr >> 8 & 255}.{addr & 255}"
@@ -139,6 +158,7 @@ __all__ = [
     "ECHO_REQUEST",
     "TIME_EXCEEDED",
     "UNREACHABLE",
+    "Counted",
     "Exchange",
     "LabNode",
     "Network",

@@ -93,6 +93,9 @@ class Lab:
         self.seed = seed
         self.guide = guide
         self.rng = random.Random(seed)
+        # Bumped by every change that can alter a packet's walk (links, blackholes, a device's routes,
+        # interfaces or configuration): recorded journeys of older generations are walked again.
+        self.generation = 0
         self.nodes: dict[str, Any] = {}  # name -> LabNode
         self.links: list[Link] = []
         self._ends: dict[tuple[str, str], Link] = {}
@@ -134,6 +137,19 @@ class Lab:
             raise LabError(f"unknown node '{origin}'")
         return walk.exchange(self, origin, packet)
 
+    def probe(self, origin: str, packet: Packet, memo: object) -> tuple[Packet | None, float, object]:
+        """An exchange replayed from `memo` while the lab is unchanged (see walk.record / walk.replay)."""
+        if not isinstance(memo, walk.Journey) or memo.generation != self.generation:
+            if origin not in self.nodes:
+                raise LabError(f"unknown node '{origin}'")
+            memo = walk.record(self, origin, packet, self.generation)
+        reply, rtt = walk.replay(self, memo)
+        return reply, rtt, memo
+
+    def invalidate(self) -> None:
+        """Something that packets depend on changed: recorded journeys must be walked again."""
+        self.generation += 1
+
     def link_at(self, node: str, port: str) -> Link | None:
         return self._ends.get((node, port))
 
@@ -174,6 +190,7 @@ class Lab:
         if link.up == up:
             return False
         link.up = up
+        self.generation += 1
         state = "up" if up else "down"
         self.add_event("lab", "link", f"{link.label()} {state}", related=(link.a[0], link.b[0]))
         for name, port in (link.a, link.b):
@@ -182,10 +199,24 @@ class Lab:
                 tell(port, up)
         return True
 
+    def set_link_quality(self, link: Link, *, loss_pct: float | None = None, latency_ms: float | None = None) -> str:
+        """Change a link's loss or latency; returns what changed, as the timeline says it."""
+        if loss_pct is not None:
+            link.loss_pct = loss_pct
+            text = f"loss {loss_pct:g}%"
+        else:
+            assert latency_ms is not None
+            link.latency_ms = latency_ms
+            text = f"latency {latency_ms:g} ms"
+        self.generation += 1
+        self.add_event("lab", "link", f"{link.label()} {text}", related=(link.a[0], link.b[0]))
+        return text
+
     def set_blackhole(self, name: str, prefix: ipaddress.IPv4Network, on: bool) -> bool:
         node = self.node(name)
         changed = node.blackhole(prefix) if on else node.unblackhole(prefix)
         if changed:
+            self.generation += 1
             self.add_event(name, "blackhole", f"{'drops' if on else 'no longer drops'} traffic to {prefix}")
         return changed
 
@@ -207,6 +238,7 @@ class Lab:
         """A listener for a device's log: its events join the lab's timeline."""
 
         def listen(event: Any) -> None:
+            self.generation += 1  # interfaces, commits: whatever a device logs may change its forwarding
             kind = EVENT_KINDS.get(event.process, event.process)
             self.add_event(node, kind, f"{event.tag}: {event.message}")
 
@@ -216,6 +248,7 @@ class Lab:
         """A listener for a device's routing engine: active-route changes join the timeline."""
 
         def listen(table: str, p: Any, old: Any, new: Any) -> None:
+            self.generation += 1
             text = describe_change(table, p, old, new)
             if text is not None:
                 self.add_event(node, "route", text)

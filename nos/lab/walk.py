@@ -12,13 +12,20 @@ show up. A hop limit stops forwarding loops that no TTL catches.
 
 The walk takes no lab time: it reports the latency, and callers (ping,
 traceroute, probes) let the clock run by as much as they mean to wait.
+
+Nodes do not count packets themselves: a verdict names the counters it
+touched and the walk adds to them. That lets a walk be recorded once as a
+`Journey` (the links crossed and the counters touched, in order, and what
+came back) and replayed for each of many identical probes while the lab is
+unchanged: the replay counts and draws exactly as the walk would have.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
-from nos.lab.packet import Exchange, LabNode, Packet, Trip, Verdict
+from nos.lab.packet import Counted, Exchange, LabNode, Packet, Trip, Verdict
 
 HOP_LIMIT = 256  # link crossings in one trip before the walk gives up: more than any TTL allows
 
@@ -45,22 +52,56 @@ class Topology(Protocol):
         ...
 
 
-def exchange(lab: Topology, origin: str, packet: Packet) -> Exchange:
-    """Send `packet` from `origin`, walk it and any answer, and report what came back to `origin`."""
+def exchange(lab: Topology, origin: str, packet: Packet, steps: list[object] | None = None) -> Exchange:
+    """Send `packet` from `origin`, walk it and any answer, and report what came back to `origin`.
+
+    With `steps`, the exchange is recorded instead of counted: links and counts go into `steps`
+    and no loss is drawn (see `record`)."""
     node = lab.nodes[origin]
-    out, answered = _walk(lab, origin, node.originate(packet), packet, answers=True)
+    out, answered = _walk(lab, origin, node.originate(packet), packet, answers=True, steps=steps)
     result = Exchange(sent=packet, reply=None, forward=out)
     if answered is None or answered.packet is None:
         return result
     answer = answered.packet
     # The answering node may say where the answer leaves; otherwise it is routed like its own packet.
     first = Verdict.forward(answered.port, answer) if answered.port else lab.nodes[out.node].originate(answer)
-    back, _ = _walk(lab, out.node, first, answer, answers=False)
+    back, _ = _walk(lab, out.node, first, answer, answers=False, steps=steps)
     result.back = back
     if back.outcome == "kept" and back.node == origin:
         result.reply = back.packet
         result.rtt_ms = out.latency_ms + back.latency_ms
     return result
+
+
+@dataclass(frozen=True)
+class Journey:
+    """A recorded exchange: replayed while the lab's `generation` is still the one it was taken at."""
+
+    generation: int
+    steps: tuple[object, ...]  # in order: a LinkLike crossed, or a Counted (add, bytes)
+    reply: Packet | None  # what came back when nothing was lost on the way
+    rtt_ms: float
+
+
+def record(lab: Topology, origin: str, packet: Packet, generation: int) -> Journey:
+    """Walk `packet` and its answer once without counting or losing anything, keeping the steps."""
+    steps: list[object] = []
+    ex = exchange(lab, origin, packet, steps)
+    return Journey(generation, tuple(steps), ex.reply, ex.rtt_ms)
+
+
+def replay(lab: Topology, journey: Journey) -> tuple[Packet | None, float]:
+    """Count and cross as the recorded walk did, drawing loss on lossy links: (reply, rtt_ms)."""
+    for step in journey.steps:
+        if type(step) is tuple:
+            step[0](step[1])  # type: ignore[index, operator]
+            continue
+        step.packets += 1  # type: ignore[attr-defined]
+        loss = step.loss_pct  # type: ignore[attr-defined]
+        if loss > 0 and lab.draw() * 100 < loss:
+            step.lost += 1  # type: ignore[attr-defined]
+            return None, 0.0
+    return journey.reply, journey.rtt_ms
 
 
 def walk(lab: Topology, start: str, verdict: Verdict, packet: Packet) -> Trip:
@@ -69,17 +110,22 @@ def walk(lab: Topology, start: str, verdict: Verdict, packet: Packet) -> Trip:
     return _walk(lab, start, verdict, packet, answers=True)[0]
 
 
-def _walk(lab: Topology, start: str, verdict: Verdict, packet: Packet, *, answers: bool) -> tuple[Trip, Verdict | None]:
+def _walk(
+    lab: Topology, start: str, verdict: Verdict, packet: Packet, *, answers: bool, steps: list[object] | None = None
+) -> tuple[Trip, Verdict | None]:
     """The walk, and the answering verdict when a node answered.
 
     With `answers=False` (the walk of an answer) a node that answers ends the
-    trip as "dropped": nothing answers an answer.
+    trip as "dropped": nothing answers an answer. With `steps`, the walk is
+    recorded there rather than counted, and nothing is lost.
     """
     node = start
     hops = [start]
     latency = 0.0
     crossings = 0
     while True:
+        if verdict.counted:
+            _count(verdict.counted, steps)
         action = verdict.action
         if action == "keep":
             return Trip("kept", node, latency, hops, packet), None
@@ -100,14 +146,25 @@ def _walk(lab: Topology, start: str, verdict: Verdict, packet: Packet, *, answer
         crossings += 1
         if crossings > HOP_LIMIT:
             return Trip("ttl", node, latency, hops, packet, f"more than {HOP_LIMIT} hops"), None
-        link.packets += 1
-        if link.loss_pct > 0 and lab.draw() * 100 < link.loss_pct:
-            link.lost += 1
-            return Trip("lost", node, latency, hops, packet, f"lost on the link from {node}:{verdict.port}"), None
+        if steps is not None:
+            steps.append(link)
+        else:
+            link.packets += 1
+            if link.loss_pct > 0 and lab.draw() * 100 < link.loss_pct:
+                link.lost += 1
+                return Trip("lost", node, latency, hops, packet, f"lost on the link from {node}:{verdict.port}"), None
         latency += link.latency_ms
         node, port = link.far_end(node, verdict.port)
         hops.append(node)
         verdict = lab.nodes[node].receive(packet, port)
 
 
-__all__ = ["HOP_LIMIT", "Topology", "exchange", "walk"]
+def _count(counted: tuple[Counted, ...], steps: list[object] | None) -> None:
+    if steps is not None:
+        steps.extend(counted)
+        return
+    for add, size in counted:
+        add(size)
+
+
+__all__ = ["HOP_LIMIT", "Journey", "Topology", "exchange", "record", "replay", "walk"]

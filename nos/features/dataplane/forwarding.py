@@ -12,10 +12,12 @@ looked up in.
 
 from __future__ import annotations
 
+from nos.config.tree import Node
+from nos.config.validate import CheckError
 from nos.features.firewall.filters import Firewall, run_filter
 from nos.features.interfaces.state import Interfaces, Unit
 from nos.lab import icmp
-from nos.lab.packet import TIME_EXCEEDED, UNREACHABLE, Exchange, Packet, Verdict
+from nos.lab.packet import TIME_EXCEEDED, UNREACHABLE, Exchange, Packet, Verdict, ipv4_text
 from nos.routing.engine import MASTER, RoutingEngine, instance_table, table_instance
 from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA
 
@@ -28,6 +30,16 @@ class Dataplane:
         self.engine = engine
         self.interfaces = interfaces
         self.firewall = firewall
+
+    # -- as a feature: a commit may change filters and interfaces -------------------------------------
+
+    def verify(self, new: Node) -> list[CheckError]:
+        return []
+
+    def apply(self, old: Node, new: Node) -> None:
+        invalidate = getattr(self.device.network, "invalidate", None)
+        if invalidate is not None:  # recorded probe journeys are walked again
+            invalidate()
 
     # -- the lab's view ------------------------------------------------------------------------------
 
@@ -47,8 +59,9 @@ class Dataplane:
         unit = self.interfaces.unit_for_port(port)
         if unit is None or not self.interfaces.unit_up(unit):
             return Verdict.drop(f"{port}: no unit up")
-        unit.counters.in_packets += 1
-        unit.counters.in_bytes += packet.size
+        return self._arrive(packet, unit).also_counted(((unit.counters.add_in, packet.size),))
+
+    def _arrive(self, packet: Packet, unit: Unit) -> Verdict:
         table = instance_table(self.engine.instance_of_interface(unit.name))
         if unit.filter_in:
             flt = self.firewall.filters.get(unit.filter_in)
@@ -63,8 +76,20 @@ class Dataplane:
         return self._route(packet, table, unit)
 
     def originate(self, packet: Packet) -> Verdict:
-        """A packet of the device's own (ping, traceroute, probes, answers)."""
-        return self._route(packet, instance_table(packet.instance or MASTER), None)
+        """A packet of the device's own (ping, traceroute, probes, answers).
+
+        RPM probes may be pinned: `via` a gateway (the interface that reaches it directly), or out of
+        a given interface, whatever the route lookup would say."""
+        table = instance_table(packet.instance or MASTER)
+        if packet.via:
+            route = self.engine.lookup(table, packet.via)
+            hop = route.resolved[0] if route is not None and route.resolved else None
+            if hop is None or hop.kind != VIA or hop.gateway is not None or hop.interface is None:
+                return Verdict.drop(f"next hop {ipv4_text(packet.via)} is not on a connected network")
+            return self._leave(packet.evolve(via=0), hop.interface)
+        if packet.out_interface:
+            return self._leave(packet.evolve(out_interface=None), packet.out_interface)
+        return self._route(packet, table, None)
 
     # -- forwarding ----------------------------------------------------------------------------------
 
@@ -93,16 +118,18 @@ class Dataplane:
             if packet.ttl <= 1:
                 return self._error(packet, unit_in, TIME_EXCEEDED, "", table)
             packet = packet.evolve(ttl=packet.ttl - 1)
-        egress = self.interfaces.units.get(hop.interface)
+        return self._leave(packet, hop.interface)
+
+    def _leave(self, packet: Packet, interface: str) -> Verdict:
+        """Out of `interface` (a unit), with the unit's address as source when the packet has none."""
+        egress = self.interfaces.units.get(interface)
         if egress is None or not self.interfaces.unit_up(egress):
-            return Verdict.drop(f"{hop.interface} is down")
+            return Verdict.drop(f"{interface} is down")
         if packet.src == 0:
             own = self.interfaces.primary_address(egress)
             packet = packet.evolve(src=own or 0)
-        egress.counters.out_packets += 1
-        egress.counters.out_bytes += packet.size
         port = egress.name.rsplit(".", 1)[0]
-        return Verdict.forward(port, packet)
+        return Verdict.forward(port, packet, ((egress.counters.add_out, packet.size),))
 
     def _route_local(self, packet: Packet, table: str) -> Verdict:
         if packet.src == 0:  # the device talks to itself
@@ -147,6 +174,10 @@ class LoneNetwork:
             if back.action in ("keep", "answer"):
                 return Exchange(packet, reply)
         return Exchange(packet, None)
+
+    def probe(self, origin: str, packet: Packet, memo: object) -> tuple[Packet | None, float, object]:
+        ex = self.exchange(origin, packet)
+        return ex.reply, ex.rtt_ms, None
 
 
 __all__ = ["Dataplane", "LoneNetwork"]

@@ -29,10 +29,20 @@ def is_virtual(name: str) -> bool:
 
 @dataclass
 class Counters:
+    """A unit's traffic counters; the packet walk adds to them through `add_in` / `add_out`."""
+
     in_packets: int = 0
     in_bytes: int = 0
     out_packets: int = 0
     out_bytes: int = 0
+
+    def add_in(self, size: int) -> None:
+        self.in_packets += 1
+        self.in_bytes += size
+
+    def add_out(self, size: int) -> None:
+        self.out_packets += 1
+        self.out_bytes += size
 
 
 @dataclass
