@@ -20,8 +20,9 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from nos.config.query import child, entries, flag, value, values
 from nos.config.tree import Node
-from nos.routing.policy import Context, Policy, child, compile_policies, entries, evaluate, flag, value, values
+from nos.routing.policy import Context, Policy, compile_policies, evaluate
 from nos.routing.prefix import MASKS, Prefix, interface_address, prefix
 from nos.routing.rib import Rib
 from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA, NextHop, Route

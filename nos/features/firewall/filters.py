@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from nos.config.query import child, entries, flag, value, values
 from nos.config.tree import Node
 from nos.config.validate import CheckError
 from nos.lab.packet import Packet
-from nos.routing.policy import child, entries, flag, value, values
 from nos.routing.prefix import MASKS, Prefix, prefix
 
 PROTOCOLS = {"icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "gre": 47, "esp": 50, "ah": 51, "ospf": 89, "pim": 103}

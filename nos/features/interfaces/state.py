@@ -12,10 +12,10 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass, field
 
+from nos.config.query import child, entries, flag, value
 from nos.config.tree import Node
 from nos.config.validate import CheckError
 from nos.routing.engine import RoutingEngine
-from nos.routing.policy import child, entries, flag, value
 from nos.routing.prefix import interface_address
 
 # Interfaces that have no cable: their link is up whenever they exist.

@@ -3,10 +3,10 @@ and answers `show route`."""
 
 from __future__ import annotations
 
+from nos.config.query import child, value
 from nos.config.tree import Node
 from nos.config.validate import CheckError
 from nos.routing.engine import RoutingEngine
-from nos.routing.policy import child, value
 from nos.routing.prefix import prefix
 from nos.routing.show import (
     RouteQuery,

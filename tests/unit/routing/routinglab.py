@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from nos.config.groups import expand
 from nos.config.load import parse_set
+from nos.config.query import child, entries
 from nos.config.tree import ConfigTree, Node
 from nos.routing.engine import RoutingEngine
-from nos.routing.policy import child, entries
 from nos.routing.prefix import addr_text, interface_address, prefix
 from nos.routing.route import Route
 
