@@ -88,6 +88,15 @@ async def show_system_users(session: CliSession, cmd: Command, pipeline: Pipelin
     return lines
 
 
+async def show_log(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    """`show log messages`: the device's events in syslog form (commits, probes, interfaces, HA)."""
+    name = cmd.args.get("filename") or "messages"
+    if name != "messages":
+        raise CliError(f"error: could not resolve file: {name}")
+    device = session.device
+    return [event.syslog(device.hostname) for event in device.log.events]
+
+
 async def show_version(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
     return [
         f"Hostname: {session.device.hostname}",
@@ -301,6 +310,7 @@ HANDLERS = {
     "show-system-uptime": show_system_uptime,
     "show-system-users": show_system_users,
     "show-version": show_version,
+    "show-log": show_log,
     "show-cli": show_cli,
     "show-cli-history": show_cli_history,
     "show-lab-clock": show_lab_clock,

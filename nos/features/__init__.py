@@ -12,7 +12,7 @@ from nos.config.tree import Node
 
 
 def install(device) -> None:  # type: ignore[no-untyped-def]
-    from nos.features import dataplane, interfaces, routing
+    from nos.features import dataplane, interfaces, routing, rpm
     from nos.features.dataplane.forwarding import Dataplane
     from nos.features.firewall.filters import Firewall
     from nos.features.interfaces.state import Interfaces
@@ -24,13 +24,17 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     firewall = Firewall()
     routing_feature = RoutingFeature(engine)
     plane = Dataplane(device, engine, ifaces, firewall)
+    probes = rpm.RpmService(device)
     device.routing = engine
     device.dataplane = plane
-    for feature in (routing_feature, ifaces, firewall, plane):  # the data plane last: it sees the others' result
+    device.rpm = probes
+    # The data plane after what it forwards with; RPM after the data plane it probes through.
+    for feature in (routing_feature, ifaces, firewall, plane, probes):
         device.features.register(feature)
     routing.register(device, routing_feature)
     interfaces.register(device, ifaces)
     dataplane.register(device, plane)
+    rpm.register(device, probes)
     empty = Node(device.schema.root)
     for feature in device.features.features:
         feature.apply(empty, device.db.active_expanded)

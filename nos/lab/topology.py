@@ -238,7 +238,8 @@ class Lab:
         """A listener for a device's log: its events join the lab's timeline."""
 
         def listen(event: Any) -> None:
-            self.generation += 1  # interfaces, commits: whatever a device logs may change its forwarding
+            if event.process == "mib2d":  # an interface changed: the walk may change with it
+                self.generation += 1
             kind = EVENT_KINDS.get(event.process, event.process)
             self.add_event(node, kind, f"{event.tag}: {event.message}")
 

@@ -49,6 +49,7 @@ def check_layout(lines: list[str]) -> None:
 def test_question_mark_at_the_operational_prompt(cli):
     assert cli.session.help_lines("") == [
         "Possible completions:",
+        "  clear                Clear information in the system",
         "  configure            Manipulate software configuration information",
         "  exit                 Exit the management session",
         "  file                 Perform file operations",
@@ -69,7 +70,9 @@ def test_show_question_mark(cli):
         "  configuration        Show current configuration",
         "  interfaces           Show interface information",
         "  lab                  Show simulator lab state (nos extension)",
+        "  log                  Show contents of log file",
         "  route                Show routing table information",
+        "  services             Show services information",
         "  system               Show system information",
         "  version              Show software process revision levels",
     ]
@@ -351,7 +354,9 @@ def test_run_continues_in_the_operational_tree(cli):
         "  configuration        Show current configuration",
         "  interfaces           Show interface information",
         "  lab                  Show simulator lab state (nos extension)",
+        "  log                  Show contents of log file",
         "  route                Show routing table information",
+        "  services             Show services information",
         "  system               Show system information",
         "  version              Show software process revision levels",
     ]

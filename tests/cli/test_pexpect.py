@@ -99,7 +99,7 @@ def test_tab_lists_choices_and_errors_show_a_caret(screen):
     s.expect("host-name nos;")
     s.expect("lab@nos>")
 
-    s.send("show log\r")
+    s.send("show bogus\r")
     seen = s.expect("syntax error, expecting <command>.")
     assert "\n" + " " * 14 + "^\n" in seen
     s.expect("lab@nos>")

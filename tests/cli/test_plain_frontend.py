@@ -67,12 +67,12 @@ def test_transcript_shows_prompt_command_and_output(tmp_path):
 
 
 def test_errors_and_questions_in_the_transcript(tmp_path):
-    script = "show log\nconfigure\nset snmp location lab\nexit\nno\nexit\nyes\n"
+    script = "show bogus\nconfigure\nset snmp location lab\nexit\nno\nexit\nyes\n"
     result = nos_cli(tmp_path / "state", script)
     assert result.returncode == 0
     assert result.stdout == (
         "\n"
-        "lab@nos> show log\n"
+        "lab@nos> show bogus\n"
         "              ^\n"
         "syntax error, expecting <command>.\n"
         "\n"

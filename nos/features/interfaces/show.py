@@ -42,12 +42,12 @@ def _updown(flag: bool) -> str:
 def terse(state: Interfaces, pattern: str | None = None) -> list[str]:
     lines = ["Interface               Admin Link Proto    Local                 Remote"]
     for port in _ports(state, pattern):
-        admin = not port.disabled
-        link = state.port_up(port) if not port.disabled else _link(state, port)
+        admin = not port.admin_down
+        link = state.port_up(port) if not port.admin_down else _link(state, port)
         if not pattern or "." not in pattern:
             lines.append(f"{port.name:<24}{_updown(admin):<6}{_updown(link)}")
         for unit in _units(port, pattern):
-            uadmin = admin and not unit.disabled
+            uadmin = admin and not unit.admin_down
             ulink = state.unit_up(unit) if uadmin else link
             head = f"{unit.name:<24}{_updown(uadmin):<6}{_updown(ulink):<5}"
             families = unit.families or ([] if not unit.addresses else ["inet"])
@@ -100,7 +100,7 @@ def standard(state: Interfaces, pattern: str | None, now: float, detail: bool = 
     lines: list[str] = []
     for port in _ports(state, pattern):
         up = state.port_up(port)
-        enabled = "Enabled" if not port.disabled else "Administratively down"
+        enabled = "Enabled" if not port.admin_down else "Administratively down"
         only_unit = pattern is not None and "." in pattern
         if not only_unit:
             if lines:
@@ -155,7 +155,7 @@ def standard(state: Interfaces, pattern: str | None, now: float, detail: bool = 
 def _unit(state: Interfaces, unit: Unit) -> list[str]:
     up = state.unit_up(unit)
     lines = [
-        f"  Logical interface {unit.name} (Index {unit.index + 70}) (SNMP ifIndex {unit.index + 520})",
+        f"  Logical interface {unit.name} (Index {unit.index + 70}) (SNMP ifIndex {unit.snmp_index})",
         f"    Flags: {'Up' if up else 'Device-Down'} SNMP-Traps 0x4000"
         + (f" VLAN-Tag [ 0x8100.{unit.vlan_id} ]" if unit.vlan_id else "")
         + " Encapsulation: ENET2",
@@ -185,7 +185,7 @@ def brief(state: Interfaces, pattern: str | None) -> list[str]:
         if lines:
             lines.append("")
         lines += [
-            f"Physical interface: {port.name}, {'Enabled' if not port.disabled else 'Administratively down'},"
+            f"Physical interface: {port.name}, {'Enabled' if not port.admin_down else 'Administratively down'},"
             f" Physical link is {'Up' if up else 'Down'}",
         ]
         if port.description:
@@ -211,11 +211,11 @@ def descriptions(state: Interfaces) -> list[str]:
     for port in _ports(state, None):
         if port.description:
             up = state.port_up(port)
-            rows.append((port.name, "up" if not port.disabled else "down", _updown(up), port.description))
+            rows.append((port.name, "up" if not port.admin_down else "down", _updown(up), port.description))
         for unit in _units(port, None):
             if unit.description:
                 up = state.unit_up(unit)
-                rows.append((unit.name, "up" if not unit.disabled else "down", _updown(up), unit.description))
+                rows.append((unit.name, "up" if not unit.admin_down else "down", _updown(up), unit.description))
     if not rows:
         return []
     lines = ["Interface       Admin Link Description"]

@@ -59,6 +59,15 @@ class Unit:
     families: list[str] = field(default_factory=list)
     counters: Counters = field(default_factory=Counters)
     index: int = 0
+    held: bool = False  # disabled by ip-monitoring (`then interface X disable`), not by configuration
+
+    @property
+    def admin_down(self) -> bool:
+        return self.disabled or self.held
+
+    @property
+    def snmp_index(self) -> int:
+        return 520 + self.index
 
     def parsed(self) -> list[tuple[int, int]]:
         return [interface_address(a) for a in self.addresses]
@@ -76,6 +85,11 @@ class Port:
     counters: Counters = field(default_factory=Counters)
     flapped: float = 0.0
     index: int = 0
+    held: bool = False  # disabled by ip-monitoring, not by configuration
+
+    @property
+    def admin_down(self) -> bool:
+        return self.disabled or self.held
 
     @property
     def snmp_index(self) -> int:
@@ -156,7 +170,7 @@ class Interfaces:
     # -- state ---------------------------------------------------------------------------------------
 
     def port_up(self, port: Port) -> bool:
-        if not port.configured or port.disabled:
+        if not port.configured or port.admin_down:
             return False
         if is_virtual(port.name) or not self.device.cabled:
             return True
@@ -164,7 +178,7 @@ class Interfaces:
 
     def unit_up(self, unit: Unit) -> bool:
         port = self.ports.get(unit.name.rsplit(".", 1)[0])
-        return port is not None and self.port_up(port) and not unit.disabled
+        return port is not None and self.port_up(port) and not unit.admin_down
 
     def set_link(self, name: str, up: bool) -> None:
         """The lab's cable on port `name` went up or down."""
@@ -182,6 +196,33 @@ class Interfaces:
                 f"ifIndex {port.snmp_index}, ifAdminStatus up(1), ifOperStatus {status}, ifName {name}",
             )
         self._push(port)
+
+    def hold(self, name: str, down: bool) -> bool:
+        """ip-monitoring takes an interface (`ge-0/0/3` or a unit, `ge-0/0/3.0`) down or lets it up.
+
+        The configuration is untouched; the interface reads administratively down while held.
+        Returns False when there is no such interface.
+        """
+        port_name, _, number = name.partition(".")
+        port = self.ports.get(port_name)
+        if port is None:
+            return False
+        target: Port | Unit | None = port.units.get(int(number)) if number.isdigit() else port
+        if target is None:
+            return False
+        before = self.port_up(port)
+        target.held = down
+        if before != self.port_up(port):
+            port.flapped = self.device.scheduler.epoch()
+        up = self.unit_up(target) if isinstance(target, Unit) else self.port_up(port)
+        self.device.event(
+            "mib2d",
+            "SNMP_TRAP_LINK_UP" if up else "SNMP_TRAP_LINK_DOWN",
+            f"ifIndex {target.snmp_index}, ifAdminStatus {'down(2)' if target.admin_down else 'up(1)'},"
+            f" ifOperStatus {'up(1)' if up else 'down(2)'}, ifName {name}",
+        )
+        self._push(port)
+        return True
 
     def refresh(self) -> None:
         """Tell the routing engine every unit's state again (after the device was cabled into a lab)."""
