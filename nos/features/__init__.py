@@ -12,7 +12,7 @@ from nos.config.tree import Node
 
 
 def install(device) -> None:  # type: ignore[no-untyped-def]
-    from nos.features import dataplane, interfaces, routing, rpm
+    from nos.features import dataplane, interfaces, ipmon, routing, rpm
     from nos.features.dataplane.forwarding import Dataplane
     from nos.features.firewall.filters import Firewall
     from nos.features.interfaces.state import Interfaces
@@ -25,16 +25,19 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     routing_feature = RoutingFeature(engine)
     plane = Dataplane(device, engine, ifaces, firewall)
     probes = rpm.RpmService(device)
+    monitoring = ipmon.IpMonitoring(device, probes, engine, ifaces)
     device.routing = engine
     device.dataplane = plane
     device.rpm = probes
-    # The data plane after what it forwards with; RPM after the data plane it probes through.
-    for feature in (routing_feature, ifaces, firewall, plane, probes):
+    # The data plane after what it forwards with; RPM after the data plane it probes through;
+    # ip-monitoring after RPM, whose results it acts on.
+    for feature in (routing_feature, ifaces, firewall, plane, probes, monitoring):
         device.features.register(feature)
     routing.register(device, routing_feature)
     interfaces.register(device, ifaces)
     dataplane.register(device, plane)
     rpm.register(device, probes)
+    ipmon.register(device, monitoring)
     empty = Node(device.schema.root)
     for feature in device.features.features:
         feature.apply(empty, device.db.active_expanded)
