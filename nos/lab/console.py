@@ -189,6 +189,7 @@ class LabConsole:
         return table(["Node", "Kind", "Ports", "Addresses"], rows)
 
     def show_links(self) -> list[str]:
+        self.lab.settle()
         rows = []
         for link in self.lab.links:
             rows.append(

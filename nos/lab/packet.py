@@ -43,7 +43,7 @@ class Packet:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
-Counted = tuple[Callable[[int], None], int]  # (add to a counter, bytes)
+Counted = tuple[Callable[[int, int], None], int]  # (add(bytes, packets) to a counter, bytes)
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ class Verdict:
     packet: Packet | None = None  # forward: the packet as it leaves (TTL decremented); answer: the new packet
     reason: str = ""  # drop: why (shown in traces and events)
     address: int | None = None  # answer: the address the answer comes from (traceroute hops)
-    # What the node counted for this packet, as (add, bytes) pairs: the walk calls add(bytes). The
+    # What the node counted for this packet, as (add, bytes) pairs: the walk calls add(bytes, 1). The
     # node does not count itself, so a recorded journey can be replayed with the same counts.
     counted: tuple[Counted, ...] = ()
 

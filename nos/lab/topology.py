@@ -96,6 +96,7 @@ class Lab:
         # Bumped by every change that can alter a packet's walk (links, blackholes, a device's routes,
         # interfaces or configuration): recorded journeys of older generations are walked again.
         self.generation = 0
+        self._owed: list[walk.Journey] = []  # journeys replayed but not yet counted (Lab.settle)
         self.nodes: dict[str, Any] = {}  # name -> LabNode
         self.links: list[Link] = []
         self._ends: dict[tuple[str, str], Link] = {}
@@ -138,16 +139,32 @@ class Lab:
         return walk.exchange(self, origin, packet)
 
     def probe(self, origin: str, packet: Packet, memo: object) -> tuple[Packet | None, float, object]:
-        """An exchange replayed from `memo` while the lab is unchanged (see walk.record / walk.replay)."""
-        if not isinstance(memo, walk.Journey) or memo.generation != self.generation:
+        """An exchange replayed from `memo` while the lab is unchanged (see walk.Journey)."""
+        if memo.__class__ is not walk.Journey or memo.generation != self.generation:  # type: ignore[attr-defined]
             if origin not in self.nodes:
                 raise LabError(f"unknown node '{origin}'")
             memo = walk.record(self, origin, packet, self.generation)
-        reply, rtt = walk.replay(self, memo)
-        return reply, rtt, memo
+        journey: walk.Journey = memo  # type: ignore[assignment]
+        if journey.lossy:
+            reply, rtt = walk.replay(self, journey)
+            return reply, rtt, journey
+        if not journey.owed:
+            self._owed.append(journey)
+        journey.owed += 1
+        return journey.reply, journey.rtt_ms, journey
+
+    def settle(self) -> None:
+        """Bring link and interface counters up to date with the probes replayed (before reading them)."""
+        for journey in self._owed:
+            walk.settle(journey)
+        self._owed.clear()
 
     def invalidate(self) -> None:
         """Something that packets depend on changed: recorded journeys must be walked again."""
+        self._changed()
+
+    def _changed(self) -> None:
+        self.settle()
         self.generation += 1
 
     def link_at(self, node: str, port: str) -> Link | None:
@@ -190,7 +207,7 @@ class Lab:
         if link.up == up:
             return False
         link.up = up
-        self.generation += 1
+        self._changed()
         state = "up" if up else "down"
         self.add_event("lab", "link", f"{link.label()} {state}", related=(link.a[0], link.b[0]))
         for name, port in (link.a, link.b):
@@ -208,7 +225,7 @@ class Lab:
             assert latency_ms is not None
             link.latency_ms = latency_ms
             text = f"latency {latency_ms:g} ms"
-        self.generation += 1
+        self._changed()
         self.add_event("lab", "link", f"{link.label()} {text}", related=(link.a[0], link.b[0]))
         return text
 
@@ -216,7 +233,7 @@ class Lab:
         node = self.node(name)
         changed = node.blackhole(prefix) if on else node.unblackhole(prefix)
         if changed:
-            self.generation += 1
+            self._changed()
             self.add_event(name, "blackhole", f"{'drops' if on else 'no longer drops'} traffic to {prefix}")
         return changed
 
@@ -239,7 +256,7 @@ class Lab:
 
         def listen(event: Any) -> None:
             if event.process == "mib2d":  # an interface changed: the walk may change with it
-                self.generation += 1
+                self._changed()
             kind = EVENT_KINDS.get(event.process, event.process)
             self.add_event(node, kind, f"{event.tag}: {event.message}")
 
@@ -249,7 +266,7 @@ class Lab:
         """A listener for a device's routing engine: active-route changes join the timeline."""
 
         def listen(table: str, p: Any, old: Any, new: Any) -> None:
-            self.generation += 1
+            self._changed()
             text = describe_change(table, p, old, new)
             if text is not None:
                 self.add_event(node, "route", text)

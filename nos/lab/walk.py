@@ -22,7 +22,6 @@ unchanged: the replay counts and draws exactly as the walk would have.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 from nos.lab.packet import Counted, Exchange, LabNode, Packet, Trip, Verdict
@@ -73,14 +72,24 @@ def exchange(lab: Topology, origin: str, packet: Packet, steps: list[object] | N
     return result
 
 
-@dataclass(frozen=True)
 class Journey:
-    """A recorded exchange: replayed while the lab's `generation` is still the one it was taken at."""
+    """A recorded exchange, replayed while the lab's `generation` is still the one it was taken at.
 
-    generation: int
-    steps: tuple[object, ...]  # in order: a LinkLike crossed, or a Counted (add, bytes)
-    reply: Packet | None  # what came back when nothing was lost on the way
-    rtt_ms: float
+    A replay on a loss-free path only adds to `owed`; `settle` adds the owed crossings and counts
+    to the links and counters when someone is about to read them (cheaper than counting each).
+    """
+
+    __slots__ = ("counts", "generation", "links", "lossy", "owed", "reply", "rtt_ms", "steps")
+
+    def __init__(self, generation: int, steps: tuple[object, ...], reply: Packet | None, rtt_ms: float):
+        self.generation = generation
+        self.steps = steps  # in order: a LinkLike crossed, or a Counted (add, bytes)
+        self.reply = reply  # what came back when nothing was lost on the way
+        self.rtt_ms = rtt_ms
+        self.links: tuple[LinkLike, ...] = tuple(s for s in steps if type(s) is not tuple)  # type: ignore[misc]
+        self.counts: tuple[Counted, ...] = tuple(s for s in steps if type(s) is tuple)  # type: ignore[misc]
+        self.lossy = any(link.loss_pct > 0 for link in self.links)  # a loss change starts a new generation
+        self.owed = 0  # replays not yet counted
 
 
 def record(lab: Topology, origin: str, packet: Packet, generation: int) -> Journey:
@@ -91,7 +100,8 @@ def record(lab: Topology, origin: str, packet: Packet, generation: int) -> Journ
 
 
 def replay(lab: Topology, journey: Journey) -> tuple[Packet | None, float]:
-    """Count and cross as the recorded walk did, drawing loss on lossy links: (reply, rtt_ms)."""
+    """Count and cross as the recorded walk did, drawing loss on lossy links: (reply, rtt_ms).
+    (Loss-free journeys are replayed by owing, see Journey.)"""
     for step in journey.steps:
         if type(step) is tuple:
             step[0](step[1])  # type: ignore[index, operator]
@@ -102,6 +112,16 @@ def replay(lab: Topology, journey: Journey) -> tuple[Packet | None, float]:
             step.lost += 1  # type: ignore[attr-defined]
             return None, 0.0
     return journey.reply, journey.rtt_ms
+
+
+def settle(journey: Journey) -> None:
+    """Add what the journey's owed replays crossed and counted."""
+    times, journey.owed = journey.owed, 0
+    if times:
+        for link in journey.links:
+            link.packets += times
+        for add, size in journey.counts:
+            add(size, times)
 
 
 def walk(lab: Topology, start: str, verdict: Verdict, packet: Packet) -> Trip:
@@ -164,7 +184,7 @@ def _count(counted: tuple[Counted, ...], steps: list[object] | None) -> None:
         steps.extend(counted)
         return
     for add, size in counted:
-        add(size)
+        add(size, 1)
 
 
-__all__ = ["HOP_LIMIT", "Journey", "Topology", "exchange", "record", "replay", "walk"]
+__all__ = ["HOP_LIMIT", "Journey", "Topology", "exchange", "record", "replay", "settle", "walk"]

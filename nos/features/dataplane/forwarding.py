@@ -177,7 +177,7 @@ class LoneNetwork:
 
     def probe(self, origin: str, packet: Packet, memo: object) -> tuple[Packet | None, float, object]:
         ex = self.exchange(origin, packet)
-        return ex.reply, ex.rtt_ms, None
+        return ex.reply, ex.rtt_ms, object()  # nothing recorded: a new memo every time
 
 
 __all__ = ["Dataplane", "LoneNetwork"]

@@ -36,13 +36,13 @@ class Counters:
     out_packets: int = 0
     out_bytes: int = 0
 
-    def add_in(self, size: int) -> None:
-        self.in_packets += 1
-        self.in_bytes += size
+    def add_in(self, size: int, packets: int = 1) -> None:
+        self.in_packets += packets
+        self.in_bytes += size * packets
 
-    def add_out(self, size: int) -> None:
-        self.out_packets += 1
-        self.out_bytes += size
+    def add_out(self, size: int, packets: int = 1) -> None:
+        self.out_packets += packets
+        self.out_bytes += size * packets
 
 
 @dataclass

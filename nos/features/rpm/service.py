@@ -6,7 +6,7 @@ Timing (semantics.md 1.2; the exact moments are this simulator's rule):
   `timeout` after it was sent (its probe interval, at most 3 s);
 - the test completes when its last probe is answered or times out, and is
   judged then: it fails when total-loss (or an rtt, jitter or std-dev
-  threshold) is reached; successive-loss raises a probe failure as soon as the
+  threshold) is reached; successive-loss marks a probe failure as soon as the
   Nth probe in a row is lost, which is logged but does not fail the test;
 - logged: PING_PROBE_FAILED and PING_TEST_FAILED when a threshold is reached,
   PING_TEST_COMPLETED when the `test-completion` trap is asked for;
@@ -34,36 +34,45 @@ from nos.config.tree import Node
 from nos.config.validate import CheckError
 from nos.features.dataplane.forwarding import LoneNetwork
 from nos.features.rpm.config import ICMP_TYPES, TestSpec, check_tests, compile_tests
-from nos.features.rpm.stats import Results
+from nos.features.rpm.stats import Results, Span, measure
 from nos.lab.packet import ECHO_REPLY, ECHO_REQUEST, Packet
 
 SEND, COMPLETE = 0, 1  # what a test does next when its time comes
+Probe = tuple[float, float, float | None]  # (sent, answered or timed out, round trip ms or None: lost)
+_TRANSPORT_ANSWERS = ("syn-ack", "reply")  # TCP and UDP probes: something answered on the port
+
+
+FOLD_AFTER = 64  # completed tests kept as raw samples before they are folded into the totals
 
 
 class TestRun:
-    """The running state of one test: where it is in its cycle, its results, its history."""
+    """The running state of one test: where it is in its cycle, its probes, its results.
+
+    While it runs a test only notes each probe's round trip. Completed tests are kept as
+    their samples and folded into the totals (`done`) in batches, or when shown: measuring
+    every test as it completes would cost more than its probes do.
+    """
 
     __slots__ = (
         "alive",
-        "current",
+        "answered",
+        "chain",
+        "completed_at",
         "done",
         "history",
         "icmp_id",
-        "interarrival",
-        "last",
         "last_probe",
         "lost_in_a_row",
         "memo",
         "next_step",
         "packet",
         "passed",
-        "previous_rtt",
-        "probe_failed",
-        "sent_in_test",
+        "samples",
         "spec",
         "started",
         "test_started",
         "tests_completed",
+        "unfolded",
     )
 
     def __init__(self, spec: TestSpec, icmp_id: int, packet: Packet, now: float):
@@ -71,34 +80,55 @@ class TestRun:
         self.icmp_id = icmp_id
         self.packet = packet
         self.memo: object = None  # the recorded walk of this test's probe (Network.probe)
+        self.answered = False  # does that walk bring back the answer the probe waits for?
         self.alive = True
         self.started = now
         self.test_started = now
         self.next_step = SEND
-        self.sent_in_test = 0
+        self.samples: list[float | None] = []  # the current test's round trips (ms; None: lost)
         self.lost_in_a_row = 0
-        self.probe_failed = False  # successive-loss reached in the current test
-        self.current = Results()  # the test in progress
-        self.last: Results | None = None  # the last completed test
-        self.done = Results()  # every completed test
+        self.unfolded: list[list[float | None]] = []  # completed tests not yet in `done`, oldest first
+        self.done = Results()  # the folded completed tests
+        self.chain = Span(Results(), None, 0.0, None)  # jitter state after the folded tests
+        self.completed_at: float | None = None  # when the last test completed
         self.tests_completed = 0
         self.passed: bool | None = None  # the last completed test's verdict; None before the first
-        self.previous_rtt: int | None = None
-        self.interarrival = 0.0  # RFC 3550 smoothed jitter, microseconds
-        # (sent, answered or timed out, rtt µs or None, jitter µs or None), newest last
-        self.history: deque[tuple[float, float, int | None, int | None]] = deque(maxlen=spec.history_size)
-        self.last_probe: tuple[float, float, int | None, int | None] | None = None
+        self.history: deque[Probe] = deque(maxlen=spec.history_size)
+        self.last_probe: Probe | None = None
 
     @property
     def key(self) -> tuple[str, str]:
         return self.spec.owner, self.spec.name
 
-    def all_tests(self) -> Results:
-        """Results over all tests: the completed ones and the one in progress."""
+    def fold(self, keep_last: bool = True) -> None:
+        """Fold the completed tests (all but the last, which show lists on its own) into `done`."""
+        tests = self.unfolded[:-1] if keep_last else self.unfolded
+        if not tests:
+            return
+        span = measure([x for test in tests for x in test], self.chain.last_rtt, self.chain.interarrival)
+        self.done.merge(span.results)
+        self.chain = span if span.last_jitter is not None else span._replace(last_jitter=self.chain.last_jitter)
+        self.unfolded = self.unfolded[-1:] if keep_last else []
+
+    def views(self) -> tuple[Results | None, Span, Results]:
+        """(the last test, the test in progress, all tests), measured now."""
+        self.fold()
+        state = self.chain
+        last = None
+        if self.unfolded:
+            span = measure(self.unfolded[0], state.last_rtt, state.interarrival)
+            last = span.results
+            last.completed = self.completed_at
+            state = span if span.last_jitter is not None else span._replace(last_jitter=state.last_jitter)
+        current = measure(self.samples, state.last_rtt, state.interarrival)
+        if current.last_jitter is None:
+            current = current._replace(last_jitter=state.last_jitter)
         total = Results()
         total.merge(self.done)
-        total.merge(self.current)
-        return total
+        if last is not None:
+            total.merge(last)
+        total.merge(current.results)
+        return last, current, total
 
 
 Listener = Callable[[TestRun], None]
@@ -116,7 +146,10 @@ class RpmService:
         self.listeners: list[Listener] = []
         self.probe_limit = 100
         self._due: dict[float, list[TestRun]] = {}  # instant -> the tests that act then
-        self._in_flight: list[float] = []  # heap of the times the probes in flight end
+        # Probes in flight: how many, and when they end (a heap of distinct times, with counts).
+        self._flying = 0
+        self._ends: list[float] = []
+        self._end_counts: dict[float, int] = {}
         self._icmp_ids = itertools.count(1)
 
     # -- configuration -------------------------------------------------------------------------------
@@ -167,74 +200,81 @@ class RpmService:
             bucket.append(run)
 
     def _fire(self, when: float) -> None:
-        for run in self._due.pop(when, ()):
-            if run.alive:
-                if run.next_step == SEND:
-                    self._send(run, when)
-                else:
-                    self._complete(run, when)
+        """Everything the tests do at `when`: complete tests, and send probes as probe-limit allows.
 
-    # -- probing --------------------------------------------------------------------------------------
-
-    def _send(self, run: TestRun, now: float) -> None:
-        spec = run.spec
-        flight = self._in_flight
-        while flight and flight[0] <= now:
-            heapq.heappop(flight)
-        if len(flight) >= self.probe_limit:  # over probe-limit: wait for the earliest probe to end
-            self._at(flight[0], run)
-            return
+        This is the hot path of a lab with thousands of tests: each probe is replayed from its
+        recorded walk, noted, and filed under the instant of its next step.
+        """
+        runs = self._due.pop(when, ())
+        ends, end_counts = self._ends, self._end_counts
+        while ends and ends[0] <= when:  # probes whose answer or timeout has come are no longer in flight
+            self._flying -= end_counts.pop(heapq.heappop(ends))
         network = self.device.network or LoneNetwork(self.device.dataplane)
-        reply, rtt_ms, run.memo = network.probe(self.device.node_name, run.packet, run.memo)
-        answered = reply is not None and (
-            reply.icmp == ECHO_REPLY if reply.proto == "icmp" else reply.code in ("syn-ack", "reply")
-        )
-        current = run.current
-        current.sent += 1
-        run.sent_in_test += 1
-        if answered:
-            rtt = round(rtt_ms * 1000)
-            ended = now + rtt_ms / 1000
-            current.received += 1
-            current.rtt.add(rtt)
-            jitter = None
-            if run.previous_rtt is not None:
-                jitter = rtt - run.previous_rtt
-                if jitter >= 0:
-                    current.positive.add(jitter)
-                else:
-                    current.negative.add(-jitter)
-                run.interarrival += (abs(jitter) - run.interarrival) / 16
-            run.previous_rtt = rtt
-            run.lost_in_a_row = 0
-            probe = (now, ended, rtt, jitter)
-        else:
-            ended = now + spec.timeout
-            run.lost_in_a_row += 1
-            probe = (now, ended, None, None)
-            limit = spec.thresholds.successive_loss
-            if limit and run.lost_in_a_row == limit:
-                run.probe_failed = True
-                self._log("PING_PROBE_FAILED", spec)
-        run.last_probe = probe
-        run.history.append(probe)
-        heapq.heappush(flight, ended)
-        if run.sent_in_test < spec.probe_count:
-            self._at(now + spec.probe_interval, run)
-        else:
-            run.next_step = COMPLETE
-            self._at(ended, run)
+        probe, origin, limit = network.probe, self.device.node_name, self.probe_limit
+        waiting: list[TestRun] = []
+        later: dict[float, list[TestRun]] = {}  # next steps, filed once per instant below
+        for run in runs:
+            if not run.alive:
+                continue
+            if run.next_step == COMPLETE:
+                self._complete(run, when)
+                continue
+            if self._flying >= limit:
+                waiting.append(run)
+                continue
+            spec = run.spec
+            memo = run.memo
+            reply, rtt_ms, run.memo = probe(origin, run.packet, memo)
+            if run.memo is not memo:  # a new walk: is its answer the one this probe waits for?
+                run.answered = reply is not None and (reply.icmp == ECHO_REPLY or reply.code in _TRANSPORT_ANSWERS)
+            if reply is not None and run.answered:
+                ended = when + rtt_ms / 1000
+                run.lost_in_a_row = 0
+            else:
+                rtt_ms = None
+                ended = when + spec.timeout
+                run.lost_in_a_row += 1
+                if run.lost_in_a_row == spec.thresholds.successive_loss:
+                    self._log("PING_PROBE_FAILED", spec)
+            samples = run.samples
+            samples.append(rtt_ms)
+            run.last_probe = sent = (when, ended, rtt_ms)
+            run.history.append(sent)
+            if ended in end_counts:
+                end_counts[ended] += 1
+            else:
+                end_counts[ended] = 1
+                heapq.heappush(ends, ended)
+            self._flying += 1
+            if len(samples) < spec.probe_count:
+                step = when + spec.probe_interval
+            else:
+                run.next_step = COMPLETE
+                step = ended
+            bucket = later.get(step)
+            if bucket is None:
+                later[step] = [run]
+            else:
+                bucket.append(run)
+        if waiting:  # over probe-limit: they go when the earliest probe in flight ends
+            later.setdefault(ends[0], []).extend(waiting)
+        for step, group in later.items():
+            bucket = self._due.get(step)
+            if bucket is None:
+                self._due[step] = group
+                self.scheduler.call_at(step, partial(self._fire, step))
+            else:
+                bucket.extend(group)
 
     def _complete(self, run: TestRun, now: float) -> None:
-        spec, results = run.spec, run.current
-        results.completed = now
-        run.passed = not _test_failed(spec, results)
+        spec, samples = run.spec, run.samples
+        run.passed = not _test_failed(spec, samples)
+        run.completed_at = now
         run.tests_completed += 1
-        run.last = results
-        run.done.merge(results)
-        run.current = Results()
-        run.sent_in_test = 0
-        run.probe_failed = False
+        run.unfolded.append(samples)
+        if len(run.unfolded) > FOLD_AFTER:
+            run.fold()
+        run.samples = []
         run.next_step = SEND
         run.test_started = now + spec.test_interval
         if not run.passed:
@@ -257,19 +297,21 @@ class RpmService:
     def clear(self, owner: str | None = None, test: str | None = None) -> None:
         """`clear services rpm probe-results`: results and history start again; tests keep running."""
         for run in self.selected(owner, test):
-            run.current, run.last, run.done = Results(), None, Results()
+            run.samples, run.unfolded, run.done = [], [], Results()
+            run.chain = Span(Results(), None, 0.0, None)
+            run.completed_at = None
             run.history.clear()
             run.last_probe = None
-            run.previous_rtt = None
-            run.interarrival = 0.0
 
 
-def _test_failed(spec: TestSpec, results: Results) -> bool:
+def _test_failed(spec: TestSpec, samples: list[float | None]) -> bool:
     """Test thresholds, ORed (semantics.md 1.2): total-loss, rtt, jitter-rtt, std-dev-rtt."""
     limits = spec.thresholds
-    if limits.total_loss and results.sent - results.received >= limits.total_loss:
+    if limits.total_loss and samples.count(None) >= limits.total_loss:
         return True
-    rtt = results.rtt
+    if not (limits.rtt or limits.jitter_rtt or limits.std_dev_rtt):
+        return False
+    rtt = measure(samples, None, 0.0).results.rtt
     if not rtt.samples:
         return False
     if limits.rtt and rtt.high > limits.rtt:

@@ -7,11 +7,9 @@ from __future__ import annotations
 import time
 
 from nos.features.rpm.config import ICMP_TYPES
-from nos.features.rpm.service import TestRun
+from nos.features.rpm.service import Probe, TestRun
 from nos.features.rpm.stats import Measurement, Results
 from nos.lab.packet import ipv4_text
-
-Probe = tuple[float, float, int | None, int | None]
 
 
 def ctime(epoch: float) -> str:
@@ -25,13 +23,15 @@ def probe_results(runs: list[TestRun], epoch0: float) -> list[str]:
         if lines:
             lines.append("")
         lines += _header(run)
+        last, current, total = run.views()
         if run.last_probe is not None:
             lines.append("    Probe results:")
-            lines += [f"      {line}" for line in _probe(run.last_probe, run.interarrival, epoch0)]
-        lines += _results("current test", run.current, epoch0)
-        if run.last is not None:
-            lines += _results("last test", run.last, epoch0)
-        lines += _results("all tests", run.all_tests(), epoch0)
+            probe = _probe(run.last_probe, current.last_jitter, current.interarrival, epoch0)
+            lines += [f"      {line}" for line in probe]
+        lines += _results("current test", current.results, epoch0)
+        if last is not None:
+            lines += _results("last test", last, epoch0)
+        lines += _results("all tests", total, epoch0)
     return lines
 
 
@@ -54,16 +54,18 @@ def _header(run: TestRun) -> list[str]:
     return lines
 
 
-def _probe(probe: Probe, interarrival: float, epoch0: float) -> list[str]:
-    sent, ended, rtt, jitter = probe
+def _probe(probe: Probe, jitter: int | None, interarrival: float | None, epoch0: float) -> list[str]:
+    sent, ended, rtt_ms = probe
     lines = [
-        "Response received" if rtt is not None else "Request timed out",
+        "Response received" if rtt_ms is not None else "Request timed out",
         f"Probe sent time: {ctime(epoch0 + sent)}",
         f"Probe rcvd/timeout time: {ctime(epoch0 + ended)}, No hardware timestamps",
     ]
-    if rtt is not None:
+    if rtt_ms is not None:
+        rtt = round(rtt_ms * 1000)
         lines.append(f"Rtt: {rtt} usec" + (f", Round trip jitter: {jitter} usec" if jitter is not None else ""))
-        lines.append(f"Round trip interarrival jitter: {round(interarrival)} usec")
+        if interarrival is not None:
+            lines.append(f"Round trip interarrival jitter: {round(interarrival)} usec")
     return lines
 
 
@@ -102,25 +104,31 @@ def history_results(runs: list[TestRun], epoch0: float, since: float | None = No
     lines = [HISTORY_HEADER]
     for run in runs:
         who = f"{run.spec.owner}, {run.spec.name}"
-        for _sent, ended, rtt, _jitter in run.history:
-            if rtt is None or (since is not None and epoch0 + ended < since):
+        for _sent, ended, rtt_ms in run.history:
+            if rtt_ms is None or (since is not None and epoch0 + ended < since):
                 continue
-            lines.append(f"    {who:<25}{ctime(epoch0 + ended)}{rtt:>17} usec")
+            lines.append(f"    {who:<25}{ctime(epoch0 + ended)}{round(rtt_ms * 1000):>17} usec")
     return lines
 
 
 def _history_detail(runs: list[TestRun], epoch0: float, since: float | None) -> list[str]:
+    """Each kept probe's results (with its jitter from the answered probe before it), then the current test."""
     lines: list[str] = []
     for run in runs:
         if lines:
             lines.append("")
         lines += _header(run)
+        previous: int | None = None
         for probe in run.history:
+            rtt_ms = probe[2]
+            rtt = round(rtt_ms * 1000) if rtt_ms is not None else None
+            jitter = rtt - previous if rtt is not None and previous is not None else None
+            previous = rtt if rtt is not None else previous
             if since is not None and epoch0 + probe[1] < since:
                 continue
             lines.append("    Probe results:")
-            lines += [f"      {line}" for line in _probe(probe, run.interarrival, epoch0)[:4]]
-        lines += _results("current test", run.current, epoch0)
+            lines += [f"      {line}" for line in _probe(probe, jitter, None, epoch0)]
+        lines += _results("current test", run.views()[1].results, epoch0)
     return lines
 
 

@@ -1,8 +1,14 @@
-"""Running measurements of an RPM test: kept as sums, so memory does not grow with the probes sent."""
+"""Measurements of RPM tests: kept as sums, so memory does not grow with the probes sent.
+
+A test records only each probe's round trip (or None, lost) while it runs;
+`measure` turns a test's samples into results when it completes or is shown.
+"""
 
 from __future__ import annotations
 
 import math
+from itertools import pairwise
+from typing import NamedTuple
 
 
 class Measurement:
@@ -28,6 +34,19 @@ class Measurement:
         self.samples += 1
         self.total += x
         self.squares += x * x
+
+    def fill(self, values: list[int]) -> None:
+        """Add many samples at once."""
+        if not values:
+            return
+        low, high = min(values), max(values)
+        if self.samples:
+            self.low, self.high = min(self.low, low), max(self.high, high)
+        else:
+            self.low, self.high = low, high
+        self.samples += len(values)
+        self.total += sum(values)
+        self.squares += sum(x * x for x in values)
 
     def merge(self, other: Measurement) -> None:
         """Fold another measurement in (a finished test into the results over all tests)."""
@@ -79,4 +98,32 @@ class Results:
         self.negative.merge(other.negative)
 
 
-__all__ = ["Measurement", "Results"]
+class Span(NamedTuple):
+    """A run of probes measured: its results, and what the next run continues from."""
+
+    results: Results
+    last_rtt: int | None  # µs of the last answered probe (the next jitter is measured from it)
+    interarrival: float  # RFC 3550 smoothed jitter after these probes, µs
+    last_jitter: int | None  # the jitter of the last answered probe
+
+
+def measure(samples: list[float | None], last_rtt: int | None, interarrival: float) -> Span:
+    """Results of probes whose round trips (ms; None: lost) are `samples`, continuing the jitter
+    from `last_rtt` and the smoothed jitter from `interarrival`."""
+    results = Results()
+    results.sent = len(samples)
+    rtts = [round(x * 1000) for x in samples if x is not None]
+    if not rtts:
+        return Span(results, last_rtt, interarrival, None)
+    results.received = len(rtts)
+    results.rtt.fill(rtts)
+    chain = rtts if last_rtt is None else [last_rtt, *rtts]
+    jitters = [b - a for a, b in pairwise(chain)]
+    results.positive.fill([j for j in jitters if j >= 0])
+    results.negative.fill([-j for j in jitters if j < 0])
+    for j in jitters:
+        interarrival += (abs(j) - interarrival) / 16
+    return Span(results, rtts[-1], interarrival, jitters[-1] if jitters else None)
+
+
+__all__ = ["Measurement", "Results", "Span", "measure"]
