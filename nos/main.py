@@ -41,7 +41,7 @@ def device_cli():  # type: ignore[no-untyped-def]
     from nos.cli.io import BufferIO
     from nos.cli.plain import PlainIO
     from nos.cli.session import CliSession
-    from nos.lab.frontend import DeviceCli
+    from nos.lab.devicecli import DeviceCli
     from nos.runtime.device import DEFAULT_USER
 
     async def terminal(device) -> None:  # type: ignore[no-untyped-def]

@@ -10,28 +10,18 @@ session on a device, and the CLI's own front-ends.
 from __future__ import annotations
 
 import sys
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any, TextIO
+from typing import Any
 
 import trio
 
 from nos.lab.console import COMMANDS, SHOW_WHAT, HostShell, command_name, plural
+from nos.lab.devicecli import DeviceCli
 from nos.lab.nodes import DeviceNode, HostNode, InternetNode
+from nos.lab.script import ScriptRunner
 from nos.lab.topology import Lab, LabError
 from nos.runtime.interrupt import Interrupts, deliver_sigint
 
 LAB_PROMPT = "lab> "
-
-
-@dataclass
-class DeviceCli:
-    """What the lab needs from nos.cli, handed in by the entry point."""
-
-    session: Callable[[Any, Any], Any]  # (device, io) -> a CliSession on that IO
-    buffer_io: Callable[[], Any]  # an in-memory SessionIO with take(): scripts
-    plain_io: Callable[[TextIO, TextIO], Any]  # the plain front-end's IO: readline(), write()
-    terminal: Callable[[Any], Awaitable[None]] | None = None  # the interactive Junos CLI on a device, until left
 
 
 def banner(lab: Lab) -> list[str]:
@@ -55,6 +45,7 @@ async def run_plain_console(lab: Lab, cli: DeviceCli, io: Any) -> None:
     """Read console commands line by line until `quit` or the end of input."""
     for line in banner(lab):
         io.write(line + "\n")
+    script = ScriptRunner(lab, cli, io.write, "console", stamps=False)  # `NODE> command` and `expect` lines
     while True:
         io.write(LAB_PROMPT)
         line = await io.readline()
@@ -62,6 +53,9 @@ async def run_plain_console(lab: Lab, cli: DeviceCli, io: Any) -> None:
             io.write("\n")
             return
         io.write(line + "\n")
+        if script.is_script_line(line):
+            await script.run_line(line)
+            continue
         name = command_name(line)
         if name == "quit":
             return
@@ -74,8 +68,10 @@ async def run_plain_console(lab: Lab, cli: DeviceCli, io: Any) -> None:
             if not await _attach_plain(lab, cli, io, node):
                 return  # input ended inside the node's CLI
             continue
-        for out in await lab.console.execute(line):
+        output = await lab.console.execute(line)
+        for out in output:
             io.write(out + "\n")
+        script.note_output("".join(out + "\n" for out in output))
 
 
 async def _attach_plain(lab: Lab, cli: DeviceCli, io: Any, node: Any) -> bool:
@@ -148,6 +144,7 @@ async def run_terminal_console(lab: Lab, cli: DeviceCli) -> None:
 
 
 async def _console_loop(lab: Lab, cli: DeviceCli, session: Any, interrupts: Interrupts) -> None:
+    script = ScriptRunner(lab, cli, _write, "console", stamps=False)  # `NODE> command` and `expect` lines
     while True:
         try:
             line = await trio.to_thread.run_sync(lambda: session.prompt(LAB_PROMPT))
@@ -156,6 +153,10 @@ async def _console_loop(lab: Lab, cli: DeviceCli, session: Any, interrupts: Inte
         except EOFError:
             _write("quit\n")
             return
+        if script.is_script_line(line):
+            with trio.CancelScope() as command, interrupts.stop_with(command.cancel):
+                await script.run_line(line)
+            continue
         name = command_name(line)
         if name == "quit":
             return
@@ -168,8 +169,10 @@ async def _console_loop(lab: Lab, cli: DeviceCli, session: Any, interrupts: Inte
             await _attach_terminal(lab, cli, node, interrupts)
             continue
         with trio.CancelScope() as command, interrupts.stop_with(command.cancel):
-            for out in await lab.console.execute(line):
+            output = await lab.console.execute(line)
+            for out in output:
                 _write(out + "\n")
+            script.note_output("".join(out + "\n" for out in output))
         if command.cancelled_caught:
             _write("\n")
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import trio
 
 from nos.lab.console import plural
-from nos.lab.frontend import DeviceCli, run_plain_console, run_terminal_console
+from nos.lab.devicecli import DeviceCli
+from nos.lab.frontend import run_plain_console, run_terminal_console
 from nos.lab.labfile import LabFileError, load_lab_file
 from nos.lab.script import ScriptError, ScriptRunner, parse_script
 from nos.lab.topology import Lab, build_lab

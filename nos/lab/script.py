@@ -10,6 +10,10 @@ A script is a text file, one line each:
     Debian1> traceroute 8.8.8.8       a command in a host's shell (`Debian1$ ` works too)
     expect 10\\.1\\.1\\.1               a regular expression the previous command's output must match
 
+The same lines typed or pasted at the lab console (`nos lab`) run there too,
+so a scenario replays by hand with the same results on the virtual clock; an
+`expect` there says whether it matched.
+
 The transcript prints each command with the lab time it started at
 (`[00:00:05] lab> wait 5s`), then its output. A failed `expect` is reported
 in the transcript (`FAILED ...`) and makes the run exit with status 1.
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from nos.lab.console import HostShell
-from nos.lab.frontend import DeviceCli
+from nos.lab.devicecli import DeviceCli
 from nos.lab.nodes import DeviceNode, HostNode, InternetNode
 from nos.lab.topology import Lab, format_lab_time
 
@@ -80,15 +84,56 @@ def parse_script(text: str, nodes: set[str], label: str = "script") -> list[Scri
 class ScriptRunner:
     """Runs a parsed script against a running lab, writing the transcript."""
 
-    def __init__(self, lab: Lab, cli: DeviceCli, write: Callable[[str], None], label: str = "script"):
+    def __init__(
+        self, lab: Lab, cli: DeviceCli, write: Callable[[str], None], label: str = "script", *, stamps: bool = True
+    ):
         self.lab = lab
         self.cli = cli
         self.write = write
         self.label = label
+        self.stamps = stamps  # print each command with its lab time (a transcript); off in the console
         self.sessions: dict[str, tuple[Any, Any]] = {}  # node -> (CliSession, its buffer IO)
         self.shells: dict[str, HostShell] = {}
         self.failures: list[Failure] = []
         self.expects = 0
+        self._last_output: str | None = None  # for `expect` lines typed at the console
+
+    def is_script_line(self, line: str) -> bool:
+        """Is this a script line the console does not know itself (`NODE> command`, `expect RE`)?"""
+        text = line.strip()
+        if text == "expect" or text.startswith("expect "):
+            return True
+        m = _NODE_LINE.match(text)
+        return m is not None and m.group(1) in self.lab.nodes
+
+    async def run_line(self, line: str) -> None:
+        """One script line typed or pasted at the lab console: scenarios replay there as they run."""
+        text = line.strip()
+        if text == "expect" or text.startswith("expect "):
+            expr = text[len("expect") :].strip()
+            try:
+                pattern = re.compile(expr, re.MULTILINE)
+            except re.error as exc:
+                self.write(f"error: bad expression: {exc}\n")
+                return
+            if self._last_output is None:
+                self.write("expect: no command before it\n")
+            elif pattern.search(self._last_output):
+                self.write("expect: matched\n")
+            else:
+                self.write(f"expect: NOT matched: /{expr}/\n")
+            return
+        try:
+            parsed = parse_script(text, set(self.lab.nodes), "console")
+        except ScriptError as exc:
+            self.write(f"error: {exc}\n")
+            return
+        if parsed:
+            self._last_output = await self._command(parsed[0])
+
+    def note_output(self, text: str) -> None:
+        """The output of a command the console ran itself, for an `expect` after it."""
+        self._last_output = text
 
     async def run(self, lines: list[ScriptLine]) -> bool:
         """Run every line; True when every expectation matched."""
@@ -105,27 +150,35 @@ class ScriptRunner:
                 continue
             previous = line
             output = await self._command(line)
-        for session, _ in self.sessions.values():
-            session.close()
+        self.close()
         return not self.failures
 
+    def close(self) -> None:
+        """End the device CLI sessions the script opened."""
+        for session, _ in self.sessions.values():
+            session.close()
+        self.sessions.clear()
+
+    def _echo(self, prompt: str, text: str) -> None:
+        if self.stamps:
+            self.write(f"[{format_lab_time(self.lab.now())}] {prompt} {text}\n")
+
     async def _command(self, line: ScriptLine) -> str:
-        stamp = f"[{format_lab_time(self.lab.now())}]"
         if line.kind == "lab":
-            self.write(f"{stamp} lab> {line.text}\n")
+            self._echo("lab>", line.text)
             text = "".join(out + "\n" for out in await self.lab.console.execute(line.text))
             self.write(text)
             return text
         node = self.lab.nodes[line.node]
         if isinstance(node, DeviceNode):
-            self.write(f"{stamp} {line.node}> {line.text}\n")
+            self._echo(f"{line.node}>", line.text)
             session, io = self._session(line.node, node)
             await session.execute(line.text)
             text = io.take()
             self.write(text)
             return text
         if isinstance(node, HostNode | InternetNode):
-            self.write(f"{stamp} {line.node}$ {line.text}\n")
+            self._echo(f"{line.node}$", line.text)
             shell = self.shells.setdefault(line.node, HostShell(self.lab, node))
             chunks: list[str] = []
 

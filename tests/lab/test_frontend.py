@@ -79,3 +79,27 @@ def test_a_bad_lab_file(tmp_path: Path):
     done = nos_lab(tmp_path, "", str(lab))
     assert done.returncode == 1
     assert done.stderr == f"{lab}:2: unknown kind 'router' for node 'A'\n"
+
+
+def test_scenario_lines_replay_at_the_console(tmp_path: Path):
+    """`NODE> command` and `expect` lines, as in a `nos run` script, work when pasted at `lab>`."""
+    done = nos_lab(
+        tmp_path,
+        "BranchC> show route table ISP1.inet.0 0.0.0.0/0 exact\n"
+        "expect Static/5\n"
+        "expect Static/1\n"
+        "link BranchC:ge-0/0/1 down\n"
+        "expect is now down\n"
+        "Debian1> ping 10.0.1.1 count 1\n"
+        "expect 1 packets received\n"
+        "Nobody> ping 1.2.3.4\n"
+        "quit\n",
+    )
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "lab> BranchC> show route table ISP1.inet.0 0.0.0.0/0 exact\n\nISP1.inet.0: " in out
+    assert "                    >  to 10.1.1.1 via ge-0/0/1.0\nlab> expect Static/5\nexpect: matched\n" in out
+    assert "lab> expect Static/1\nexpect: NOT matched: /Static/1/\n" in out
+    assert "lab> expect is now down\nexpect: matched\n" in out  # the console's own output counts too
+    assert "1 packets transmitted, 1 packets received, 0% packet loss\n" in out
+    assert "lab> Nobody> ping 1.2.3.4\nerror: unknown command 'Nobody>'\n" in out
