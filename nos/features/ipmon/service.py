@@ -103,6 +103,10 @@ class IpMonitoring:
         self.engine = engine
         self.interfaces = interfaces
         self.policies: dict[str, PolicyState] = {}
+        # What the policies have in place: their routes (by source) and the interfaces they hold down
+        # (True) or let up (False). Actions change only what differs, so nothing flaps needlessly.
+        self._routes: dict[object, PreferredRoute] = {}
+        self._held: dict[str, bool] = {}
         rpm.listeners.append(self._test_completed)
 
     # -- configuration -------------------------------------------------------------------------------
@@ -111,8 +115,9 @@ class IpMonitoring:
         errors = []
         for spec in compile_policies(new).values():
             path = ["services", "ip-monitoring", "policy", spec.name]
-            if not spec.probes:
-                errors.append(CheckError(path, "match", "Missing mandatory statement: 'match'", mandatory=True))
+            if not spec.probes:  # Junos names the statement that lacks a child under its parent's [edit] line
+                message = "Missing mandatory statement: 'match'"
+                errors.append(CheckError(path[:-2], f"policy {spec.name}", message, mandatory=True))
             for route in spec.routes:
                 if route.next_hop is None and not route.discard:
                     message = f"ip-monitoring: route {prefix_text(route.prefix)} needs a next-hop or discard"
@@ -122,14 +127,18 @@ class IpMonitoring:
     def apply(self, old: Node, new: Node) -> None:
         specs = compile_policies(new)
         for name, state in list(self.policies.items()):
-            if specs.get(name) != state.spec:
-                self._set(state, applied=False)  # a changed policy starts again from PASS
-                self._release(state.spec)
+            if specs.get(name) != state.spec:  # changed or gone: undo what the new policy does not do
+                self._release(state.spec, specs.get(name))
                 del self.policies[name]
         for name, spec in specs.items():
-            if name not in self.policies:
+            if name not in self.policies:  # new or changed: starts from PASS, then its probes' verdict
                 state = self.policies[name] = PolicyState(spec)
-                self._set(state, applied=False, force=True)
+                if self._failing(spec):  # straight to the action, without a PASS in between
+                    state.failed = True
+                    self._note(f"ip-monitoring policy {name}: FAIL")
+                    self._set(state, applied=True)
+                else:
+                    self._set(state, applied=False, force=True)
         self._evaluate_all()
 
     # -- evaluation ----------------------------------------------------------------------------------
@@ -149,8 +158,11 @@ class IpMonitoring:
         runs = self.rpm.selected(owner)
         return bool(runs) and all(run.passed is False for run in runs)
 
+    def _failing(self, spec: PolicySpec) -> bool:
+        return any(self.probe_failed(owner) for owner in spec.probes)
+
     def _evaluate(self, state: PolicyState) -> None:
-        failed = any(self.probe_failed(owner) for owner in state.spec.probes)
+        failed = self._failing(state.spec)
         if failed == state.failed:
             return
         state.failed = failed
@@ -172,12 +184,16 @@ class IpMonitoring:
             present = applied != spec.withdraw  # withdraw: the routes are there while all is well
             source = ("ip-monitoring", spec.name, route.table, route.prefix)
             if present:
-                self.engine.add(self._route(route, source))
-            else:
+                if self._routes.get(source) != route:
+                    self.engine.add(self._route(route, source))
+                    self._routes[source] = route
+            elif self._routes.pop(source, None) is not None:
                 self.engine.withdraw(source)
         for ifname, action in spec.interfaces:
             down = (action == "enable") != applied  # enable: down until the failure; disable: down after
-            self.interfaces.hold(ifname, down)
+            if self._held.get(ifname, False) != down:
+                self.interfaces.hold(ifname, down)
+                self._held[ifname] = down
         if not force:
             verb = "applied" if applied else "reverted"
             self._note(f"ip-monitoring policy {spec.name}: action {verb}")
@@ -194,12 +210,18 @@ class IpMonitoring:
             preference=route.metric if route.metric is not None else 1,
         )
 
-    def _release(self, spec: PolicySpec) -> None:
-        """A policy that goes away leaves nothing behind."""
+    def _release(self, spec: PolicySpec, successor: PolicySpec | None = None) -> None:
+        """A policy that goes away leaves nothing behind (but what its successor, a changed policy
+        of the same name, also acts on: the successor takes it over)."""
+        kept_routes = {(r.table, r.prefix) for r in successor.routes} if successor else set()
+        kept_interfaces = {ifname for ifname, _ in successor.interfaces} if successor else set()
         for route in spec.routes:
-            self.engine.withdraw(("ip-monitoring", spec.name, route.table, route.prefix))
+            source = ("ip-monitoring", spec.name, route.table, route.prefix)
+            if (route.table, route.prefix) not in kept_routes and self._routes.pop(source, None) is not None:
+                self.engine.withdraw(source)
         for ifname, _ in spec.interfaces:
-            self.interfaces.hold(ifname, False)
+            if ifname not in kept_interfaces and self._held.pop(ifname, False):
+                self.interfaces.hold(ifname, False)
 
     def _note(self, text: str) -> None:
         lab = getattr(self.device, "lab", None)

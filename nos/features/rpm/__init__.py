@@ -22,7 +22,8 @@ def _since(text: str | None) -> float | None:
 
 def register(device, rpm: RpmService) -> None:  # type: ignore[no-untyped-def]
     async def show_probe_results(ctx: CommandContext) -> list[str]:
-        return probe_results(rpm.selected(ctx.arg("owner"), ctx.arg("test")), device.scheduler.epoch0)
+        scheduler = device.scheduler
+        return probe_results(rpm.selected(ctx.arg("owner"), ctx.arg("test")), scheduler.epoch0, scheduler.now())
 
     async def show_history(ctx: CommandContext) -> list[str]:
         since_text = ctx.arg("since")
@@ -30,7 +31,8 @@ def register(device, rpm: RpmService) -> None:  # type: ignore[no-untyped-def]
         if since_text and since is None:
             return [f"error: invalid time: {since_text} (yyyy-mm-dd.hh:mm:ss)"]
         runs = rpm.selected(ctx.arg("owner"), ctx.arg("test"))
-        return history_results(runs, device.scheduler.epoch0, since, detail=ctx.has("detail"))
+        scheduler = device.scheduler
+        return history_results(runs, scheduler.epoch0, since, detail=ctx.has("detail"), now=scheduler.now())
 
     async def clear(ctx: CommandContext) -> list[str]:
         rpm.clear(ctx.arg("owner"), ctx.arg("test"))

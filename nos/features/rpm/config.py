@@ -103,15 +103,17 @@ def check_tests(root: Node) -> list[CheckError]:
     rpm = child(child(root, "services"), "rpm")
     for (owner,), probe in entries(rpm, "probe").items():
         for (name,), test in entries(probe, "test").items():
-            path = ["services", "rpm", "probe", owner, "test", name]
+            # Junos names the statement that lacks a child under its parent's [edit] line.
+            path, entry = ["services", "rpm", "probe", owner], f"test {name}"
             if value(child(test, "target"), "address") is None:
-                errors.append(CheckError(path, "target", "Missing mandatory statement: 'target'", mandatory=True))
+                errors.append(CheckError(path, entry, "Missing mandatory statement: 'target'", mandatory=True))
             kind = value(test, "probe-type") or "icmp-ping"
             if kind in ("http-get", "http-metadata-get", "icmp6-ping"):
-                errors.append(CheckError(path, f"probe-type {kind}", f"rpm: probe-type {kind} is not supported"))
+                message = f"rpm: probe-type {kind} is not supported"
+                errors.append(CheckError([*path, "test", name], f"probe-type {kind}", message))
             elif kind in TRANSPORT_TYPES and value(test, "destination-port") is None:
                 message = "Missing mandatory statement: 'destination-port'"
-                errors.append(CheckError(path, "destination-port", message, mandatory=True))
+                errors.append(CheckError(path, entry, message, mandatory=True))
     return errors
 
 

@@ -7,7 +7,8 @@ Timing (semantics.md 1.2; the exact moments are this simulator's rule):
 - the test completes when its last probe is answered or times out, and is
   judged then: it fails when total-loss (or an rtt, jitter or std-dev
   threshold) is reached; successive-loss marks a probe failure as soon as the
-  Nth probe in a row is lost, which is logged but does not fail the test;
+  Nth probe in a row of the test is lost (the count then starts again, as in
+  DISMAN-PING-MIB), which is logged but does not fail the test;
 - logged: PING_PROBE_FAILED and PING_TEST_FAILED when a threshold is reached,
   PING_TEST_COMPLETED when the `test-completion` trap is asked for;
 - the next test starts test-interval after the completion.
@@ -110,8 +111,9 @@ class TestRun:
         self.chain = span if span.last_jitter is not None else span._replace(last_jitter=self.chain.last_jitter)
         self.unfolded = self.unfolded[-1:] if keep_last else []
 
-    def views(self) -> tuple[Results | None, Span, Results]:
-        """(the last test, the test in progress, all tests), measured now."""
+    def views(self, now: float | None = None) -> tuple[Results | None, Span, Results]:
+        """(the last test, the test in progress, all tests), measured now. With `now`, a probe still
+        in flight (its answer or its timeout is yet to come) is not counted yet."""
         self.fold()
         state = self.chain
         last = None
@@ -120,7 +122,10 @@ class TestRun:
             last = span.results
             last.completed = self.completed_at
             state = span if span.last_jitter is not None else span._replace(last_jitter=state.last_jitter)
-        current = measure(self.samples, state.last_rtt, state.interarrival)
+        samples = self.samples
+        if now is not None and samples and self.last_probe is not None and self.last_probe[1] > now:
+            samples = samples[:-1]  # the last probe sent is always the current test's last sample
+        current = measure(samples, state.last_rtt, state.interarrival)
         if current.last_jitter is None:
             current = current._replace(last_jitter=state.last_jitter)
         total = Results()
@@ -169,6 +174,8 @@ class RpmService:
                 run = TestRun(spec, next(self._icmp_ids), self._packet(spec), now)
                 self.runs[key] = run
                 self._at(now, run)
+            else:  # the device's addresses may have changed (source-address)
+                self.runs[key].packet = self._packet(spec)
 
     def _packet(self, spec: TestSpec) -> Packet:
         """The probe every probe of the test is a copy of (its walk does not depend on the sequence)."""
@@ -176,8 +183,11 @@ class RpmService:
             proto, dport = "icmp", 0
         else:
             proto, dport = ("tcp" if spec.probe_type == "tcp-ping" else "udp"), spec.destination_port
+        # A source-address that is not one of the device's own is not used: the probe leaves with
+        # its outgoing interface's address (semantics.md 1.1).
+        own = spec.source is not None and spec.source in self.device.dataplane.addresses()
         return Packet(
-            src=spec.source or 0,
+            src=spec.source if own else 0,
             dst=spec.target,
             proto=proto,
             icmp=ECHO_REQUEST if proto == "icmp" else None,
@@ -225,8 +235,9 @@ class RpmService:
             spec = run.spec
             memo = run.memo
             reply, rtt_ms, run.memo = probe(origin, run.packet, memo)
-            if run.memo is not memo:  # a new walk: is its answer the one this probe waits for?
-                run.answered = reply is not None and (reply.icmp == ECHO_REPLY or reply.code in _TRANSPORT_ANSWERS)
+            if run.memo is not memo:  # a new walk: is what it brings back the answer this probe waits for?
+                back = getattr(run.memo, "reply", reply)  # the recorded answer (this replay may have lost it)
+                run.answered = back is not None and (back.icmp == ECHO_REPLY or back.code in _TRANSPORT_ANSWERS)
             if reply is not None and run.answered:
                 ended = when + rtt_ms / 1000
                 run.lost_in_a_row = 0
@@ -234,8 +245,9 @@ class RpmService:
                 rtt_ms = None
                 ended = when + spec.timeout
                 run.lost_in_a_row += 1
-                if run.lost_in_a_row == spec.thresholds.successive_loss:
-                    self._log("PING_PROBE_FAILED", spec)
+                if run.lost_in_a_row == spec.thresholds.successive_loss:  # known lost when it times out
+                    run.lost_in_a_row = 0  # DISMAN-PING-MIB: the count starts again after a probe failure
+                    self.scheduler.call_at(ended, partial(self._log, "PING_PROBE_FAILED", spec, run))
             samples = run.samples
             samples.append(rtt_ms)
             run.last_probe = sent = (when, ended, rtt_ms)
@@ -275,18 +287,21 @@ class RpmService:
         if len(run.unfolded) > FOLD_AFTER:
             run.fold()
         run.samples = []
+        run.lost_in_a_row = 0  # probes lost in a row within a test (DISMAN-PING-MIB)
         run.next_step = SEND
         run.test_started = now + spec.test_interval
         if not run.passed:
             self._log("PING_TEST_FAILED", spec)
-        elif "test-completion" in spec.traps:
+        if "test-completion" in spec.traps:  # a test ends, whatever its verdict (semantics.md 1.3)
             self._log("PING_TEST_COMPLETED", spec)
         for listener in list(self.listeners):
             listener(run)
         if run.alive:
             self._at(run.test_started, run)
 
-    def _log(self, tag: str, spec: TestSpec) -> None:
+    def _log(self, tag: str, spec: TestSpec, run: TestRun | None = None) -> None:
+        if run is not None and not run.alive:  # a probe failure of a test that was since reconfigured
+            return
         self.device.event("rmopd", tag, f"pingCtlOwnerIndex = {spec.owner}, pingCtlTestName = {spec.name}")
 
     # -- for show and clear ---------------------------------------------------------------------------
@@ -295,9 +310,12 @@ class RpmService:
         return [r for (o, t), r in sorted(self.runs.items()) if owner in (None, o) and test in (None, t)]
 
     def clear(self, owner: str | None = None, test: str | None = None) -> None:
-        """`clear services rpm probe-results`: results and history start again; tests keep running."""
+        """`clear services rpm probe-results`: results and history start again; tests keep running.
+
+        The test in progress keeps the probes it has sent: it still sends probe-count probes and is
+        judged on all of them."""
         for run in self.selected(owner, test):
-            run.samples, run.unfolded, run.done = [], [], Results()
+            run.unfolded, run.done = [], Results()
             run.chain = Span(Results(), None, 0.0, None)
             run.completed_at = None
             run.history.clear()
@@ -314,11 +332,11 @@ def _test_failed(spec: TestSpec, samples: list[float | None]) -> bool:
     rtt = measure(samples, None, 0.0).results.rtt
     if not rtt.samples:
         return False
-    if limits.rtt and rtt.high > limits.rtt:
+    if limits.rtt and rtt.high >= limits.rtt:
         return True
-    if limits.jitter_rtt and rtt.high - rtt.low > limits.jitter_rtt:
+    if limits.jitter_rtt and rtt.high - rtt.low >= limits.jitter_rtt:
         return True
-    return bool(limits.std_dev_rtt and rtt.stddev > limits.std_dev_rtt)
+    return bool(limits.std_dev_rtt and rtt.stddev >= limits.std_dev_rtt)
 
 
 __all__ = ["RpmService", "TestRun"]

@@ -17,16 +17,20 @@ def ctime(epoch: float) -> str:
     return time.asctime(time.gmtime(epoch))
 
 
-def probe_results(runs: list[TestRun], epoch0: float) -> list[str]:
+def probe_results(runs: list[TestRun], epoch0: float, now: float | None = None) -> list[str]:
+    """Each test's last probe and results; at `now` (lab time), a probe in flight is not shown yet."""
     lines: list[str] = []
     for run in runs:
         if lines:
             lines.append("")
         lines += _header(run)
-        last, current, total = run.views()
-        if run.last_probe is not None:
+        last, current, total = run.views(now)
+        shown = run.last_probe
+        if shown is not None and now is not None and shown[1] > now:  # in flight: the one before it
+            shown = run.history[-2] if len(run.history) >= 2 else None
+        if shown is not None:
             lines.append("    Probe results:")
-            probe = _probe(run.last_probe, current.last_jitter, current.interarrival, epoch0)
+            probe = _probe(shown, current.last_jitter, current.interarrival, epoch0)
             lines += [f"      {line}" for line in probe]
         lines += _results("current test", current.results, epoch0)
         if last is not None:
@@ -50,7 +54,11 @@ def _header(run: TestRun) -> list[str]:
         lines.append(f"    Routing Instance Name: {spec.routing_instance}")
     if spec.destination_interface:
         lines.append(f"    Destination interface name: {spec.destination_interface}")
-    lines.append(f"    Test size: {spec.probe_count} probes")
+    size = f"Test size: {spec.probe_count} probes"
+    if len(lines) == 2:  # the SRX300 capture: on the address line unless a line came between
+        lines[1] += f", {size}"
+    else:
+        lines.append(f"    {size}")
     return lines
 
 
@@ -97,21 +105,24 @@ def _samples(m: Measurement) -> str:
 HISTORY_HEADER = "    Owner, Test                 Probe received              Round trip time"
 
 
-def history_results(runs: list[TestRun], epoch0: float, since: float | None = None, detail: bool = False) -> list[str]:
-    """The answered probes kept in each test's history (history-size of them), oldest first."""
+def history_results(
+    runs: list[TestRun], epoch0: float, since: float | None = None, detail: bool = False, now: float | None = None
+) -> list[str]:
+    """The answered probes kept in each test's history (history-size of them), oldest first
+    (at `now`, lab time, without a probe still in flight)."""
     if detail:
-        return _history_detail(runs, epoch0, since)
+        return _history_detail(runs, epoch0, since, now)
     lines = [HISTORY_HEADER]
     for run in runs:
         who = f"{run.spec.owner}, {run.spec.name}"
         for _sent, ended, rtt_ms in run.history:
-            if rtt_ms is None or (since is not None and epoch0 + ended < since):
+            if rtt_ms is None or (since is not None and epoch0 + ended < since) or (now is not None and ended > now):
                 continue
             lines.append(f"    {who:<25}{ctime(epoch0 + ended)}{round(rtt_ms * 1000):>17} usec")
     return lines
 
 
-def _history_detail(runs: list[TestRun], epoch0: float, since: float | None) -> list[str]:
+def _history_detail(runs: list[TestRun], epoch0: float, since: float | None, now: float | None) -> list[str]:
     """Each kept probe's results (with its jitter from the answered probe before it), then the current test."""
     lines: list[str] = []
     for run in runs:
@@ -124,11 +135,11 @@ def _history_detail(runs: list[TestRun], epoch0: float, since: float | None) -> 
             rtt = round(rtt_ms * 1000) if rtt_ms is not None else None
             jitter = rtt - previous if rtt is not None and previous is not None else None
             previous = rtt if rtt is not None else previous
-            if since is not None and epoch0 + probe[1] < since:
+            if (since is not None and epoch0 + probe[1] < since) or (now is not None and probe[1] > now):
                 continue
             lines.append("    Probe results:")
             lines += [f"      {line}" for line in _probe(probe, jitter, None, epoch0)]
-        lines += _results("current test", run.views()[1].results, epoch0)
+        lines += _results("current test", run.views(now)[1].results, epoch0)
     return lines
 
 
