@@ -8,37 +8,16 @@ Timeline (virtual clock, from 2026-01-01 00:00:00 UTC):
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import trio
+from transcripts import DATA, Transcript
 
-from nos.cli.io import BufferIO
-from nos.cli.session import CliSession
 from nos.config.load import parse_set
 from nos.features import install
 from nos.runtime.clock import ManualScheduler
 from nos.runtime.device import Device
 
-DATA = Path(__file__).resolve().parent / "data"
 UPTIME = 93_784  # 1d 02:03:04
 LATE_COMMIT = 93_660  # 2 minutes 4 seconds before
-
-
-class Transcript:
-    """Runs operational commands in a CLI session and returns what a terminal would show."""
-
-    def __init__(self, device: Device):
-        self.io = BufferIO()
-        self.session = CliSession(device, "lab", self.io)
-
-    def run(self, line: str) -> str:
-        async def go() -> None:
-            self.io.write(self.session.prompt() + line + "\n")
-            await self.session.execute(line)
-
-        trio.run(go)
-        return self.io.take()
 
 
 @pytest.fixture(scope="module")

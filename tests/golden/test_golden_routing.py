@@ -4,14 +4,8 @@ shared/reference/junos-output; run with NOS_UPDATE_GOLDEN=1 to rewrite them afte
 
 from __future__ import annotations
 
-import os
-import re
-from pathlib import Path
-
 import pytest
-
-DATA = Path(__file__).resolve().parent / "data"
-UPDATE = os.environ.get("NOS_UPDATE_GOLDEN") == "1"
+from transcripts import DATA, assert_golden, file_stem
 
 COMMANDS = [
     # show route, whole and filtered
@@ -47,18 +41,13 @@ COMMANDS = [
 
 
 def golden_name(command: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "_", command).strip("_") + ".txt"
+    return file_stem(command) + ".txt"
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_golden(srx_cli, command):
     """The transcript of one command (prompt, command, output) is the one Junos would print on srx1."""
-    text = srx_cli.run(command)
-    path = DATA / golden_name(command)
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path.name}: run with NOS_UPDATE_GOLDEN=1 and review it"
-    assert text == path.read_text(encoding="utf-8")
+    assert_golden(srx_cli.run(command), golden_name(command))
 
 
 def test_every_golden_file_has_a_command():

@@ -24,21 +24,13 @@ act then. The transcripts are taken at 00:01:39.5, with a probe of isp1 and one 
 
 from __future__ import annotations
 
-import os
-import re
-from pathlib import Path
-
 import pytest
-import trio
+from transcripts import DATA, Transcript, assert_golden, file_stem
 
-from nos.cli.io import BufferIO
-from nos.cli.session import CliSession
 from nos.lab.labfile import load_lab_file
 from nos.lab.topology import build_lab
 from nos.runtime.clock import ManualScheduler
 
-DATA = Path(__file__).resolve().parent / "data"
-UPDATE = os.environ.get("NOS_UPDATE_GOLDEN") == "1"
 SNAPSHOT = 99.5
 
 SRX1 = """\
@@ -142,20 +134,6 @@ COMMANDS = [
 ]
 
 
-class Transcript:
-    def __init__(self, device):  # type: ignore[no-untyped-def]
-        self.io = BufferIO()
-        self.session = CliSession(device, "lab", self.io)
-
-    def run(self, line: str) -> str:
-        async def go() -> None:
-            self.io.write(self.session.prompt() + line + "\n")
-            await self.session.execute(line)
-
-        trio.run(go)
-        return self.io.take()
-
-
 @pytest.fixture(scope="module")
 def services_cli(tmp_path_factory) -> Transcript:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("golden-services")
@@ -172,18 +150,13 @@ def services_cli(tmp_path_factory) -> Transcript:  # type: ignore[no-untyped-def
 
 
 def golden_name(command: str) -> str:
-    return "services_" + re.sub(r"[^A-Za-z0-9]+", "_", command).strip("_") + ".golden"
+    return "services_" + file_stem(command) + ".golden"
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_golden(services_cli, command):
     """The transcript of one command (prompt, command, output) at 00:01:39.5 is the pinned one."""
-    text = services_cli.run(command)
-    path = DATA / golden_name(command)
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"no golden file {path.name}: run with NOS_UPDATE_GOLDEN=1 and review it"
-    assert text == path.read_text(encoding="utf-8")
+    assert_golden(services_cli.run(command), golden_name(command))
 
 
 def test_every_services_golden_file_has_a_command():

@@ -1,4 +1,5 @@
-"""Fixtures of the feature tests: a stand-alone device with every feature installed, configured by `set` lines."""
+"""Fixtures of the feature tests: a stand-alone device with every feature installed, configured by `set`
+lines, and labs on a manual clock (helpers in featurelab.py)."""
 
 from __future__ import annotations
 
@@ -6,21 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from featurelab import ManualLab, commit_set
 
-from nos.config.load import parse_set
 from nos.features import install
 from nos.runtime.clock import ManualScheduler
 from nos.runtime.device import Device
 from nos.schema.model import Schema
-
-
-def commit_set(device: Device, text: str) -> None:
-    """Load `set` lines into a candidate and commit it, as `load set terminal` + `commit` would."""
-    tree = device.db.new_candidate()
-    report = parse_set(tree, text)
-    assert not report.messages, report.messages
-    result = device.db.commit(tree, "lab")
-    assert result.ok, result.lines
 
 
 @pytest.fixture
@@ -40,5 +32,21 @@ def srx(schema: Schema, clock: ManualScheduler, tmp_path: Path) -> Callable[[str
 
 
 @pytest.fixture
-def recommit() -> Callable[[Device, str], None]:
+def recommit() -> Callable[[Device, str], list[str]]:
     return commit_set
+
+
+@pytest.fixture
+def new_lab(tmp_path):  # type: ignore[no-untyped-def]
+    """new_lab(cls, *args) -> cls(folder, *args), a ManualLab in a folder of its own; closed at teardown."""
+    made: list[ManualLab] = []
+
+    def make(cls: type[ManualLab], *args: object) -> ManualLab:
+        folder = tmp_path / f"lab{len(made)}"
+        folder.mkdir()
+        made.append(cls(folder, *args))
+        return made[-1]
+
+    yield make
+    for lab in made:
+        lab.close()

@@ -20,85 +20,25 @@ starts at 13.008 s loses its 3 probes and fails at 16.008 s (the last one's time
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import trio
+from featurelab import UPLINKS_R1, ManualLab, rpm_test, uplinks_lab
 
-from nos.cli.io import BufferIO
-from nos.cli.session import CliSession
-from nos.config.load import parse_set
-from nos.lab.labfile import load_lab_file
 from nos.lab.packet import ipv4_text
-from nos.lab.topology import build_lab
 from nos.routing.prefix import prefix
-from nos.runtime.clock import ManualScheduler
 
-R1 = """\
-set system host-name R1
-set system root-authentication encrypted-password "$6$ipmon$x"
-set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24
-set interfaces ge-0/0/1 unit 0 family inet address 198.51.100.1/30
-set interfaces ge-0/0/2 unit 0 family inet address 203.0.113.1/30
-set interfaces ge-0/0/3 unit 0 family inet address 192.0.2.1/30
-set routing-options static route 0.0.0.0/0 next-hop 198.51.100.2
-set routing-instances VR instance-type virtual-router
-set routing-instances VR interface ge-0/0/3.0
-set routing-instances VR routing-options static route 0.0.0.0/0 next-hop 192.0.2.2
-"""
-
-LAB = """\
-[lab]
-name = "ipmon"
-clock = "virtual"
-
-[nodes.R1]
-kind = "device"
-config = "r1.conf"
-
-[nodes.H1]
-kind = "host"
-address = "10.0.1.10/24"
-gateway = "10.0.1.1"
-
-[nodes.Net]
-kind = "internet"
-address = ["198.51.100.2/30", "203.0.113.2/30", "192.0.2.2/30"]
-serves = ["8.8.8.8", "8.8.4.4"]
-
-[[links]]
-a = "R1:ge-0/0/0"
-b = "H1:eth0"
-latency = 1
-
-[[links]]
-a = "R1:ge-0/0/1"
-b = "Net:eth0"
-latency = 2
-
-[[links]]
-a = "R1:ge-0/0/2"
-b = "Net:eth1"
-latency = 4
-
-[[links]]
-a = "R1:ge-0/0/3"
-b = "Net:eth2"
-latency = 3
-"""
+LAB = uplinks_lab("ipmon", (1, 2, 4, 3), ["8.8.8.8", "8.8.4.4"])
 
 
 def probe(owner: str, test: str, target: str, next_hop: str) -> str:
-    return "".join(
-        f"set services rpm probe {owner} test {test} {s}\n"
-        for s in (
-            f"target address {target}",
-            f"next-hop {next_hop}",
-            "probe-count 3",
-            "probe-interval 1",
-            "test-interval 2",
-            "thresholds total-loss 3",
-        )
+    return rpm_test(
+        owner,
+        test,
+        f"target address {target}",
+        f"next-hop {next_hop}",
+        "probe-count 3",
+        "probe-interval 1",
+        "test-interval 2",
+        "thresholds total-loss 3",
     )
 
 
@@ -112,27 +52,18 @@ def policy(name: str, *statements: str) -> str:
     return "".join(f"set services ip-monitoring policy {name} {s}\n" for s in statements)
 
 
-class IpmonLab:
-    def __init__(self, folder: Path, config: str, outage: bool = True):
-        (folder / "r1.conf").write_text(R1 + config)
-        (folder / "lab.toml").write_text(LAB)
-        self.clock = ManualScheduler()
-        self.lab = build_lab(load_lab_file(folder / "lab.toml"), scheduler=self.clock, state_dir=folder / "state")
-        self.device = self.lab.nodes["R1"].device
+class IpmonLab(ManualLab):
+    def __init__(self, folder, config: str, outage: bool = True):  # type: ignore[no-untyped-def]
+        super().__init__(folder, UPLINKS_R1 + config, LAB)
         self.engine = self.device.routing
         self.ipmon = next(f for f in self.device.features.features if f.name == "ip-monitoring")
-        self.io = BufferIO()
-        self.session = CliSession(self.device, "lab", self.io)
         if outage:
             self.clock.call_at(10, lambda: self.loss("R1:ge-0/0/1", 100))
             self.clock.call_at(30, lambda: self.loss("R1:ge-0/0/1", 0))
 
     def until(self, when: float) -> None:
         """Run the lab to `when` (a hair past it: what is due at a computed instant has happened)."""
-        self.clock.advance(when + 1e-9 - self.clock.now())
-
-    def loss(self, end: str, pct: float) -> None:
-        self.lab.set_link_quality(self.lab.find_link(end), loss_pct=pct)
+        super().until(when + 1e-9)
 
     def routes(self, table: str, text: str) -> list[tuple[str, int, str]]:
         """(protocol, preference, next hop or kind) of every route to `text` in `table`, lowest preference first."""
@@ -163,33 +94,10 @@ class IpmonLab:
         interfaces = self.device.dataplane.interfaces
         return interfaces.unit_up(interfaces.units[name])
 
-    def commit(self, text: str) -> list[str]:
-        tree = self.device.db.new_candidate()
-        report = parse_set(tree, text)
-        assert not report.messages, report.messages
-        return self.device.db.commit(tree, "lab").lines
-
-    def cli(self, line: str) -> list[str]:
-        async def go() -> None:
-            await self.session.execute(line)
-
-        trio.run(go)
-        return self.io.take().splitlines()
-
 
 @pytest.fixture
-def ipmon_lab(tmp_path):  # type: ignore[no-untyped-def]
-    made: list[IpmonLab] = []
-
-    def make(config: str, outage: bool = True) -> IpmonLab:
-        folder = tmp_path / f"lab{len(made)}"
-        folder.mkdir()
-        made.append(IpmonLab(folder, config, outage))
-        return made[-1]
-
-    yield make
-    for lab in made:
-        lab.lab.close()
+def ipmon_lab(new_lab):  # type: ignore[no-untyped-def]
+    return lambda config, outage=True: new_lab(IpmonLab, config, outage)
 
 
 FAILOVER = policy("failover", "match rpm-probe isp1", "then preferred-route route 0.0.0.0/0 next-hop 203.0.113.2")
@@ -236,16 +144,20 @@ def test_the_moved_route_carries_the_traffic(ipmon_lab):
     assert lab.device.rpm.runs["watch", "t"].history[-1][2] == pytest.approx(8.0)
 
 
-def test_preferred_metric_is_the_routes_preference(ipmon_lab):
-    lab = ipmon_lab(ISP1 + FAILOVER + policy("failover", "then preferred-route route 0.0.0.0/0 preferred-metric 3"))
+@pytest.mark.parametrize(
+    ("metric", "routes"),
+    [
+        (3, [("Static", 3, "203.0.113.2"), ("Static", 5, "198.51.100.2")]),
+        (7, [("Static", 5, "198.51.100.2"), ("Static", 7, "203.0.113.2")]),  # the static route stays active
+    ],
+    ids=["below-static", "above-static"],
+)
+def test_preferred_metric_is_the_routes_preference(ipmon_lab, metric, routes):
+    lab = ipmon_lab(
+        ISP1 + FAILOVER + policy("failover", f"then preferred-route route 0.0.0.0/0 preferred-metric {metric}")
+    )
     lab.until(20)
-    assert lab.routes("inet.0", "0.0.0.0/0") == [("Static", 3, "203.0.113.2"), ("Static", 5, "198.51.100.2")]
-
-
-def test_a_preferred_metric_above_the_static_preference_leaves_the_static_route_active(ipmon_lab):
-    lab = ipmon_lab(ISP1 + FAILOVER + policy("failover", "then preferred-route route 0.0.0.0/0 preferred-metric 7"))
-    lab.until(20)
-    assert lab.routes("inet.0", "0.0.0.0/0") == [("Static", 5, "198.51.100.2"), ("Static", 7, "203.0.113.2")]
+    assert lab.routes("inet.0", "0.0.0.0/0") == routes
 
 
 def test_a_preferred_route_in_a_routing_instance(ipmon_lab):
@@ -307,12 +219,19 @@ def test_no_preempt_keeps_the_action_after_recovery(ipmon_lab):
 # -- which probes make a policy fail ------------------------------------------------------------------------
 
 
+# Probe `isp` tests both ISPs; policy p watches it.
+BOTH_ISPS = (
+    probe("isp", "via-isp1", "8.8.8.8", "198.51.100.2")
+    + probe("isp", "via-isp2", "8.8.4.4", "203.0.113.2")
+    + policy("p", "match rpm-probe isp", "then preferred-route route 10.40.0.0/16 discard")
+)
+
+
 def test_a_probe_fails_only_when_all_its_tests_failed(ipmon_lab):
     """Owner `isp` tests both ISPs. Losing ISP1 fails one of its tests, not the probe. ISP2 lost too
     from 20 s: its test of 20.04 s (8 ms round trips) fails at 23.04 s, and the probe with it; ISP1's
     test of 28.008 s passes at 30.012 s, and the probe is reachable again."""
-    both = probe("isp", "via-isp1", "8.8.8.8", "198.51.100.2") + probe("isp", "via-isp2", "8.8.4.4", "203.0.113.2")
-    lab = ipmon_lab(both + policy("p", "match rpm-probe isp", "then preferred-route route 10.40.0.0/16 discard"))
+    lab = ipmon_lab(BOTH_ISPS)
     lab.until(20)
     assert lab.device.rpm.runs["isp", "via-isp1"].passed is False
     assert lab.device.rpm.runs["isp", "via-isp2"].passed is True
@@ -463,7 +382,7 @@ def test_a_changed_rpm_test_has_not_failed_yet(ipmon_lab):
 
 def test_a_policy_needs_a_match(ipmon_lab):
     lab = ipmon_lab(ISP1, outage=False)
-    assert lab.commit(policy("p", "then preferred-route route 10.40.0.0/16 discard")) == [
+    assert lab.commit(policy("p", "then preferred-route route 10.40.0.0/16 discard"), ok=False) == [
         "[edit services ip-monitoring]",
         "  'policy p'",
         "    Missing mandatory statement: 'match'",
@@ -472,6 +391,23 @@ def test_a_policy_needs_a_match(ipmon_lab):
 
 
 # -- show services ip-monitoring status -------------------------------------------------------------------
+
+# The heads of the tables of a policy's status.
+PROBES = [
+    "RPM Probes:",
+    "Probe name             Test Name       Address          Status",
+    "---------------------- --------------- ---------------- ---------",
+]
+ROUTE_ACTIONS = [
+    "Route-Action:",
+    "route-instance    route             next-hop         state",
+    "----------------- ----------------- ---------------- -------------",
+]
+INTERFACE_ACTIONS = [
+    "Interface-Action:",
+    "interface         action   state",
+    "----------------- -------- -------------",
+]
 
 STATUS_CONFIG = (
     ISP1
@@ -492,75 +428,63 @@ STATUS_CONFIG = (
 )
 
 
-def test_status_while_all_pass(ipmon_lab):
+@pytest.mark.parametrize(
+    ("when", "command", "expected"),
+    [
+        (
+            5,
+            "show services ip-monitoring status failover",
+            [
+                "Policy - failover (Status: PASS)",
+                *PROBES,
+                "isp1                   t1              8.8.8.8          PASS",
+                *ROUTE_ACTIONS,
+                "inet.0            0.0.0.0/0         203.0.113.2      NOT-APPLIED",
+                *INTERFACE_ACTIONS,
+                "ge-0/0/0          enable   NOT-APPLIED",
+            ],
+        ),
+        (
+            20,
+            "show services ip-monitoring status",
+            [
+                "Policy - backup (Status: PASS)",
+                *PROBES,
+                "isp2                   t1              8.8.4.4          PASS",
+                *ROUTE_ACTIONS,
+                "VR                10.50.0.0/16      192.0.2.2        NOT-APPLIED",
+                "",
+                "Policy - failover (Status: FAIL)",
+                *PROBES,
+                "isp1                   t1              8.8.8.8          FAIL",
+                *ROUTE_ACTIONS,
+                "inet.0            0.0.0.0/0         203.0.113.2      APPLIED",
+                *INTERFACE_ACTIONS,
+                "ge-0/0/0          enable   APPLIED",
+                "",
+                "Policy - primary-only (Status: FAIL)",
+                *PROBES,
+                "isp1                   t1              8.8.8.8          FAIL",
+                *ROUTE_ACTIONS,
+                "inet.0            10.30.0.0/16      198.51.100.2     WITHDRAWED",
+            ],
+        ),
+    ],
+    ids=["while-all-pass", "while-a-probe-fails"],
+)
+def test_status(ipmon_lab, when, command, expected):
+    """The status of one policy while every probe passes, and of all while isp1 fails."""
     lab = ipmon_lab(STATUS_CONFIG)
-    lab.until(5)
-    assert lab.cli("show services ip-monitoring status failover") == [
-        "Policy - failover (Status: PASS)",
-        "RPM Probes:",
-        "Probe name             Test Name       Address          Status",
-        "---------------------- --------------- ---------------- ---------",
-        "isp1                   t1              8.8.8.8          PASS",
-        "Route-Action:",
-        "route-instance    route             next-hop         state",
-        "----------------- ----------------- ---------------- -------------",
-        "inet.0            0.0.0.0/0         203.0.113.2      NOT-APPLIED",
-        "Interface-Action:",
-        "interface         action   state",
-        "----------------- -------- -------------",
-        "ge-0/0/0          enable   NOT-APPLIED",
-    ]
-
-
-def test_status_while_a_probe_fails(ipmon_lab):
-    lab = ipmon_lab(STATUS_CONFIG)
-    lab.until(20)
-    assert lab.cli("show services ip-monitoring status") == [
-        "Policy - backup (Status: PASS)",
-        "RPM Probes:",
-        "Probe name             Test Name       Address          Status",
-        "---------------------- --------------- ---------------- ---------",
-        "isp2                   t1              8.8.4.4          PASS",
-        "Route-Action:",
-        "route-instance    route             next-hop         state",
-        "----------------- ----------------- ---------------- -------------",
-        "VR                10.50.0.0/16      192.0.2.2        NOT-APPLIED",
-        "",
-        "Policy - failover (Status: FAIL)",
-        "RPM Probes:",
-        "Probe name             Test Name       Address          Status",
-        "---------------------- --------------- ---------------- ---------",
-        "isp1                   t1              8.8.8.8          FAIL",
-        "Route-Action:",
-        "route-instance    route             next-hop         state",
-        "----------------- ----------------- ---------------- -------------",
-        "inet.0            0.0.0.0/0         203.0.113.2      APPLIED",
-        "Interface-Action:",
-        "interface         action   state",
-        "----------------- -------- -------------",
-        "ge-0/0/0          enable   APPLIED",
-        "",
-        "Policy - primary-only (Status: FAIL)",
-        "RPM Probes:",
-        "Probe name             Test Name       Address          Status",
-        "---------------------- --------------- ---------------- ---------",
-        "isp1                   t1              8.8.8.8          FAIL",
-        "Route-Action:",
-        "route-instance    route             next-hop         state",
-        "----------------- ----------------- ---------------- -------------",
-        "inet.0            10.30.0.0/16      198.51.100.2     WITHDRAWED",
-    ]
+    lab.until(when)
+    assert lab.cli(command) == expected
 
 
 def test_status_has_one_row_per_test_of_each_probe(ipmon_lab):
-    both = probe("isp", "via-isp1", "8.8.8.8", "198.51.100.2") + probe("isp", "via-isp2", "8.8.4.4", "203.0.113.2")
-    lab = ipmon_lab(both + policy("p", "match rpm-probe isp", "then preferred-route route 10.40.0.0/16 discard"))
+    lab = ipmon_lab(BOTH_ISPS)
     lab.until(20)
     assert lab.cli("show services ip-monitoring status p")[:7] == [
         "Policy - p (Status: PASS)",
-        "RPM Probes:",
-        "Probe name             Test Name       Address          Status",
-        "---------------------- --------------- ---------------- ---------",
+        *PROBES,
         "isp                    via-isp1        8.8.8.8          FAIL",
         "isp                    via-isp2        8.8.4.4          PASS",
         "Route-Action:",

@@ -7,18 +7,13 @@ test changes the link's latency. The clock starts at Thu Jan 1 00:00:00 2026 (UT
 
 from __future__ import annotations
 
+import functools
 import math
-from pathlib import Path
 
 import pytest
-import trio
+from featurelab import ManualLab, lab_file, rpm_test
 
-from nos.cli.io import BufferIO
-from nos.cli.session import CliSession
 from nos.features.rpm.stats import Measurement, Results, measure
-from nos.lab.labfile import load_lab_file
-from nos.lab.topology import build_lab
-from nos.runtime.clock import ManualScheduler
 
 # -- the measurements ---------------------------------------------------------------------------------------
 
@@ -98,76 +93,21 @@ set system host-name R1
 set system root-authentication encrypted-password "$6$rpm$x"
 set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24
 """
-
-LAB = """\
-[lab]
-name = "rpm-results"
-clock = "virtual"
-
-[nodes.R1]
-kind = "device"
-config = "r1.conf"
-
-[nodes.H1]
-kind = "host"
-address = "10.0.1.10/24"
-gateway = "10.0.1.1"
-
-[[links]]
-a = "R1:ge-0/0/0"
-b = "H1:eth0"
-latency = 5
-"""
+H1 = "R1:ge-0/0/0"
+LAB = lab_file(
+    "rpm-results", {"H1": {"kind": "host", "address": "10.0.1.10/24", "gateway": "10.0.1.1"}}, [(H1, "H1:eth0", 5)]
+)
 
 
-class ResultsLab:
-    def __init__(self, folder: Path, rpm: str):
-        (folder / "r1.conf").write_text(R1 + rpm)
-        (folder / "lab.toml").write_text(LAB)
-        self.clock = ManualScheduler()
-        self.lab = build_lab(load_lab_file(folder / "lab.toml"), scheduler=self.clock, state_dir=folder / "state")
-        self.device = self.lab.nodes["R1"].device
+class ResultsLab(ManualLab):
+    def __init__(self, folder, rpm: str):  # type: ignore[no-untyped-def]
+        super().__init__(folder, R1 + rpm, LAB)
         self.rpm = self.device.rpm
-        self.io = BufferIO()
-        self.session = CliSession(self.device, "lab", self.io)
-        self.link = self.lab.find_link("R1:ge-0/0/0")
-
-    def until(self, when: float) -> None:
-        self.clock.advance(when - self.clock.now())
-
-    def latency(self, ms: float) -> None:
-        self.lab.set_link_quality(self.link, latency_ms=ms)
-
-    def loss(self, pct: float) -> None:
-        self.lab.set_link_quality(self.link, loss_pct=pct)
-
-    def cli(self, line: str) -> list[str]:
-        """The output lines of one operational command."""
-
-        async def go() -> None:
-            await self.session.execute(line)
-
-        trio.run(go)
-        return self.io.take().splitlines()
 
 
 @pytest.fixture
-def results_lab(tmp_path):  # type: ignore[no-untyped-def]
-    made: list[ResultsLab] = []
-
-    def make(rpm: str) -> ResultsLab:
-        folder = tmp_path / f"lab{len(made)}"
-        folder.mkdir()
-        made.append(ResultsLab(folder, rpm))
-        return made[-1]
-
-    yield make
-    for lab in made:
-        lab.lab.close()
-
-
-def rpm_test(owner: str, test: str, *statements: str) -> str:
-    return "".join(f"set services rpm probe {owner} test {test} {s}\n" for s in statements)
+def results_lab(new_lab):  # type: ignore[no-untyped-def]
+    return functools.partial(new_lab, ResultsLab)
 
 
 FOUR = rpm_test("P", "T", "target address 10.0.1.10", "probe-count 4", "probe-interval 1", "test-interval 10")
@@ -177,7 +117,17 @@ def four_probes(lab: ResultsLab) -> None:
     """The first test's probes (sent at 0, 1, 2 and 3 s) come back after 10, 16, 12 and 10 ms."""
     for when, ms in ((0.5, 8), (1.5, 6), (2.5, 5)):
         lab.until(when)
-        lab.latency(ms)
+        lab.latency(H1, ms)
+
+
+def probe(answer: str, sent: str, received: str) -> list[str]:
+    """The head lines of one probe in probe-results and history-results detail, at times of Jan 1 2026."""
+    return [
+        "    Probe results:",
+        f"      {answer}",
+        f"      Probe sent time: Thu Jan  1 {sent} 2026",
+        f"      Probe rcvd/timeout time: Thu Jan  1 {received} 2026, No hardware timestamps",
+    ]
 
 
 LAST_TEST_STATS = [
@@ -197,10 +147,7 @@ def test_probe_results_after_a_test(results_lab):
     assert lab.cli("show services rpm probe-results") == [
         "    Owner: P, Test: T",
         "    Target address: 10.0.1.10, Probe type: icmp-ping, Icmp-id: 1, Test size: 4 probes",
-        "    Probe results:",
-        "      Response received",
-        "      Probe sent time: Thu Jan  1 00:00:03 2026",
-        "      Probe rcvd/timeout time: Thu Jan  1 00:00:03 2026, No hardware timestamps",
+        *probe("Response received", "00:00:03", "00:00:03"),
         "      Rtt: 10000 usec, Round trip jitter: -2000 usec",
         "      Round trip interarrival jitter: 689 usec",
         "    Results over current test:",
@@ -220,16 +167,13 @@ def test_current_last_and_all_tests_with_a_lost_probe(results_lab):
     lab = results_lab(FOUR)
     four_probes(lab)
     lab.until(13.5)
-    lab.loss(100)
+    lab.loss(H1, 100)
     lab.until(14.5)
-    lab.loss(0)
+    lab.loss(H1, 0)
     # The lost probe is still in flight: not counted yet, and the probe shown is the one before it.
     out = lab.cli("show services rpm probe-results")
     assert out[2:10] == [
-        "    Probe results:",
-        "      Response received",
-        "      Probe sent time: Thu Jan  1 00:00:13 2026",
-        "      Probe rcvd/timeout time: Thu Jan  1 00:00:13 2026, No hardware timestamps",
+        *probe("Response received", "00:00:13", "00:00:13"),
         "      Rtt: 10000 usec, Round trip jitter: 0 usec",
         "      Round trip interarrival jitter: 646 usec",
         "    Results over current test:",
@@ -239,10 +183,7 @@ def test_current_last_and_all_tests_with_a_lost_probe(results_lab):
     lab.until(15.015)
     out = lab.cli("show services rpm probe-results")
     assert out[2:9] == [
-        "    Probe results:",
-        "      Request timed out",
-        "      Probe sent time: Thu Jan  1 00:00:14 2026",
-        "      Probe rcvd/timeout time: Thu Jan  1 00:00:15 2026, No hardware timestamps",
+        *probe("Request timed out", "00:00:14", "00:00:15"),
         "    Results over current test:",
         "      Probes sent: 2, Probes received: 1, Loss percentage: 50.000000",
         "      Measurement: Round trip time",
@@ -285,13 +226,13 @@ def test_results_over_all_tests_stay_exact_over_many_tests(results_lab):
     )
     for when, ms in ((0.3, 7), (0.77, 3.5), (1.1, 4)):
         lab.until(when)
-        lab.latency(ms)
+        lab.latency(H1, ms)
     lab.until(1.2)
-    lab.loss(100)
+    lab.loss(H1, 100)
     lab.until(1.25)
-    lab.loss(0)
+    lab.loss(H1, 0)
     lab.until(2.5)
-    lab.latency(9)
+    lab.latency(H1, 9)
     lab.until(3.0)
     run = lab.rpm.runs["P", "T"]
     probes = [p for p in run.history if p[1] <= lab.clock.now()]  # not the one in flight
@@ -319,10 +260,10 @@ def test_history_results_list_the_answered_probes_by_their_receive_time(results_
         + rpm_test("dns-rpm", "ping", "target address 10.0.1.10", "probe-interval 2", "test-interval 2")
     )
     lab.until(2.5)
-    lab.loss(100)
+    lab.loss(H1, 100)
     lab.until(3.5)
-    lab.loss(0)
-    lab.latency(60)
+    lab.loss(H1, 0)
+    lab.latency(H1, 60)
     lab.until(6)
     assert lab.cli("show services rpm history-results") == [
         "    Owner, Test                 Probe received              Round trip time",
@@ -352,27 +293,18 @@ def test_history_results_detail(results_lab):
         rpm_test("P", "T", "target address 10.0.1.10", "probe-count 3", "probe-interval 1", "test-interval 5")
     )
     lab.until(0.5)
-    lab.latency(7)
+    lab.latency(H1, 7)
     lab.until(1.5)
-    lab.loss(100)
+    lab.loss(H1, 100)
     lab.until(6.5)
     assert lab.cli("show services rpm history-results detail") == [
         "    Owner: P, Test: T",
         "    Target address: 10.0.1.10, Probe type: icmp-ping, Icmp-id: 1, Test size: 3 probes",
-        "    Probe results:",
-        "      Response received",
-        "      Probe sent time: Thu Jan  1 00:00:00 2026",
-        "      Probe rcvd/timeout time: Thu Jan  1 00:00:00 2026, No hardware timestamps",
+        *probe("Response received", "00:00:00", "00:00:00"),
         "      Rtt: 10000 usec",
-        "    Probe results:",
-        "      Response received",
-        "      Probe sent time: Thu Jan  1 00:00:01 2026",
-        "      Probe rcvd/timeout time: Thu Jan  1 00:00:01 2026, No hardware timestamps",
+        *probe("Response received", "00:00:01", "00:00:01"),
         "      Rtt: 14000 usec, Round trip jitter: 4000 usec",
-        "    Probe results:",
-        "      Request timed out",
-        "      Probe sent time: Thu Jan  1 00:00:02 2026",
-        "      Probe rcvd/timeout time: Thu Jan  1 00:00:03 2026, No hardware timestamps",
+        *probe("Request timed out", "00:00:02", "00:00:03"),
         # the next test starts at 8 s: nothing is in flight at 6.5 s
         "    Results over current test:",
         "      Probes sent: 0, Probes received: 0, Loss percentage: 0.000000",

@@ -13,87 +13,25 @@ inet.0 has 0.0.0.0/0 via 198.51.100.2 (ge-0/0/1); routing-instance VR has ge-0/0
 
 from __future__ import annotations
 
-from pathlib import Path
+import functools
 
 import pytest
+from featurelab import UPLINKS_R1, ManualLab, rpm_test, uplinks_lab
 
-from nos.config.load import parse_set
-from nos.lab.labfile import load_lab_file
 from nos.lab.packet import ipv4_text
-from nos.lab.topology import build_lab
-from nos.runtime.clock import ManualScheduler
 
-R1 = """\
-set system host-name R1
-set system root-authentication encrypted-password "$6$rpm$x"
-set interfaces ge-0/0/0 unit 0 family inet address 10.0.1.1/24
-set interfaces ge-0/0/1 unit 0 family inet address 198.51.100.1/30
-set interfaces ge-0/0/2 unit 0 family inet address 203.0.113.1/30
-set interfaces ge-0/0/3 unit 0 family inet address 192.0.2.1/30
-set interfaces lo0 unit 0 family inet address 10.255.0.1/32
-set routing-options static route 0.0.0.0/0 next-hop 198.51.100.2
-set routing-instances VR instance-type virtual-router
-set routing-instances VR interface ge-0/0/3.0
-set routing-instances VR routing-options static route 0.0.0.0/0 next-hop 192.0.2.2
-"""
-
-LAB = """\
-[lab]
-name = "rpm"
-clock = "virtual"
-
-[nodes.R1]
-kind = "device"
-config = "r1.conf"
-
-[nodes.H1]
-kind = "host"
-address = "10.0.1.10/24"
-gateway = "10.0.1.1"
-listen = ["tcp:80", "udp:7"]
-
-[nodes.Net]
-kind = "internet"
-address = ["198.51.100.2/30", "203.0.113.2/30", "192.0.2.2/30"]
-serves = ["8.8.8.8"]
-
-[[links]]
-a = "R1:ge-0/0/0"
-b = "H1:eth0"
-latency = 5
-
-[[links]]
-a = "R1:ge-0/0/1"
-b = "Net:eth0"
-latency = 2
-
-[[links]]
-a = "R1:ge-0/0/2"
-b = "Net:eth1"
-latency = 20
-
-[[links]]
-a = "R1:ge-0/0/3"
-b = "Net:eth2"
-latency = 7
-"""
+R1 = UPLINKS_R1 + "set interfaces lo0 unit 0 family inet address 10.255.0.1/32\n"
+LAB = uplinks_lab("rpm", (5, 2, 20, 7), ["8.8.8.8"], listen=["tcp:80", "udp:7"])
 
 
-class RpmLab:
+class RpmLab(ManualLab):
     """The lab above with `rpm` (set lines under `services rpm`) committed on R1 at time 0."""
 
-    def __init__(self, folder: Path, rpm: str):
-        (folder / "r1.conf").write_text(R1 + rpm)
-        (folder / "lab.toml").write_text(LAB)
-        self.clock = ManualScheduler()
-        self.lab = build_lab(load_lab_file(folder / "lab.toml"), scheduler=self.clock, state_dir=folder / "state")
-        self.device = self.lab.nodes["R1"].device
+    def __init__(self, folder, rpm: str):  # type: ignore[no-untyped-def]
+        super().__init__(folder, R1 + rpm, LAB)
         self.rpm = self.device.rpm
         self.completions: list[tuple[float, tuple[str, str], bool | None]] = []
         self.rpm.listeners.append(lambda run: self.completions.append((self.clock.now(), run.key, run.passed)))
-
-    def until(self, when: float) -> None:
-        self.clock.advance(when - self.clock.now())
 
     def run(self, owner: str = "P", test: str = "T"):  # type: ignore[no-untyped-def]
         return self.rpm.runs[owner, test]
@@ -108,38 +46,10 @@ class RpmLab:
         """R1's RPM events on the lab's timeline, with their lab times."""
         return [(e.time, e.text.replace(":", "", 1)) for e in self.lab.events if e.kind == "probe"]
 
-    def link(self, end: str):  # type: ignore[no-untyped-def]
-        return self.lab.find_link(end)
-
-    def loss(self, end: str, pct: float) -> None:
-        self.lab.set_link_quality(self.link(end), loss_pct=pct)
-
-    def latency(self, end: str, ms: float) -> None:
-        self.lab.set_link_quality(self.link(end), latency_ms=ms)
-
-    def commit(self, text: str) -> None:
-        tree = self.device.db.new_candidate()
-        assert not parse_set(tree, text).messages
-        assert self.device.db.commit(tree, "lab").ok
-
 
 @pytest.fixture
-def rpm_lab(tmp_path):  # type: ignore[no-untyped-def]
-    made: list[RpmLab] = []
-
-    def make(lines: str) -> RpmLab:
-        folder = tmp_path / f"lab{len(made)}"
-        folder.mkdir()
-        made.append(RpmLab(folder, lines))
-        return made[-1]
-
-    yield make
-    for lab in made:
-        lab.lab.close()
-
-
-def rpm_test(owner: str, test: str, *statements: str) -> str:
-    return "".join(f"set services rpm probe {owner} test {test} {s}\n" for s in statements)
+def rpm_lab(new_lab):  # type: ignore[no-untyped-def]
+    return functools.partial(new_lab, RpmLab)
 
 
 def approx(values):  # type: ignore[no-untyped-def]
@@ -231,9 +141,7 @@ def test_a_deleted_test_stops(rpm_lab):
     lab = rpm_lab(rpm_test("P", "T", "target address 10.0.1.10", *FIVE))
     lab.until(2.5)
     old = lab.run()
-    tree = lab.device.db.new_candidate()
-    assert not parse_set(tree, "delete services rpm\n").messages
-    assert lab.device.db.commit(tree, "lab").ok
+    lab.commit("delete services rpm\n")
     lab.until(20)
     assert lab.rpm.runs == {}
     assert [p[0] for p in old.history] == approx([0, 1, 2])

@@ -7,8 +7,18 @@ from nos.config.load import parse_set
 from nos.config.query import child, entries
 from nos.config.tree import ConfigTree, Node
 from nos.routing.engine import RoutingEngine
-from nos.routing.prefix import addr_text, interface_address, prefix
-from nos.routing.route import Route
+from nos.routing.prefix import addr, addr_text, interface_address, prefix
+from nos.routing.route import VIA, NextHop, Route
+
+# Seed 001's import policy of ISP-2's BGP default, with local-preference 50.
+ISP_2_DEFAULT_ROUTE = """
+set policy-options prefix-list DEFAULT-ROUTE 0.0.0.0/0
+set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 from instance ISP-2
+set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 from protocol bgp
+set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 from prefix-list DEFAULT-ROUTE
+set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 then local-preference 50
+set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 then accept
+"""
 
 
 class Clock:
@@ -37,6 +47,12 @@ def interface_units(root: Node) -> dict[str, list[tuple[int, int]]]:
             inet = child(child(u, "family"), "inet")
             out[f"{name}.{unit}"] = [interface_address(k[0]) for k in entries(inet, "address")]
     return out
+
+
+def route(dest: str, protocol: str, via: str | NextHop, source: object, table: str = "inet.0", **attrs) -> Route:  # type: ignore[no-untyped-def]
+    """A route as a protocol would add it: `via` is a gateway address or a NextHop."""
+    hop = via if isinstance(via, NextHop) else NextHop(VIA, addr(via))
+    return Route(prefix(dest), protocol, (hop,), source=source, table=table, since=0, **attrs)
 
 
 class Lab:

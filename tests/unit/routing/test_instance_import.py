@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import pytest
-from routinglab import hops
+from routinglab import ISP_2_DEFAULT_ROUTE, hops, route
 
-from nos.routing.prefix import addr, prefix
+from nos.routing.prefix import prefix
 from nos.routing.route import LOCAL, VIA, NextHop, Route
 
-SEED_001_A = """
+SEED_001_A = (
+    """
 set interfaces ge-0/0/1 unit 0 family inet address 192.168.99.2/24
 set interfaces ge-0/0/2 unit 0 family inet address 192.168.98.2/24
 set interfaces ge-0/0/3 unit 0 family inet address 192.168.252.1/24
@@ -21,12 +22,9 @@ set routing-instances ISP-2 instance-type virtual-router
 set routing-instances ISP-2 interface ge-0/0/2.0
 set routing-instances VPN instance-type virtual-router
 set routing-instances VPN interface st0.200
-set policy-options prefix-list DEFAULT-ROUTE 0.0.0.0/0
-set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 from instance ISP-2
-set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 from protocol bgp
-set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 from prefix-list DEFAULT-ROUTE
-set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 then local-preference 50
-set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 then accept
+"""
+    + ISP_2_DEFAULT_ROUTE
+    + """
 set routing-instances PROD routing-options instance-import ISP-2-DEFAULT-ROUTE
 set policy-options prefix-list S2S-PROD-VPN-1_ST0-200 192.168.249.0/24
 set policy-options policy-statement S2S-PROD-VPN-1 term 10 from instance VPN
@@ -40,12 +38,11 @@ set policy-options policy-statement PROD-S2S-VPN term 10 then accept
 set policy-options policy-statement PROD-S2S-VPN term 900 then reject
 set routing-instances VPN routing-options instance-import PROD-S2S-VPN
 """
+)
 
 
 def bgp(table: str, gateway: str, as_path: str, source: str) -> Route:
-    return Route(
-        prefix("0.0.0.0/0"), "BGP", (NextHop(VIA, addr(gateway)),), source=source, table=table, since=0, as_path=as_path
-    )
+    return route("0.0.0.0/0", "BGP", gateway, source, table, as_path=as_path)
 
 
 @pytest.fixture
@@ -54,15 +51,7 @@ def seed(build):  # type: ignore[no-untyped-def]
     lab = build(SEED_001_A)
     lab.engine.add(bgp("PROD.inet.0", "192.168.99.1", "65002", "bgp-isp1"))
     lab.engine.add(bgp("ISP-2.inet.0", "192.168.98.1", "65003", "bgp-isp2"))
-    ari = Route(
-        prefix("192.168.249.0/24"),
-        "ARI-TS",
-        (NextHop(VIA, None, "st0.200"),),
-        source="ari",
-        table="VPN.inet.0",
-        since=0,
-    )
-    lab.engine.add(ari)
+    lab.engine.add(route("192.168.249.0/24", "ARI-TS", NextHop(VIA, None, "st0.200"), "ari", "VPN.inet.0"))
     return lab
 
 
@@ -101,16 +90,7 @@ def test_only_accepted_routes_are_imported(seed):
     assert seed.routes("PROD.inet.0", "192.168.98.0/24") == []
     assert seed.routes("PROD.inet.0", "192.168.98.2/32") == []
     seed.engine.withdraw("bgp-isp2")
-    seed.engine.add(
-        Route(
-            prefix("0.0.0.0/0"),
-            "Static",
-            (NextHop(VIA, addr("192.168.98.1")),),
-            source="s",
-            table="ISP-2.inet.0",
-            since=0,
-        )
-    )
+    seed.engine.add(route("0.0.0.0/0", "Static", "192.168.98.1", "s", "ISP-2.inet.0"))
     assert [r.table for r in seed.routes("PROD.inet.0", "0.0.0.0/0")] == ["PROD.inet.0"]
 
 
@@ -177,15 +157,7 @@ set routing-instances A routing-options instance-import FROM-B
 """
     )
     assert lab.routes("A.inet.0", "10.0.0.0/8") == []
-    signal = Route(
-        prefix("169.254.200.1/32"),
-        "Static",
-        (NextHop(LOCAL, None, "lo0.0"),),
-        source="signal",
-        table="inet.0",
-        since=0,
-        preference=12,
-    )
+    signal = route("169.254.200.1/32", "Static", NextHop(LOCAL, None, "lo0.0"), "signal", preference=12)
     lab.engine.set_interface("lo0.0", [], True)
     lab.engine.add(signal)
     assert lab.active("inet.0", "169.254.200.1/32") is signal

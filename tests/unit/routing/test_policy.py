@@ -4,7 +4,7 @@ attribute actions and the default when nothing accepts or rejects."""
 from __future__ import annotations
 
 import pytest
-from routinglab import expanded
+from routinglab import ISP_2_DEFAULT_ROUTE, expanded, route
 
 from nos.routing.engine import table_instance
 from nos.routing.policy import Context, RouteFilter, compile_policies, evaluate
@@ -13,7 +13,7 @@ from nos.routing.route import DISCARD, REJECT, VIA, NextHop, Route
 
 
 def rt(dest: str, protocol: str = "Static", table: str = "inet.0", **attrs) -> Route:  # type: ignore[no-untyped-def]
-    return Route(prefix(dest), protocol, (NextHop(VIA, addr("192.0.2.1")),), source=dest, table=table, since=0, **attrs)
+    return route(dest, protocol, "192.0.2.1", dest, table, **attrs)
 
 
 class Policies:
@@ -71,16 +71,7 @@ set policy-options policy-statement A term t then accept
 
 def test_conditions_in_one_from_are_anded(policies):
     """All conditions of a `from` must hold: instance AND protocol AND prefix-list (seed 001's ISP-2-DEFAULT-ROUTE)."""
-    p = policies(
-        """
-set policy-options prefix-list DEFAULT-ROUTE 0.0.0.0/0
-set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 from instance ISP-2
-set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 from protocol bgp
-set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 from prefix-list DEFAULT-ROUTE
-set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 then local-preference 50
-set policy-options policy-statement ISP-2-DEFAULT-ROUTE term 10 then accept
-"""
-    )
+    p = policies(ISP_2_DEFAULT_ROUTE)
     good = rt("0.0.0.0/0", "BGP", "ISP-2.inet.0")
     assert p.run("ISP-2-DEFAULT-ROUTE", good) == ("accept", {"local_pref": 50})
     assert p.verdict("ISP-2-DEFAULT-ROUTE", rt("0.0.0.0/0", "Static", "ISP-2.inet.0")) is None

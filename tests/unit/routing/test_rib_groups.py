@@ -13,6 +13,11 @@ set interfaces ge-0/0/2 unit 0 family inet address 10.2.2.2/24
 set interfaces ge-0/0/3 unit 0 family inet address 10.0.1.1/24
 set interfaces lo0 unit 0 family inet address 10.255.0.1/32
 """
+WITH_VR = INTERFACES + "set routing-instances VR instance-type virtual-router\n"
+# rib-group G: primary inet.0, copies in VR.inet.0; applied to the interface routes or the static ones
+WITH_G = WITH_VR + "set routing-options rib-groups G import-rib [ inet.0 VR.inet.0 ]\n"
+INTERFACE_ROUTES_IN_G = WITH_G + "set routing-options interface-routes rib-group inet G\n"
+STATIC_IN_G = WITH_G + "set routing-options static rib-group G\n"
 
 # Seed 000 (BranchC): each ISP in a virtual-router, their interface routes cross-imported, the LAN
 # interface routes copied into both ISP tables.
@@ -45,14 +50,7 @@ def destinations(lab, table: str) -> dict[str, str]:  # type: ignore[no-untyped-
 
 def test_interface_routes_rib_group_copies_direct_and_local_routes(build):
     """`interface-routes rib-group inet G` puts the master's Direct and Local routes in every table of G."""
-    lab = build(
-        INTERFACES
-        + """
-set routing-instances VR instance-type virtual-router
-set routing-options rib-groups G import-rib [ inet.0 VR.inet.0 ]
-set routing-options interface-routes rib-group inet G
-"""
-    )
+    lab = build(INTERFACE_ROUTES_IN_G)
     master = destinations(lab, "inet.0")
     assert master == destinations(lab, "VR.inet.0")
     assert master["10.0.1.0/24"] == "Direct (inet.0)"
@@ -66,27 +64,14 @@ set routing-options interface-routes rib-group inet G
 
 def test_without_a_rib_group_an_instance_sees_only_its_own_interfaces(build):
     """No rib-group: a virtual-router's table holds its own interface routes and nothing of the master."""
-    lab = build(
-        INTERFACES
-        + """
-set routing-instances VR instance-type virtual-router
-set routing-instances VR interface ge-0/0/1.0
-"""
-    )
+    lab = build(WITH_VR + "set routing-instances VR interface ge-0/0/1.0\n")
     assert destinations(lab, "VR.inet.0") == {"10.1.1.0/24": "Direct (VR.inet.0)", "10.1.1.2/32": "Local (VR.inet.0)"}
     assert "10.1.1.0/24" not in destinations(lab, "inet.0")
 
 
 def test_copies_leave_with_their_primary(build):
     """When the interface goes down its routes leave the primary table and every secondary table."""
-    lab = build(
-        INTERFACES
-        + """
-set routing-instances VR instance-type virtual-router
-set routing-options rib-groups G import-rib [ inet.0 VR.inet.0 ]
-set routing-options interface-routes rib-group inet G
-"""
-    )
+    lab = build(INTERFACE_ROUTES_IN_G)
     lab.link("ge-0/0/3.0", False)
     for table in ("inet.0", "VR.inet.0"):
         assert "10.0.1.0/24" not in destinations(lab, table)
@@ -98,11 +83,8 @@ set routing-options interface-routes rib-group inet G
 def test_static_rib_group_copies_static_routes(build):
     """`static rib-group G` copies the static routes; a copy is usable while its primary is."""
     lab = build(
-        INTERFACES
+        STATIC_IN_G
         + """
-set routing-instances VR instance-type virtual-router
-set routing-options rib-groups G import-rib [ inet.0 VR.inet.0 ]
-set routing-options static rib-group G
 set routing-options static route 192.0.2.0/24 discard
 set routing-options static route 0.0.0.0/0 next-hop 10.1.1.1
 """
@@ -121,9 +103,8 @@ set routing-options static route 0.0.0.0/0 next-hop 10.1.1.1
 def test_rib_group_of_an_instance_copies_into_the_master(build):
     """A rib-group applied in an instance copies that instance's routes, here into inet.0."""
     lab = build(
-        INTERFACES
+        WITH_VR
         + """
-set routing-instances VR instance-type virtual-router
 set routing-instances VR interface ge-0/0/1.0
 set routing-instances VR routing-options interface-routes rib-group inet VR-TO-MASTER
 set routing-options rib-groups VR-TO-MASTER import-rib [ VR.inet.0 inet.0 ]
@@ -137,12 +118,9 @@ set routing-options rib-groups VR-TO-MASTER import-rib [ VR.inet.0 inet.0 ]
 def test_import_policy_rejects_some_copies_and_changes_others(build):
     """A rib-group import-policy filters and modifies the copies; the primary routes are untouched."""
     lab = build(
-        INTERFACES
+        STATIC_IN_G
         + """
-set routing-instances VR instance-type virtual-router
-set routing-options rib-groups G import-rib [ inet.0 VR.inet.0 ]
 set routing-options rib-groups G import-policy G-IMPORT
-set routing-options static rib-group G
 set routing-options static route 192.0.2.0/24 discard
 set routing-options static route 198.51.100.0/24 discard
 set routing-options static route 203.0.113.0/24 discard
@@ -168,12 +146,9 @@ set policy-options policy-statement G-IMPORT term worse then accept
 def test_modified_copy_follows_its_primary_when_it_goes_away(build):
     """A copy changed by the import-policy is withdrawn with its primary route and comes back with it."""
     lab = build(
-        INTERFACES
+        STATIC_IN_G
         + """
-set routing-instances VR instance-type virtual-router
-set routing-options rib-groups G import-rib [ inet.0 VR.inet.0 ]
 set routing-options rib-groups G import-policy G-IMPORT
-set routing-options static rib-group G
 set routing-options static route 0.0.0.0/0 next-hop 10.1.1.1
 set policy-options policy-statement G-IMPORT term all then preference 50
 """
@@ -183,7 +158,7 @@ set policy-options policy-statement G-IMPORT term all then preference 50
     assert lab.active("VR.inet.0", "0.0.0.0/0") is None
     lab.link("ge-0/0/1.0", True)
     assert hops(lab.active("VR.inet.0", "0.0.0.0/0")) == ["to 10.1.1.1 via ge-0/0/1.0"]
-    lab.reconfigure(INTERFACES + "set routing-instances VR instance-type virtual-router\n")
+    lab.reconfigure(WITH_VR)
     assert lab.engine.tables["VR.inet.0"].routes == {}
 
 

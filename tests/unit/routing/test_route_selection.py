@@ -3,25 +3,31 @@ qualified next hops, discard/reject, `resolve`, and what a withdraw or a link ch
 
 from __future__ import annotations
 
-from routinglab import hops
+from routinglab import hops, route
 
-from nos.routing.prefix import addr, prefix
-from nos.routing.route import DISCARD, REJECT, VIA, NextHop, Route
+from nos.routing.prefix import prefix
+from nos.routing.route import DISCARD, REJECT
 
 BASE = """
 set interfaces ge-0/0/0 unit 0 family inet address 192.168.10.1/24
 set interfaces ge-0/0/1 unit 0 family inet address 198.51.100.2/30
 set interfaces ge-0/0/2 unit 0 family inet address 203.0.113.2/30
 """
-
-
-def route(dest: str, protocol: str, gateway: str, source: object, table: str = "inet.0", **attrs) -> Route:  # type: ignore[no-untyped-def]
-    return Route(prefix(dest), protocol, (NextHop(VIA, addr(gateway)),), source=source, table=table, since=0, **attrs)
+DEFAULT_ROUTE = BASE + "set routing-options static route 0.0.0.0/0 next-hop 198.51.100.1\n"
+TO_10_9 = BASE + "set routing-options static route 10.9.0.0/16 next-hop 198.51.100.1\n"
+# 8.8.8.0/24 resolves its next hop 10.20.0.1 through 10.20.0.0/16, on ge-0/0/0.
+RESOLVE = (
+    BASE
+    + """
+set routing-options static route 10.20.0.0/16 next-hop 192.168.10.254
+set routing-options static route 8.8.8.0/24 next-hop 10.20.0.1 resolve
+"""
+)
 
 
 def test_lower_preference_wins(build):
     """Of two routes to one destination the lower preference is active; both stay in the table."""
-    lab = build(BASE + "set routing-options static route 10.9.0.0/16 next-hop 198.51.100.1\n")
+    lab = build(TO_10_9)
     lab.engine.add(route("10.9.0.0/16", "OSPF", "203.0.113.1", ("ospf", 1)))
     assert [(r.protocol, r.preference) for r in lab.routes("inet.0", "10.9.0.0/16")] == [("Static", 5), ("OSPF", 10)]
     assert lab.active("inet.0", "10.9.0.0/16").protocol == "Static"
@@ -108,7 +114,7 @@ def test_first_arrival_breaks_a_complete_tie(build):
 
 def test_withdraw_restores_the_next_best(build):
     """Withdrawing the active route makes the next best active; withdrawing the last empties the destination."""
-    lab = build(BASE + "set routing-options static route 10.9.0.0/16 next-hop 198.51.100.1\n")
+    lab = build(TO_10_9)
     lab.engine.add(route("10.9.0.0/16", "OSPF", "203.0.113.1", ("ospf",)))
     lab.engine.add(route("10.9.0.0/16", "BGP", "203.0.113.1", ("bgp",), as_path="65002"))
     lab.engine.withdraw(("static", "inet.0", prefix("10.9.0.0/16"), 5))
@@ -130,7 +136,7 @@ def test_add_with_the_same_source_replaces(build):
 
 def test_static_route_with_unreachable_next_hop_is_hidden_until_the_interface_comes_up(build):
     """A static next hop must be directly connected: while its interface is down the route is hidden, not active."""
-    lab = build(BASE + "set routing-options static route 0.0.0.0/0 next-hop 198.51.100.1\n")
+    lab = build(DEFAULT_ROUTE)
     assert hops(lab.active("inet.0", "0.0.0.0/0")) == ["to 198.51.100.1 via ge-0/0/1.0"]
     lab.link("ge-0/0/1.0", False)
     assert lab.active("inet.0", "0.0.0.0/0") is None
@@ -143,7 +149,7 @@ def test_static_route_with_unreachable_next_hop_is_hidden_until_the_interface_co
 
 def test_floating_static_takes_over_while_the_primary_next_hop_is_down(build):
     """A higher-preference route (here added by another source) is used while the better one is unusable."""
-    lab = build(BASE + "set routing-options static route 0.0.0.0/0 next-hop 198.51.100.1\n")
+    lab = build(DEFAULT_ROUTE)
     lab.engine.add(route("0.0.0.0/0", "Static", "203.0.113.1", ("ipmon",), preference=10))
     assert hops(lab.active("inet.0", "0.0.0.0/0")) == ["to 198.51.100.1 via ge-0/0/1.0"]
     lab.link("ge-0/0/1.0", False)
@@ -182,11 +188,7 @@ def test_two_next_hops_make_one_route_with_both(build):
 def test_qualified_next_hop_is_a_backup_with_its_own_preference(build):
     """`qualified-next-hop B preference 7` stands by behind `next-hop A` (5) and takes over when A fails."""
     lab = build(
-        BASE
-        + """
-set routing-options static route 0.0.0.0/0 next-hop 198.51.100.1
-set routing-options static route 0.0.0.0/0 qualified-next-hop 203.0.113.1 preference 7
-"""
+        DEFAULT_ROUTE + "set routing-options static route 0.0.0.0/0 qualified-next-hop 203.0.113.1 preference 7\n"
     )
     assert sorted(r.preference for r in lab.routes("inet.0", "0.0.0.0/0")) == [5, 7]
     assert hops(lab.active("inet.0", "0.0.0.0/0")) == ["to 198.51.100.1 via ge-0/0/1.0"]
@@ -200,9 +202,8 @@ set routing-options static route 0.0.0.0/0 qualified-next-hop 203.0.113.1 prefer
 def test_qualified_next_hop_can_beat_the_route_preference(build):
     """semantics.md 3.3: `next-hop A; qualified-next-hop B {preference 2;} preference 6` makes B active."""
     lab = build(
-        BASE
+        DEFAULT_ROUTE
         + """
-set routing-options static route 0.0.0.0/0 next-hop 198.51.100.1
 set routing-options static route 0.0.0.0/0 qualified-next-hop 203.0.113.1 preference 2
 set routing-options static route 0.0.0.0/0 preference 6
 """
@@ -213,13 +214,7 @@ set routing-options static route 0.0.0.0/0 preference 6
 
 def test_qualified_next_hop_without_preference_shares_the_route(build):
     """A qualified next hop without its own preference is one more next hop of the route."""
-    lab = build(
-        BASE
-        + """
-set routing-options static route 0.0.0.0/0 next-hop 198.51.100.1
-set routing-options static route 0.0.0.0/0 qualified-next-hop 203.0.113.1
-"""
-    )
+    lab = build(DEFAULT_ROUTE + "set routing-options static route 0.0.0.0/0 qualified-next-hop 203.0.113.1\n")
     assert len(lab.routes("inet.0", "0.0.0.0/0")) == 1
     assert len(hops(lab.active("inet.0", "0.0.0.0/0"))) == 2
 
@@ -258,14 +253,7 @@ set routing-options static route 10.20.0.0/16 next-hop 192.168.10.254
 
 def test_resolve_finds_the_next_hop_through_another_route(build):
     """`resolve` lets a non-connected next hop resolve through the route that covers it."""
-    lab = build(
-        BASE
-        + """
-set routing-options static route 10.20.0.0/16 next-hop 192.168.10.254
-set routing-options static route 8.8.8.0/24 next-hop 10.20.0.1 resolve
-set routing-options static route 9.9.9.0/24 next-hop 10.20.0.1
-"""
-    )
+    lab = build(RESOLVE + "set routing-options static route 9.9.9.0/24 next-hop 10.20.0.1\n")
     assert hops(lab.active("inet.0", "8.8.8.0/24")) == ["to 192.168.10.254 via ge-0/0/0.0"]
     assert lab.active("inet.0", "9.9.9.0/24") is None  # the same next hop without `resolve`
 
@@ -278,13 +266,7 @@ def test_resolve_through_a_directly_connected_next_hop(build):
 
 def test_resolved_route_follows_the_route_it_resolves_through(build):
     """When the resolving route goes away, a route resolved through it is no longer usable, and comes back with it."""
-    lab = build(
-        BASE
-        + """
-set routing-options static route 10.20.0.0/16 next-hop 192.168.10.254
-set routing-options static route 8.8.8.0/24 next-hop 10.20.0.1 resolve
-"""
-    )
+    lab = build(RESOLVE)
     lab.link("ge-0/0/0.0", False)
     assert lab.active("inet.0", "10.20.0.0/16") is None
     assert lab.active("inet.0", "8.8.8.0/24") is None
@@ -294,13 +276,7 @@ set routing-options static route 8.8.8.0/24 next-hop 10.20.0.1 resolve
 
 def test_resolved_route_moves_when_the_resolving_route_changes(build):
     """A `resolve` route tracks changes of the route under it that are not interface changes."""
-    lab = build(
-        BASE
-        + """
-set routing-options static route 10.20.0.0/16 next-hop 192.168.10.254
-set routing-options static route 8.8.8.0/24 next-hop 10.20.0.1 resolve
-"""
-    )
+    lab = build(RESOLVE)
     lab.engine.add(route("10.20.0.0/24", "Static", "203.0.113.1", ("more-specific",), preference=5))
     assert hops(lab.active("inet.0", "8.8.8.0/24")) == ["to 203.0.113.1 via ge-0/0/2.0"]
     lab.engine.withdraw(("more-specific",))
@@ -324,11 +300,10 @@ set routing-options static route 0.0.0.0/0 next-table ISP.inet.0
 
 def test_reconfiguring_keeps_unchanged_routes(build):
     """A commit that does not touch a static route keeps it (same object, same age); a changed one is replaced."""
-    text = BASE + "set routing-options static route 10.9.0.0/16 next-hop 198.51.100.1\n"
-    lab = build(text + "set routing-options static route 10.8.0.0/16 next-hop 198.51.100.1\n")
+    lab = build(TO_10_9 + "set routing-options static route 10.8.0.0/16 next-hop 198.51.100.1\n")
     kept, changed = lab.active("inet.0", "10.9.0.0/16"), lab.active("inet.0", "10.8.0.0/16")
     lab.clock.now += 60
-    lab.reconfigure(text + "set routing-options static route 10.8.0.0/16 next-hop 203.0.113.1\n")
+    lab.reconfigure(TO_10_9 + "set routing-options static route 10.8.0.0/16 next-hop 203.0.113.1\n")
     assert lab.active("inet.0", "10.9.0.0/16") is kept
     new = lab.active("inet.0", "10.8.0.0/16")
     assert new is not changed and new.since == kept.since + 60

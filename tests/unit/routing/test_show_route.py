@@ -4,9 +4,9 @@ prefixes, table and protocol filters, ECMP next hops and forwarding-table abbrev
 from __future__ import annotations
 
 import pytest
+from routinglab import route
 
 from nos.routing.prefix import addr, prefix
-from nos.routing.route import VIA, NextHop, Route
 from nos.routing.show import (
     RouteQuery,
     age,
@@ -59,15 +59,7 @@ def test_ecmp_route_lists_every_next_hop_with_the_first_selected(build):
 def test_longest_ipv4_prefix_still_fits_the_prefix_column(build):
     """An 18-character prefix keeps one space before the active marker (column 19), like the dut capture."""
     lab = build(CONFIG)
-    route = Route(
-        prefix("192.168.100.128/25"),
-        "Static",
-        (NextHop(VIA, addr("198.51.100.1")),),
-        source="x",
-        table="inet.0",
-        since=0,
-    )
-    lab.engine.add(route)
+    lab.engine.add(route("192.168.100.128/25", "Static", "198.51.100.1", "x"))
     lines = show_route(lab.engine, 0, RouteQuery(destination=prefix("192.168.100.128/25"), match="exact"))
     assert lines[4] == "192.168.100.128/25 *[Static/5] 00:00:00"
 
@@ -110,17 +102,7 @@ def test_destination_search_skips_tables_without_it_but_keeps_other_protocols_ta
 def test_summary_lists_protocols_in_junos_order(build):
     """`show route summary`: Router ID, then per table the protocol lines, colon at column 20."""
     lab = build(CONFIG)
-    lab.engine.add(
-        Route(
-            prefix("10.9.0.0/16"),
-            "BGP",
-            (NextHop(VIA, addr("198.51.100.1")),),
-            source="b",
-            table="inet.0",
-            since=0,
-            as_path="65001",
-        )
-    )
+    lab.engine.add(route("10.9.0.0/16", "BGP", "198.51.100.1", "b", as_path="65001"))
     lines = show_route_summary(lab.engine, None, None)
     assert lines[:3] == ["Router ID: 0.0.0.0", "", "inet.0: 7 destinations, 7 routes (7 active, 0 holddown, 0 hidden)"]
     assert lines[3:7] == [
