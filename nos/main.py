@@ -24,6 +24,7 @@ def _parser() -> argparse.ArgumentParser:
     cli.add_argument("--user", default="lab", help="the user you are logged in as")
     cli.add_argument("--clock", choices=("real", "accelerated", "virtual"), default="real")
     cli.add_argument("--speed", type=float, default=60.0, help="speed of the accelerated clock")
+    cli.add_argument("--ssh", type=int, metavar="PORT", help="also serve the device over SSH on 127.0.0.1:PORT")
     lab = sub.add_parser("lab", help="start a lab and open its console (default: the dual-ISP demo lab)")
     lab.add_argument("lab", nargs="?", type=Path, help="lab file (default: the dual-ISP demo lab)")
     run = sub.add_parser("run", help="run a scenario script on a lab and print the transcript")
@@ -33,6 +34,9 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument("--clock", choices=("real", "accelerated", "virtual"), default=default, help="clock mode")
         p.add_argument("--speed", type=float, help="speed of the accelerated clock (default: the lab file's)")
         p.add_argument("--state-dir", type=Path, help="where devices keep their commits (default: a temporary dir)")
+    lab.add_argument(
+        "--ssh", type=int, metavar="PORT", help="serve every device over SSH, one port each from PORT (127.0.0.1)"
+    )
     return parser
 
 

@@ -51,6 +51,14 @@ def run_cli(args: argparse.Namespace) -> int:
     async def main() -> None:
         async with trio.open_nursery() as nursery:
             nursery.start_soon(scheduler.run)
+            if args.ssh is not None:
+                from nos.net.ssh import access_table, lab_service
+
+                service = lab_service([(device.hostname, device)], args.ssh, args.state_dir)
+                await nursery.start(service.serve)
+                print("\n".join(access_table(service)), flush=True)
+                if not interactive:  # a server for scripts: no local prompt, until stopped
+                    await trio.sleep_forever()
             if interactive:
                 from nos.cli.terminal import TerminalIO, run_terminal
 

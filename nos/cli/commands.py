@@ -42,6 +42,7 @@ class Command:
     args: dict[str, object] = field(default_factory=dict)
     words: list[str] = field(default_factory=list)
     rest_start: int | None = None  # index of the first word of a config-path / command argument
+    full: list[str] = field(default_factory=list)  # the words with keywords spelled out (for permission checks)
 
     def flag(self, name: str) -> bool:
         return bool(self.args.get(name))
@@ -151,6 +152,7 @@ def parse_command(tree: SchemaNode, words: list[str]) -> Command:
         raise CommandError(0, "unknown command.")
     reader = _Reader(tree)
     args: dict[str, object] = {}
+    full: list[str] = []
     i, n = 0, len(words)
     while i < n:
         word = words[i]
@@ -158,6 +160,7 @@ def parse_command(tree: SchemaNode, words: list[str]) -> Command:
         if child is None:
             raise CommandError(i, reader.refusal(word, i))
         if not child.keyless:
+            full.append(child.name)
             i += 1
         if child.kind == CONTAINER:
             args[child.name] = True
@@ -169,7 +172,7 @@ def parse_command(tree: SchemaNode, words: list[str]) -> Command:
         elif child.rest or (type_kind(child) in REST_TYPES):
             args[child.name] = " ".join(words[i:])
             reader.enter(child)
-            return _finish(reader.action, args, words, i)
+            return _finish(reader.action, args, words, i, full + words[i:])
         else:
             if i >= n:
                 raise CommandError(i, f"syntax error, expecting {child.type.hint}.")
@@ -178,12 +181,15 @@ def parse_command(tree: SchemaNode, words: list[str]) -> Command:
             except BadValue as exc:
                 raise CommandError(i, exc.args[0] if not exc.syntax else "syntax error.") from None
             args[child.name] = value
+            full.extend(words[i : i + used])
             i += used
         reader.enter(child)
-    return _finish(reader.action, args, words, None)
+    return _finish(reader.action, args, words, None, full)
 
 
-def _finish(action_node: SchemaNode | None, args: dict[str, object], words: list[str], rest: int | None) -> Command:
+def _finish(
+    action_node: SchemaNode | None, args: dict[str, object], words: list[str], rest: int | None, full: list[str]
+) -> Command:
     if action_node is None:
         raise CommandError(len(words), "syntax error, expecting <command>.")
     for child in _all_options(action_node):
@@ -191,7 +197,7 @@ def _finish(action_node: SchemaNode | None, args: dict[str, object], words: list
             hint = child.type.hint if child.type is not None else f"<{child.name}>"
             raise CommandError(len(words), f"syntax error, expecting {hint}.")
     assert action_node.action is not None
-    return Command(action_node.action, action_node, args, words, rest)
+    return Command(action_node.action, action_node, args, words, rest, full)
 
 
 def _all_options(node: SchemaNode) -> list[SchemaNode]:

@@ -67,7 +67,7 @@ def render_config(
             depth(full),
             depth(edit),
         )
-    opts = RenderOptions(secrets=True)
+    opts = RenderOptions(secrets=session.rights.sees_secrets)
     if pipeline.wants("display-inheritance"):
         root = expand(root)
         opts.inheritance = True

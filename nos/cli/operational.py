@@ -299,6 +299,11 @@ async def help_cmd(session: CliSession, cmd: Command, pipeline: Pipeline) -> lis
     return help_text(session, cmd)
 
 
+async def start_shell(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    """There is no Unix below this CLI: say so rather than pretend."""
+    return ["error: the shell is not available: nos devices have only the Junos CLI"]
+
+
 async def quit_session(session: CliSession, cmd: Command, pipeline: Pipeline) -> None:
     session.close()
     return None
@@ -329,5 +334,6 @@ HANDLERS = {
     "request-lab": request_lab,
     "help-topic": help_cmd,
     "help-reference": help_cmd,
+    "start-shell": start_shell,
     "quit": quit_session,
 }

@@ -22,6 +22,7 @@ from nos.config.edit import find
 from nos.config.path import PathError, Step, path_text, walk
 from nos.config.tree import ConfigTree, Leaf, ListNode, Node
 from nos.config.validate import defined_names
+from nos.runtime.accounts import BadClass, Rights, rights_for
 from nos.runtime.clock import format_time
 from nos.runtime.device import Device
 from nos.runtime.features import CommandContext
@@ -82,6 +83,7 @@ class CliSession:
         client: str = "cli",
         terminal: str = "pts/0",
         origin: str = "",
+        rights: Rights | None = None,
     ):
         from nos.cli import configuration, operational  # the handler tables
 
@@ -96,6 +98,13 @@ class CliSession:
         self.client = client
         self.terminal = terminal
         self.origin = origin
+        # What the user may do, fixed at login (the lab user of a device without logins: everything).
+        if rights is None:
+            try:
+                rights = rights_for(device.db.active_expanded, user)
+            except BadClass:
+                rights = Rights("unauthorized", frozenset())
+        self.rights = rights
         self.id = device.new_session_id()
         self.login_time = device.scheduler.epoch()
         self.mode = "operational"
@@ -175,7 +184,10 @@ class CliSession:
         cmd.spans = spans  # type: ignore[attr-defined]
         cmd.line = line  # type: ignore[attr-defined]
         handler = self.handlers[mode].get(cmd.action)
+        if mode == "operational" and not self.rights.may_run(cmd.full):
+            raise self._caret(spans, 0, "unknown command.")  # Junos treats what a class may not run as unknown
         if mode == "configuration" and cmd.action in EDITING_ACTIONS:
+            self._check_may_edit(cmd)
             self._check_not_locked()
         self._no_more = pipeline.no_more
         if handler is not None:
@@ -204,6 +216,23 @@ class CliSession:
     async def run_operational(self, words_line: str) -> list[str] | None:
         """`run` from configuration mode."""
         return await self._run_line(words_line, "operational")
+
+    def _check_may_edit(self, cmd: Command) -> None:
+        """The class's `*-control` flags and configuration expressions decide what it may change."""
+        rights = self.rights
+        if rights.has("all"):
+            return
+        if cmd.action == "rollback" and (cmd.value("number") or "0") != "0" and not rights.may_rollback:
+            raise CliError("error: permission denied")
+        path: list[str] = []
+        if cmd.action not in ("rollback", "load"):
+            try:
+                steps = walk(self.level_schema, cmd.rest, values=True, abbreviate=True, wildcards=self.in_groups())
+            except PathError:
+                return  # not a path: the command itself reports the syntax error
+            path = path_text(self.edit + steps).split()
+        if not rights.may_edit(path):
+            raise CliError("error: permission denied")
 
     def _check_not_locked(self) -> None:
         """`configure exclusive` locks the shared candidate: other sessions editing it may not change it."""
@@ -326,6 +355,9 @@ class CliSession:
             self.leave_configuration()
         self.alive = False
         self.device.sessions.pop(self.id, None)
+        hang_up = getattr(self.io, "close", None)
+        if hang_up is not None:  # a front-end reading in the background (SSH) stops waiting for input
+            hang_up()
         if self._broadcast in self.device.listeners:
             self.device.listeners.remove(self._broadcast)
 

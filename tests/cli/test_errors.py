@@ -142,6 +142,7 @@ def test_ambiguous_word_lists_the_possibilities(cli):
         "Possible completions:\n"
         "  set                  Set CLI properties, date/time, craft interface message\n"
         "  show                 Show system information\n"
+        "  start                Start shell\n"
     )
 
 

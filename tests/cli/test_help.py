@@ -59,6 +59,7 @@ def test_question_mark_at_the_operational_prompt(cli):
         "  request              Make system-level requests",
         "  set                  Set CLI properties, date/time, craft interface message",
         "  show                 Show system information",
+        "  start                Start shell",
         "  traceroute           Trace the route to a remote host",
     ]
 
