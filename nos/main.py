@@ -54,11 +54,23 @@ def device_cli():  # type: ignore[no-untyped-def]
         io = TerminalIO()
         await run_terminal(CliSession(device, DEFAULT_USER, io), io)
 
+    def ssh_service(devices, first_port, state_dir):  # type: ignore[no-untyped-def]
+        from nos.net.ssh import lab_service
+
+        return lab_service(devices, first_port, state_dir)
+
+    def ssh_table(service) -> list[str]:  # type: ignore[no-untyped-def]
+        from nos.net.ssh import access_table
+
+        return access_table(service)
+
     return DeviceCli(
         session=lambda device, io: CliSession(device, DEFAULT_USER, io),
         buffer_io=BufferIO,
         plain_io=PlainIO,
         terminal=terminal,
+        ssh_service=ssh_service,
+        ssh_table=ssh_table,
     )
 
 

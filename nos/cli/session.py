@@ -387,9 +387,12 @@ class CliSession:
         def run_help(run_words: list[str], run_partial: str) -> Help:
             return self._mode_help("operational", run_words, run_partial)
 
-        return command_help(
+        h = command_help(
             self.schema.commands[mode], words, partial, self._config_help(words, mode), run_help, self._values
         )
+        if mode == "operational" and not words:  # a class does not even see the commands it may not run
+            h.candidates = [c for c in h.candidates if self.rights.may_run([c.name])]
+        return h
 
     def _values(self, node: SchemaNode) -> list[Candidate]:
         """Run-time candidates for a value: the kept configurations for a rollback index."""

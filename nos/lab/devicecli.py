@@ -15,6 +15,9 @@ class DeviceCli:
     buffer_io: Callable[[], Any]  # an in-memory SessionIO with take(): scripts
     plain_io: Callable[[TextIO, TextIO], Any]  # the plain front-end's IO: readline(), write()
     terminal: Callable[[Any], Awaitable[None]] | None = None  # the interactive Junos CLI on a device, until left
+    # `--ssh PORT`: (named devices, first port, state dir) -> a service with `serve(task_status)`; its table
+    ssh_service: Callable[[list[tuple[str, Any]], int, Any], Any] | None = None
+    ssh_table: Callable[[Any], list[str]] | None = None
 
 
 __all__ = ["DeviceCli"]

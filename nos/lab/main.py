@@ -50,7 +50,14 @@ def run_lab(args: argparse.Namespace, cli: DeviceCli) -> int:
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
 
     async def main() -> None:
-        async with lab.running():
+        async with lab.running() as nursery:
+            if getattr(args, "ssh", None) is not None and cli.ssh_service is not None:
+                service = cli.ssh_service(list(lab.devices.items()), args.ssh, args.state_dir)
+                await nursery.start(service.serve)
+                if cli.ssh_table is not None:
+                    print("\n".join(cli.ssh_table(service)), flush=True)
+                if not interactive:  # serving scripts: no console to read, until stopped
+                    await trio.sleep_forever()
             if interactive:
                 await run_terminal_console(lab, cli)
             else:
