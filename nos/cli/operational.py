@@ -202,7 +202,7 @@ async def request_logout(session: CliSession, cmd: Command, pipeline: Pipeline) 
         assert isinstance(other, CliSession)
         if (user and other.user == user) or (pid and str(other.id) == pid):
             found = True
-            other.io.notify("\nSession terminated by request.\n")
+            other.io.write("\nSession terminated by request.\n")  # no prompt follows: the session ends
             other.close()
     if not found:
         return [f"error: no such user: {user}" if user else f"error: no such process: {pid}"]

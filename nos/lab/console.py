@@ -13,7 +13,6 @@ traceroute, exit.
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,10 +25,9 @@ from nos.lab.packet import ipv4_text
 from nos.lab.topology import Lab, LabError, Link, format_lab_time
 from nos.runtime.clock import format_time
 from nos.runtime.interrupt import Interrupts
+from nos.schema.types import BadValue, DurationType
 
 Write = Callable[[str], None]
-
-_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s?)?\Z")
 
 
 @dataclass(frozen=True)
@@ -85,12 +83,12 @@ def command_name(line: str) -> str | None:
 
 
 def parse_duration(text: str) -> float:
-    """`90`, `90s`, `1.5s`, `5m`, `1h30m` in seconds."""
-    m = _DURATION.match(text)
-    if not text or m is None or not any(m.groups()):
-        raise LabError(f"bad duration '{text}' (like 90, 90s, 5m, 1h30m)")
-    h, mnt, s = m.groups()
-    return int(h or 0) * 3600 + int(mnt or 0) * 60 + float(s or 0)
+    """`90`, `90s`, `1.5s`, `5m`, `1h30m` in seconds (the CLI's `duration` type)."""
+    try:
+        DurationType().check(text)
+    except BadValue:
+        raise LabError(f"bad duration '{text}' (like 90, 90s, 5m, 1h30m)") from None
+    return DurationType.seconds(text)
 
 
 def parse_lab_time(text: str) -> float:

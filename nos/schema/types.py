@@ -357,11 +357,11 @@ class RouteFilterMatchType(ValueType):
         ]
 
 
-_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?\Z")
+_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s?)?\Z")
 
 
 class DurationType(ValueType):
-    """A span of time for simulator commands: `90`, `90s`, `5m`, `1h30m`."""
+    """A span of time for simulator commands: `90`, `90s`, `1.5s`, `5m`, `1h30m`."""
 
     name = "duration"
     hint = "<duration>"
@@ -376,8 +376,8 @@ class DurationType(ValueType):
     def seconds(word: str) -> float:
         m = _DURATION.match(word)
         assert m is not None
-        h, mnt, s = (int(g) if g else 0 for g in m.groups())
-        return h * 3600 + mnt * 60 + s
+        h, mnt, s = m.groups()
+        return int(h or 0) * 3600 + int(mnt or 0) * 60 + float(s or 0)
 
 
 def make_type(name: str, args: Sequence[str] = ()) -> ValueType:

@@ -1,0 +1,41 @@
+"""A plain SSH shell for tests: paramiko, read up to the exact prompt, as most Python scripts do."""
+
+from __future__ import annotations
+
+import re
+
+import paramiko
+
+
+class Shell:
+    """An interactive SSH shell read up to the prompt (paramiko, as most Python scripts use it)."""
+
+    def __init__(self, port: int, user: str, password: str):
+        self.client = paramiko.SSHClient()
+        self.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+        self.client.connect(
+            "127.0.0.1", port=port, username=user, password=password, look_for_keys=False, allow_agent=False
+        )
+        self.chan = self.client.invoke_shell(width=200, height=1000)
+        self.chan.settimeout(20)
+        self.prompt = re.compile(rf"{re.escape(user)}@[\w.-]+[>#] \Z")  # whatever the host name becomes
+        self.banner = self.read_to_prompt()
+
+    def read_to_prompt(self) -> str:
+        out = ""
+        while not self.prompt.search(out):
+            data = self.chan.recv(65536)
+            if not data:
+                break
+            out += data.decode()
+        return out
+
+    def run(self, line: str) -> str:
+        return self.type(line + "\n")
+
+    def type(self, keys: str) -> str:
+        self.chan.send(keys)
+        return self.read_to_prompt()
+
+    def close(self) -> None:
+        self.client.close()
