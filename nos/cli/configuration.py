@@ -44,6 +44,7 @@ def render_config(
     """Render the part of `root` that `steps` names, as the pipes ask (set, json, compare...)."""
     edit = edit or []
     full = edit + steps
+    opts = RenderOptions(secrets=session.rights.sees_secrets)  # `## SECRET-DATA` for classes without `secret`
     compare = pipeline.wants("compare")
     if compare is not None:
         index = int(compare.value("rollback") or 0)
@@ -59,15 +60,15 @@ def render_config(
         old = find(old_root, full) if full else old_root
         new = find(root, full) if full else root
         if isinstance(old, Leaf) or isinstance(new, Leaf):
-            return _leaf_diff(old, new, path_words(edit))
+            return _leaf_diff(old, new, path_words(edit), opts)
         return diff_lines(
             old if isinstance(old, Node) else None,
             new if isinstance(new, Node) else None,
             path_words(full),
             depth(full),
             depth(edit),
+            opts,
         )
-    opts = RenderOptions(secrets=session.rights.sees_secrets)
     if pipeline.wants("display-inheritance"):
         root = expand(root)
         opts.inheritance = True
@@ -126,15 +127,15 @@ def _along_path(root: Node, full: list[Step], target: Node | ListNode | Leaf) ->
     return top
 
 
-def _leaf_diff(old: object, new: object, path: list[str]) -> list[str]:
+def _leaf_diff(old: object, new: object, path: list[str], opts: RenderOptions) -> list[str]:
     out = []
     if old == new or (isinstance(old, Leaf) and isinstance(new, Leaf) and old.same(new)):
         return []
     out.append("[edit" + (" " + " ".join(path) if path else "") + "]")
     if isinstance(old, Leaf):
-        out.append("-  " + leaf_line(old, RenderOptions()))
+        out.append("-  " + leaf_line(old, opts))
     if isinstance(new, Leaf):
-        out.append("+  " + leaf_line(new, RenderOptions()))
+        out.append("+  " + leaf_line(new, opts))
     return out
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import io
+
+import asyncssh
 import paramiko
 import pytest
 from sshclient import Shell
@@ -102,3 +106,74 @@ def test_root_logs_in_with_root_authentication(device):
     shell = Shell(device.port, "root", "admin-pw")
     assert shell.banner.endswith("root@sim1> ")
     shell.close()
+
+
+def test_repeated_failures_are_held_back_then_disconnected(serve):
+    held: list[float] = []
+
+    async def hold(seconds: float) -> None:  # stands in for the real-time wait
+        held.append(seconds)
+
+    tuned = CONFIG.replace("login {", "login { retry-options { tries-before-disconnect 3; }", 1)
+    device = serve(tuned, hold=hold)
+    tried: list[str] = []
+
+    class Guesser(asyncssh.SSHClient):
+        """Keeps guessing on one connection, as a password-guessing script would."""
+
+        def password_auth_requested(self) -> str:
+            tried.append(f"guess{len(tried)}")
+            return tried[-1]
+
+    async def attack() -> None:
+        with pytest.raises(asyncssh.DisconnectError):
+            await asyncssh.connect(
+                "127.0.0.1", device.port, username="viewer", client_factory=Guesser, known_hosts=None,
+                client_keys=None, preferred_auth="password",
+            )  # fmt: skip
+
+    asyncio.run(attack())
+    assert tried == ["guess0", "guess1", "guess2"]  # disconnected after tries-before-disconnect
+    assert held == [5.0, 10.0]  # held from the 2nd failure on (backoff-threshold 2, backoff-factor 5)
+
+
+def test_public_key_login(serve):
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    public = key.export_public_key().decode().strip()
+    device = serve(
+        CONFIG.replace(
+            "login {", f'login {{ user keyed {{ class read-only; authentication {{ ssh-ed25519 "{public}"; }} }}', 1
+        )
+    )
+    client = paramiko.SSHClient()
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    pkey = paramiko.Ed25519Key.from_private_key(io.StringIO(key.export_private_key().decode()))
+    client.connect("127.0.0.1", port=device.port, username="keyed", pkey=pkey, look_for_keys=False, allow_agent=False)
+    _, stdout, _ = client.exec_command("show system users")  # a command on the ssh command line runs alone
+    assert "keyed" in stdout.read().decode()
+    assert stdout.channel.recv_exit_status() == 0
+    client.close()
+
+
+def test_root_login_deny_password(serve):
+    device = serve(CONFIG.replace("host-name sim1;", "host-name sim1; services { ssh { root-login deny-password; } }"))
+    with pytest.raises(paramiko.AuthenticationException):
+        Shell(device.port, "root", "admin-pw")
+    Shell(device.port, "admin", "admin-pw").close()
+
+
+def test_compare_hides_secrets_too(device):
+    shell = Shell(device.port, "noc", "noc-pw")
+    shell.run("configure")
+    out = shell.run("show | compare rollback 1")
+    assert "$6$" not in out
+    shell.close()
+
+
+def test_logout_by_user_name(device):
+    viewer = Shell(device.port, "viewer", "viewer-pw")
+    admin = Shell(device.port, "admin", "admin-pw")
+    assert admin.run("request system logout user viewer").endswith("admin@sim1> ")
+    assert viewer.chan.recv(65536) == b"\r\nSession terminated by request.\r\n"
+    assert "error: no such user: viewer" in admin.run("request system logout user viewer")
+    admin.close()

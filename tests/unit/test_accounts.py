@@ -6,7 +6,7 @@ import pytest
 
 from nos.config.load import load_override
 from nos.config.tree import ConfigTree
-from nos.net.ssh.server import backoff_delay
+from nos.net.ssh.server import RetryOptions, root_login
 from nos.runtime.accounts import BadClass, accounts, authenticate, rights_for
 from nos.runtime.passwords import sha512_crypt
 
@@ -97,5 +97,19 @@ def test_a_class_whose_regex_does_not_compile_cannot_log_in(schema):
         rights_for(root, "u")
 
 
-def test_backoff_holds_failed_logins_after_the_threshold():
-    assert [backoff_delay(n) for n in range(1, 6)] == [0.0, 5.0, 10.0, 15.0, 20.0]
+def test_backoff_holds_failed_logins_from_the_threshold_on(schema):
+    defaults = RetryOptions.of(config(schema, "system { host-name r1; }"))
+    assert defaults.tries_before_disconnect == 10
+    assert [defaults.delay(n) for n in range(1, 6)] == [0.0, 5.0, 10.0, 15.0, 20.0]
+    tuned = RetryOptions.of(
+        config(
+            schema,
+            "system { login { retry-options { tries-before-disconnect 3; backoff-threshold 1; backoff-factor 7; } } }",
+        )
+    )
+    assert (tuned.tries_before_disconnect, [tuned.delay(n) for n in (1, 2)]) == (3, [7.0, 14.0])
+
+
+def test_root_login_is_allowed_unless_denied(schema):
+    assert root_login(config(schema, "system { host-name r1; }")) == "allow"
+    assert root_login(config(schema, "system { services { ssh { root-login deny-password; } } }")) == "deny-password"

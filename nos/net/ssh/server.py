@@ -28,20 +28,40 @@ from nos import JUNOS_RELEASE
 from nos.cli.session import CliSession
 from nos.cli.stream import StreamIO, run_stream
 from nos.config.query import child, value
+from nos.config.tree import Node
 from nos.net.ssh.hostkeys import load_or_create
 from nos.runtime.accounts import Account, BadClass, accounts, authenticate, rights_for
 from nos.runtime.device import Device
 
-# `[edit system login retry-options]` defaults (Junos).
-TRIES_BEFORE_DISCONNECT = 10
-BACKOFF_THRESHOLD = 2
-BACKOFF_FACTOR = 5.0
+
+@dataclass(frozen=True)
+class RetryOptions:
+    """`[edit system login retry-options]`, with Junos's defaults."""
+
+    tries_before_disconnect: int = 10
+    backoff_threshold: int = 2
+    backoff_factor: float = 5.0
+
+    @classmethod
+    def of(cls, root: Node) -> RetryOptions:
+        node = child(child(child(root, "system"), "login"), "retry-options")
+        return cls(
+            int(value(node, "tries-before-disconnect") or cls.tries_before_disconnect),
+            int(value(node, "backoff-threshold") or cls.backoff_threshold),
+            float(value(node, "backoff-factor") or cls.backoff_factor),
+        )
+
+    def delay(self, failures: int) -> float:
+        """Seconds to hold the answer to a failed login: nothing below the threshold, then
+        `backoff-factor` more for each failure from it on."""
+        return (
+            (failures - self.backoff_threshold + 1) * self.backoff_factor if failures >= self.backoff_threshold else 0.0
+        )
 
 
-def backoff_delay(failures: int, threshold: int = BACKOFF_THRESHOLD, factor: float = BACKOFF_FACTOR) -> float:
-    """Seconds to hold the answer to a failed login: nothing up to the threshold, then
-    `factor` more for each failure beyond it."""
-    return max(0, failures - threshold + 1) * factor if failures >= threshold else 0.0
+def root_login(root: Node) -> str:
+    """`system services ssh root-login`: allow (the default here), deny, or deny-password (keys only)."""
+    return value(child(child(child(root, "system"), "services"), "ssh"), "root-login") or "allow"
 
 
 @dataclass
@@ -112,6 +132,8 @@ class _Connection(asyncssh.SSHServer):
 
     def begin_auth(self, username: str) -> bool:
         account = self._account(username)
+        if username == "root" and root_login(self.device.db.active_expanded) == "deny":
+            account = None
         if account is not None and account.public_keys and self.conn is not None:
             self.conn.set_authorized_keys(asyncssh.import_authorized_keys("\n".join(account.public_keys) + "\n"))
         return True
@@ -123,16 +145,19 @@ class _Connection(asyncssh.SSHServer):
         return True
 
     async def validate_password(self, username: str, password: str) -> bool:
-        if authenticate(self.device.db.active_expanded, username, password) is not None and self._class_ok(username):
+        root = self.device.db.active_expanded
+        root_refused = username == "root" and root_login(root) != "allow"
+        if not root_refused and authenticate(root, username, password) is not None and self._class_ok(username):
             return True
         self.failures += 1
         host, port = self.peer
         self.device.event("sshd", "SSHD_LOGIN_FAILED", f"Login failed for user '{username}' from host '{host}'")
         self.device.event("sshd", "", f"Failed password for {username} from {host} port {port} ssh2")
-        delay = backoff_delay(self.failures)
+        retry = RetryOptions.of(root)
+        delay = retry.delay(self.failures)
         if delay:
             await self.service.hold(delay)
-        if self.failures >= TRIES_BEFORE_DISCONNECT and self.conn is not None:
+        if self.failures >= retry.tries_before_disconnect and self.conn is not None:
             self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures")
         return False
 
@@ -268,4 +293,4 @@ def _free_terminal(device: Device) -> str:
     return f"pts/{n}"
 
 
-__all__ = ["Endpoint", "SshService", "backoff_delay"]
+__all__ = ["Endpoint", "RetryOptions", "SshService", "root_login"]
