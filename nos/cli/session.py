@@ -391,7 +391,7 @@ class CliSession:
             self.schema.commands[mode], words, partial, self._config_help(words, mode), run_help, self._values
         )
         if mode == "operational" and not words:  # a class does not even see the commands it may not run
-            h.candidates = [c for c in h.candidates if self.rights.may_run([c.name])]
+            h.candidates = [c for c in h.candidates if self.rights.may_see(c.name)]
         return h
 
     def _values(self, node: SchemaNode) -> list[Candidate]:

@@ -103,6 +103,12 @@ class Rights:
         needed = _needed(OPERATIONAL, words)
         return not needed or any(self.has(flag) for flag in needed)
 
+    def may_see(self, word: str) -> bool:
+        """Is a top-level command listed by `?`: the class may run it, or one of the commands under it."""
+        if self.may_run([word]):
+            return True
+        return any(key[:1] == (word,) and self.may_run(list(key)) for key in OPERATIONAL)
+
     def may_edit(self, path: list[str]) -> bool:
         """Changing the configuration at `path` (statement words, `system services ssh`)."""
         line = " ".join(path)

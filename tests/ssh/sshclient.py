@@ -11,6 +11,7 @@ class Shell:
     """An interactive SSH shell read up to the prompt (paramiko, as most Python scripts use it)."""
 
     def __init__(self, port: int, user: str, password: str):
+        self.user = user
         self.client = paramiko.SSHClient()
         self.client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
         self.client.connect(
