@@ -70,3 +70,34 @@ def test_wrong_password_is_refused(ssh_device):
     child.expect(pexpect.EOF)
     log = ssh_device.call(lambda: [e.message for e in ssh_device.device.log.events])
     assert "Login failed for user 'lab' from host '127.0.0.1'" in log
+
+
+def test_a_new_user_with_a_plain_text_password_logs_in(ssh_device):
+    child = ssh(ssh_device.port)
+    child.expect("assword:")
+    child.sendline("lab123")
+    child.expect_exact("lab@sim1> ")
+    child.sendline("configure")
+    child.expect_exact("lab@sim1# ")
+    child.sendline("set system login user trainee uid 2100 class read-only authentication plain-text-password")
+    child.expect_exact("New password:")
+    child.sendline("trainee-pw")
+    child.expect_exact("Retype new password:")
+    child.sendline("trainee-pw")
+    child.expect_exact("lab@sim1# ")
+    assert "trainee-pw" not in child.before  # typed without echo
+    child.sendline("commit and-quit")
+    child.expect_exact("lab@sim1> ")
+    child.sendline("show configuration system login user trainee")
+    child.expect(r'encrypted-password "\$6\$[./0-9A-Za-z]+\$[./0-9A-Za-z]+"; ## SECRET-DATA')
+    child.sendline("quit")
+    child.expect(pexpect.EOF)
+
+    trainee = ssh(ssh_device.port, "trainee")
+    trainee.expect("assword:")
+    trainee.sendline("trainee-pw")
+    trainee.expect_exact("trainee@sim1> ")
+    trainee.sendline("configure")
+    trainee.expect_exact("unknown command.")
+    trainee.sendline("exit")
+    trainee.expect(pexpect.EOF)
