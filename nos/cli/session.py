@@ -151,12 +151,15 @@ class CliSession:
         self.last_activity = self.device.scheduler.epoch()
         if line.strip():
             self.history.append((self.last_activity, line.strip()))
+        lines: list[str] | None = None
         with trio.CancelScope() as command, self.interrupts.stop_with(command.cancel):
             try:
                 lines = await self._run_line(line, self.mode)
             except CliError as err:
                 self.io.write(self._error_text(err))
-                return
+        editor = self.device.db.editors.get(self.id)
+        if editor is not None:  # what other sessions are told about this one (locks, `status`)
+            editor.edit_path, editor.active_at = self.edit_banner(), self.last_activity
         if command.cancelled_caught:  # Ctrl-C: the prompt comes back, the output so far stays
             self.io.write("\n")
             return
@@ -240,10 +243,7 @@ class CliSession:
         holder = db.editors.get(db.exclusive) if db.exclusive is not None else None
         if holder is None or db.exclusive == self.id or self.config_kind == "private":
             return
-        raise CliError(
-            "error: configuration database locked by:\n"
-            f"  {holder.user} terminal {holder.terminal} (pid {holder.session_id})"
-        )
+        raise CliError(holder.lock_error(self.device.scheduler.epoch()))
 
     # -- errors -----------------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from nos.config.render import curly_text
 from nos.config.store import CommitRecord, ConfigStore
 from nos.config.tree import ConfigTree, Leaf, MergeConflict, Node, gc_paused, merge3, trees_equal
 from nos.config.validate import CheckError, check_config
-from nos.runtime.clock import BaseScheduler, Timer
+from nos.runtime.clock import BaseScheduler, Timer, format_ago, format_time
 from nos.schema.model import Schema
 
 
@@ -56,6 +56,17 @@ class Editor:
     since: float
     mode: str = "shared"  # shared | private | exclusive
     terminal: str = "p0"
+    edit_path: str = "[edit]"  # where the session is, kept up to date by it
+    active_at: float | None = None  # its last command (None: since it entered)
+
+    def lock_error(self, now: float) -> str:
+        """What another session is told when this one's `configure exclusive` lock stops it."""
+        idle = format_ago(now - (self.active_at if self.active_at is not None else self.since))
+        return (
+            "error: configuration database locked by:\n"
+            f"  {self.user} terminal {self.terminal} (pid {self.session_id}) on since {format_time(self.since)},"
+            f" idle {idle}\n      exclusive {self.edit_path}"
+        )
 
 
 class ConfigDatabase:
@@ -157,8 +168,8 @@ class ConfigDatabase:
         """Check and activate `tree`. `base` (configure private) turns the commit into a merge."""
         if self.exclusive is not None and session_id != self.exclusive and not check_only:
             holder = self.editors.get(self.exclusive)
-            who = holder.user if holder else "another user"
-            return CommitResult(False, [f"error: configuration database locked by: {who}"])
+            error = holder.lock_error(self.scheduler.epoch()) if holder else "error: configuration database locked"
+            return CommitResult(False, error.splitlines())
         root = tree.root
         if base is not None and self.active is not base:
             try:
@@ -275,9 +286,7 @@ class ConfigDatabase:
         """Register a session entering configuration mode; returns an error message or None."""
         if editor.mode == "exclusive":
             if self.exclusive is not None and self.exclusive != editor.session_id:
-                holder = self.editors[self.exclusive]
-                who = f"{holder.user} terminal {holder.terminal} (pid {holder.session_id})"
-                return f"error: configuration database locked by:\n  {who}"
+                return self.editors[self.exclusive].lock_error(self.scheduler.epoch())
             if self.changed(self.shared) and self._others_editing(editor.session_id):
                 return "error: shared configuration database modified"
             self.exclusive = editor.session_id

@@ -216,6 +216,8 @@ class TrioScheduler(BaseScheduler):
             self._zero, self._clock = 0.0, self.trio_clock
         self._wakeup = trio.Event()
         self._speed = speed
+        self._advancing = 0  # nested `advance` calls in progress
+        self._after_advance: list[Callback] = []
 
     def now(self) -> float:
         # Read through the clock object rather than trio.current_time(), so that
@@ -248,8 +250,34 @@ class TrioScheduler(BaseScheduler):
         """Virtual clock: move time forward, running each timer at its own deadline.
 
         Trio gets a turn only when someone waits for one: a timer woke a task, or a task's own
-        deadline came. A yield per timer would cap the clock at Trio's wake-up rate.
+        deadline came. A yield per timer would cap the clock at Trio's wake-up rate. Each instant
+        waits until every task rests, so input from outside (SSH clients) is held back meanwhile
+        (`after_advance`): busy sessions would otherwise never let the clock move.
         """
+        assert isinstance(self.trio_clock, SteppedClock)
+        self._advancing += 1
+        try:
+            await self._advance(seconds)
+        finally:
+            self._advancing -= 1
+            if not self._advancing:
+                waiting, self._after_advance = self._after_advance, []
+                for callback in waiting:
+                    callback()
+
+    @property
+    def advancing(self) -> bool:
+        """Is virtual time moving? Input from outside the lab (SSH) waits until it stops: `after_advance`."""
+        return self._advancing > 0
+
+    def after_advance(self, callback: Callback) -> None:
+        """Run `callback` once time stands still again (now, if it does)."""
+        if self._advancing:
+            self._after_advance.append(callback)
+        else:
+            callback()
+
+    async def _advance(self, seconds: float) -> None:
         assert isinstance(self.trio_clock, SteppedClock)
         target = self.now() + seconds
         trio_state = _TrioState()

@@ -73,7 +73,11 @@ def test_configure_exclusive_locks_out_other_commits(cli, session_on):
         "      [edit]\n"
         "      exclusive\n"
     )
-    assert bob.output("commit") == "error: configuration database locked by: lab\n"
+    assert bob.output("commit") == (
+        "error: configuration database locked by:\n"
+        "  lab terminal pts/0 (pid 1) on since 2026-01-01 00:00:00 UTC, idle 00:00:00\n"
+        "      exclusive [edit]\n"
+    )
     bob.run("exit")
     assert bob.output("configure exclusive") == (
         "Users currently editing the configuration:\n"
@@ -81,7 +85,8 @@ def test_configure_exclusive_locks_out_other_commits(cli, session_on):
         "      [edit]\n"
         "      exclusive\n"
         "error: configuration database locked by:\n"
-        "  lab terminal pts/0 (pid 1)\n"
+        "  lab terminal pts/0 (pid 1) on since 2026-01-01 00:00:00 UTC, idle 00:00:00\n"
+        "      exclusive [edit]\n"
     )
     assert bob.session.mode == "operational"
     cli.run("set system domain-name excl.example")
@@ -907,7 +912,11 @@ def test_configure_exclusive_locks_the_candidate_against_other_editors(cli, sess
     cli.run("configure exclusive")
     bob = session_on(cli.device, "bob")
     bob.run("configure")
-    locked = "error: configuration database locked by:\n  lab terminal pts/0 (pid 1)\n"
+    locked = (
+        "error: configuration database locked by:\n"
+        "  lab terminal pts/0 (pid 1) on since 2026-01-01 00:00:00 UTC, idle 00:00:00\n"
+        "      exclusive [edit]\n"
+    )
     for line in ("set system domain-name bob.example", "delete system services", "rollback 0", "load merge x.conf"):
         assert bob.output(line) == locked, line
     assert bob.output("show system host-name") == "host-name r1;\n"  # looking is fine

@@ -176,11 +176,6 @@ def test_configuration_exclusive_locks_out_other_sessions(connect, ssh_device):
     assert "description other;" in other.send_input("show configuration interfaces ge-0/0/3").result
 
 
-@pytest.mark.xfail(
-    reason="nos bug: the lock error names the holder without `on since <time>` (and Junos's `exclusive "
-    "[edit]` line); Junos prints `  lab terminal pts/0 (pid 1) on since 2026-01-01 00:00:00 UTC, idle ...`",
-    strict=True,
-)
 def test_the_lock_error_says_since_when(connect):
     holder, other = connect(), connect()
     holder.enter_mode("configuration_exclusive")

@@ -184,6 +184,7 @@ class _Session(asyncssh.SSHServerSession[str]):
         self.size = (80, 24)
         self.command: str | None = None
         self.cli: CliSession | None = None
+        self._held = ""  # input that came while virtual time was moving
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[str]) -> None:
         self.chan = chan
@@ -208,8 +209,20 @@ class _Session(asyncssh.SSHServerSession[str]):
         asyncio.get_event_loop().run_trio_task(self._run)  # type: ignore[attr-defined]
 
     def data_received(self, data: str, datatype: Any) -> None:
-        if self.io is not None:
-            self.io.feed(data)
+        if self.io is None:
+            return
+        scheduler = self.connection.device.scheduler
+        if getattr(scheduler, "advancing", False):  # virtual time is moving: the input waits (clock.py)
+            if not self._held:
+                scheduler.after_advance(self._release)
+            self._held += data
+            return
+        self.io.feed(data)
+
+    def _release(self) -> None:
+        held, self._held = self._held, ""
+        if self.io is not None and held:
+            self.io.feed(held)
 
     def eof_received(self) -> bool:
         if self.io is not None:

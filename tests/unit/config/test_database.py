@@ -344,18 +344,24 @@ def test_configure_private_refused_while_shared_has_changes(schema, db):
 
 
 def test_exclusive_lock_blocks_another_sessions_commit(schema, db):
-    assert db.enter(Editor("alice", 1, 0.0, "exclusive", terminal="p1")) is None
+    assert db.enter(Editor("alice", 1, db.scheduler.epoch(), "exclusive", terminal="p1")) is None
     assert db.enter(Editor("bob", 2, 0.0, "shared")) is None
     tree = _candidate(schema, db, "set system host-name bobs")
     result = db.commit(tree, "bob", session_id=2)
     assert not result.ok
-    assert result.lines == ["error: configuration database locked by: alice"]
+    assert result.lines == [
+        "error: configuration database locked by:",
+        "  alice terminal p1 (pid 1) on since 2026-01-01 00:00:00 UTC, idle 00:00:00",
+        "      exclusive [edit]",
+    ]
     assert _host(db.active) == "r1"
     # commit check is allowed.
     assert db.commit(tree, "bob", session_id=2, check_only=True).ok
     # A second exclusive session is refused with the holder named.
     assert db.enter(Editor("carol", 3, 0.0, "exclusive")) == (
-        "error: configuration database locked by:\n  alice terminal p1 (pid 1)"
+        "error: configuration database locked by:\n"
+        "  alice terminal p1 (pid 1) on since 2026-01-01 00:00:00 UTC, idle 00:00:00\n"
+        "      exclusive [edit]"
     )
     # The holder may commit; after it leaves, others may too.
     assert db.commit(_candidate(schema, db, "set system host-name alices"), "alice", session_id=1).ok
