@@ -15,6 +15,7 @@ the same thread as the devices: a session's Trio task is started with
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -106,6 +107,17 @@ class SshService:
             finally:
                 for server in servers:
                     server.close()
+
+
+class _VanishedClients(logging.Filter):
+    """asyncio warns each time it writes to a socket whose peer has gone; for an SSH server whose
+    clients may drop mid-output (scripts, Ctrl-C), that is not news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != "socket.send() raised exception."
+
+
+logging.getLogger("asyncio").addFilter(_VanishedClients())
 
 
 async def _hold_real(seconds: float) -> None:
@@ -234,8 +246,8 @@ class _Session(asyncssh.SSHServerSession[str]):
             self.io.close()
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
-        if self.cli is not None and width:
-            self.cli.screen_width = width
+        if self.cli is not None and width and height:  # the terminal was resized: page to its new size
+            self.cli.screen_width, self.cli.screen_length = width, height
 
     def _send(self, text: str) -> None:
         chan = self.chan
