@@ -135,6 +135,7 @@ async def configure(session: CliSession, cmd: Command, pipeline: Pipeline) -> li
 
 async def set_screen_length(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
     session.screen_length = int(cmd.value("screen-length") or 0)
+    session.screen_length_fixed = True  # a resized terminal no longer changes it
     return [f"Screen length set to {session.screen_length}"]
 
 

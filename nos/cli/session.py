@@ -115,6 +115,7 @@ class CliSession:
         self.screen_length = 24 if io.interactive else 0
         self.interrupts = Interrupts()  # a terminal front-end shares its own, to route Ctrl-C here
         self.screen_width = 80
+        self.screen_length_fixed = False  # `set cli screen-length` was given
         self.complete_on_space = True
         self.history: list[tuple[float, str]] = []
         self.alive = True

@@ -246,8 +246,10 @@ class _Session(asyncssh.SSHServerSession[str]):
             self.io.close()
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
-        if self.cli is not None and width and height:  # the terminal was resized: page to its new size
-            self.cli.screen_width, self.cli.screen_length = width, height
+        if self.cli is not None and width:  # the terminal was resized: page to its new size
+            self.cli.screen_width = width
+            if height and not self.cli.screen_length_fixed:
+                self.cli.screen_length = height
 
     def _send(self, text: str) -> None:
         chan = self.chan
