@@ -77,6 +77,16 @@ def _needed(table: dict[tuple[str, ...], frozenset[str]], words: list[str]) -> f
     return frozenset()
 
 
+def _explicit(allow: re.Pattern[str] | None, deny: re.Pattern[str] | None, words: list[str]) -> bool | None:
+    """A class's own expressions decide before its flags: allow first, then deny (None: neither matches)."""
+    line = " ".join(words)
+    if allow is not None and allow.search(line):
+        return True
+    if deny is not None and deny.search(line):
+        return False
+    return None
+
+
 @dataclass(frozen=True)
 class Rights:
     """What one logged-in user may do."""
@@ -95,11 +105,9 @@ class Rights:
 
     def may_run(self, words: list[str]) -> bool:
         """An operational command, keywords spelled out (`show route 10.0.0.0/8`)."""
-        line = " ".join(words)
-        if self.allow_commands is not None and self.allow_commands.search(line):
-            return True
-        if self.deny_commands is not None and self.deny_commands.search(line):
-            return False
+        explicit = _explicit(self.allow_commands, self.deny_commands, words)
+        if explicit is not None:
+            return explicit
         needed = _needed(OPERATIONAL, words)
         return not needed or any(self.has(flag) for flag in needed)
 
@@ -111,11 +119,9 @@ class Rights:
 
     def may_edit(self, path: list[str]) -> bool:
         """Changing the configuration at `path` (statement words, `system services ssh`)."""
-        line = " ".join(path)
-        if self.allow_configuration is not None and self.allow_configuration.search(line):
-            return True
-        if self.deny_configuration is not None and self.deny_configuration.search(line):
-            return False
+        explicit = _explicit(self.allow_configuration, self.deny_configuration, path)
+        if explicit is not None:
+            return explicit
         for n in (2, 1):
             flag = CONTROL.get(tuple(path[:n]))
             if flag is not None:
