@@ -7,10 +7,12 @@ ip-monitoring installs the preferred route to ISP2 in ISP1.inet.0.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from conftest import SshLab
+from sshclient import Shell
 
 netmiko = pytest.importorskip("netmiko")
 
@@ -57,3 +59,19 @@ def test_failover_seen_from_a_netmiko_script(lab):
         assert lab.call(failed_at) == 41.040
     finally:
         branch.disconnect()
+
+
+def test_ctrl_c_stops_a_ping_that_would_run_forever(lab):
+    shell = Shell(lab.ports["BranchC"], "lab", "lab123")
+    shell.chan.send("ping 8.8.8.8 routing-instance ISP1\n")
+    seen = ""
+    while seen.count("bytes from 8.8.8.8") < 3:
+        seen += shell.chan.recv(65536).decode()
+    out = shell.type("\x03")
+    assert "--- 8.8.8.8 ping statistics ---" in out
+    counts = re.search(r"(\d+) packets transmitted, (\d+) packets received", out)
+    sent, received = int(counts.group(1)), int(counts.group(2))
+    assert sent >= 3 and received in (sent, sent - 1)  # the last echo may still be on its way
+    assert out.endswith("lab@BranchC> ")
+    assert "Hostname: BranchC" in shell.run("show version")  # the session goes on
+    shell.close()

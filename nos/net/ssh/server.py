@@ -26,6 +26,7 @@ import trio
 import trio_asyncio
 
 from nos import JUNOS_RELEASE
+from nos.cli.editor import CTRL_C
 from nos.cli.session import CliSession
 from nos.cli.stream import StreamIO, run_stream
 from nos.config.query import child, value
@@ -225,7 +226,10 @@ class _Session(asyncssh.SSHServerSession[str]):
             return
         scheduler = self.connection.device.scheduler
         if getattr(scheduler, "advancing", False):  # virtual time is moving: the input waits (clock.py)
-            if not self._held:
+            if CTRL_C in data:  # except Ctrl-C, which stops what moves it (and drops what was typed before)
+                self._held, data = "", data.rsplit(CTRL_C, 1)[1]
+                self.io.feed(CTRL_C)
+            if not self._held and data:
                 scheduler.after_advance(self._release)
             self._held += data
             return
