@@ -137,17 +137,21 @@ def test_repeated_failures_are_held_back_then_disconnected(serve):
     assert held == [5.0, 10.0]  # held from the 2nd failure on (backoff-threshold 2, backoff-factor 5)
 
 
-def test_public_key_login(serve):
-    key = asyncssh.generate_private_key("ssh-ed25519")
+@pytest.mark.parametrize(
+    ("algorithm", "statement", "client_key"),
+    [("ssh-ed25519", "ssh-ed25519", paramiko.Ed25519Key), ("ssh-rsa", "ssh-rsa", paramiko.RSAKey)],
+)
+def test_public_key_login(serve, algorithm, statement, client_key):
+    key = asyncssh.generate_private_key(algorithm)
     public = key.export_public_key().decode().strip()
     device = serve(
         CONFIG.replace(
-            "login {", f'login {{ user keyed {{ class read-only; authentication {{ ssh-ed25519 "{public}"; }} }}', 1
+            "login {", f'login {{ user keyed {{ class read-only; authentication {{ {statement} "{public}"; }} }}', 1
         )
     )
     client = paramiko.SSHClient()
     client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
-    pkey = paramiko.Ed25519Key.from_private_key(io.StringIO(key.export_private_key().decode()))
+    pkey = client_key.from_private_key(io.StringIO(key.export_private_key().decode()))
     client.connect("127.0.0.1", port=device.port, username="keyed", pkey=pkey, look_for_keys=False, allow_agent=False)
     _, stdout, _ = client.exec_command("show system users")  # a command on the ssh command line runs alone
     assert "keyed" in stdout.read().decode()
