@@ -91,7 +91,7 @@ def render_config(
         parent = "set" + (" " + path_text(full[:-1]) if full[:-1] else "")
         return list(set_lines(holder, parent, opts))
     if pipeline.wants("display-json"):
-        return json_lines(_along_path(root, full, target), _json_attributes(session))
+        return json_lines(_along_path(root, full, target), _json_attributes(session), opts)
     if isinstance(target, Node):
         lines = list(curly_lines(target, opts))
         if not full:

@@ -238,7 +238,7 @@ def _set_node(out: list[str], node: Node, head: str, opts: RenderOptions) -> Non
 # -- JSON -----------------------------------------------------------------------------------------
 
 
-def json_lines(node: Node, attributes: dict[str, str] | None = None) -> list[str]:
+def json_lines(node: Node, attributes: dict[str, str] | None = None, opts: RenderOptions = DEFAULT) -> list[str]:
     """`| display json`, in the layout Junos uses (`"key" : value`, arrays flush with their key)."""
     out = ["{", '    "configuration" : {']
     body: list[list[str]] = []
@@ -249,7 +249,7 @@ def json_lines(node: Node, attributes: dict[str, str] | None = None) -> list[str
             attrs.append(f'            "{k}" : "{_js(v)}"' + ("," if i < len(items) - 1 else ""))
         attrs.append("        }")
         body.append(attrs)
-    body.extend(_json_members(node, "        "))
+    body.extend(_json_members(node, "        ", opts))
     for i, member in enumerate(body):
         if i < len(body) - 1:
             member[-1] += ","
@@ -263,14 +263,16 @@ def _js(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def _json_scalar(leaf: Leaf, value: str) -> str:
+def _json_scalar(leaf: Leaf, value: str, opts: RenderOptions) -> str:
+    if leaf.schema.secret and not opts.secrets:
+        return '"/* SECRET-DATA */"'
     t = leaf.schema.type
     if t is not None and t.name == "int":
         return value
     return f'"{_js(value)}"'
 
 
-def _json_members(node: Node, ind: str) -> list[list[str]]:
+def _json_members(node: Node, ind: str, opts: RenderOptions) -> list[list[str]]:
     """Each child of `node` as a list of lines (without a trailing comma)."""
     members: list[list[str]] = []
     if node.inactive or node.annotation:
@@ -280,11 +282,11 @@ def _json_members(node: Node, ind: str) -> list[list[str]]:
         if isinstance(child, Leaf):
             v = child.value
             if isinstance(v, tuple):
-                lines = [f'{ind}"{name}" : [' + ", ".join(_json_scalar(child, x) for x in v) + "]"]
+                lines = [f'{ind}"{name}" : [' + ", ".join(_json_scalar(child, x, opts) for x in v) + "]"]
             elif v == "":
                 lines = [f'{ind}"{name}" : [null]']
             else:
-                lines = [f'{ind}"{name}" : {_json_scalar(child, v)}']
+                lines = [f'{ind}"{name}" : {_json_scalar(child, v, opts)}']
             if child.inactive or child.annotation:
                 lines[-1] += ","
                 lines.extend(_json_attrs(ind, child.inactive, child.annotation, f"@{name}"))
@@ -300,7 +302,7 @@ def _json_members(node: Node, ind: str) -> list[list[str]]:
                     is_int = spec.type.name == "int"
                     label = "name" if len(specs) == 1 else spec.name  # Junos names a single key `name`
                     inner.append([f'{ind}    "{label}" : ' + (k if is_int else f'"{_js(k)}"')])
-                inner.extend(_json_members(entry, ind + "    "))
+                inner.extend(_json_members(entry, ind + "    ", opts))
                 for j, member in enumerate(inner):
                     if j < len(inner) - 1:
                         member[-1] += ","
@@ -309,7 +311,7 @@ def _json_members(node: Node, ind: str) -> list[list[str]]:
             lines.append(ind + "]")
             members.append(lines)
         else:
-            inner = _json_members(child, ind + "    ")
+            inner = _json_members(child, ind + "    ", opts)
             if not inner:
                 members.append([f'{ind}"{name}" : [null]'])
                 continue

@@ -64,6 +64,9 @@ def test_secrets_are_shown_only_to_classes_allowed_to_see_them(device):
     out = viewer.run("show configuration system root-authentication")
     assert 'encrypted-password "$6$' not in out
     assert "## SECRET-DATA" in out
+    for pipe in ("display json", "display set"):
+        out = viewer.run(f"show configuration system root-authentication | {pipe}")
+        assert "/* SECRET-DATA */" in out and "$6$" not in out, pipe
     admin = Shell(device.port, "admin", "admin-pw")
     assert f'encrypted-password "{ADMIN_HASH}";' in admin.run("show configuration system root-authentication")
     viewer.close()
