@@ -111,7 +111,9 @@ async def show_version(session: CliSession, cmd: Command, pipeline: Pipeline) ->
 async def show_cli(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
     return [
         f"CLI complete-on-space set to {'on' if session.complete_on_space else 'off'}",
-        "CLI idle-timeout disabled",
+        f"CLI idle-timeout set to {session.rights.idle_timeout} minutes"
+        if session.rights.idle_timeout
+        else "CLI idle-timeout disabled",
         "CLI restart-on-upgrade set to on",
         f"CLI screen-length set to {session.screen_length}",
         f"CLI screen-width set to {session.screen_width}",

@@ -122,6 +122,8 @@ class CliSession:
         self.last_activity = self.login_time
         device.sessions[self.id] = self
         device.listeners.append(self._broadcast)
+        self._idle_timers: list = []
+        self._arm_idle_timeout()
 
     # -- prompts ---------------------------------------------------------------------------------
 
@@ -158,6 +160,7 @@ class CliSession:
                 lines = await self._run_line(line, self.mode)
             except CliError as err:
                 self.io.write(self._error_text(err))
+        self._arm_idle_timeout()
         editor = self.device.db.editors.get(self.id)
         if editor is not None:  # what other sessions are told about this one (locks, `status`)
             editor.edit_path, editor.active_at = self.edit_banner(), self.last_activity
@@ -352,6 +355,8 @@ class CliSession:
         return self.candidate is not None and self.device.db.changed(self.candidate)
 
     def close(self) -> None:
+        for timer in self._idle_timers:
+            timer.cancel()
         if self.mode == "configuration":
             self.leave_configuration()
         self.alive = False
@@ -361,6 +366,26 @@ class CliSession:
             hang_up()
         if self._broadcast in self.device.listeners:
             self.device.listeners.remove(self._broadcast)
+
+    def _arm_idle_timeout(self) -> None:
+        """The class's `idle-timeout`, on the device's clock: a warning a minute before, then logout."""
+        for timer in self._idle_timers:
+            timer.cancel()
+        minutes = self.rights.idle_timeout
+        if not minutes or not self.alive:
+            self._idle_timers = []
+            return
+        scheduler = self.device.scheduler
+        warn = "\nWarning: session will be closed in 1 minute if there is no activity\n"
+        self._idle_timers = [
+            scheduler.call_later((minutes - 1) * 60, lambda: self.io.notify(warn)),
+            scheduler.call_later(minutes * 60, self._idle_out),
+        ]
+
+    def _idle_out(self) -> None:
+        if self.alive:
+            self.io.write("\nIdle timeout exceeded: closing session\n")
+            self.close()
 
     def _broadcast(self, message: str) -> None:
         clock = time.strftime("%H:%M", time.gmtime(self.device.scheduler.epoch()))

@@ -97,6 +97,7 @@ class Rights:
     deny_commands: re.Pattern[str] | None = None
     allow_configuration: re.Pattern[str] | None = None
     deny_configuration: re.Pattern[str] | None = None
+    idle_timeout: int | None = None  # minutes without a command before the session is closed
 
     def has(self, flag: str) -> bool:
         if ALL in self.flags or flag in self.flags:
@@ -223,6 +224,7 @@ def rights_for(root: Node, user: str) -> Rights:
         _regex(entry, "deny-commands"),
         _regex(entry, "allow-configuration"),
         _regex(entry, "deny-configuration"),
+        int(value(entry, "idle-timeout") or 0) or None,
     )
 
 

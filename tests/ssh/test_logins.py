@@ -29,10 +29,15 @@ system {{
             permissions [ view configure interface-control ];
             deny-commands "^show log";
         }}
+        class sleepy {{
+            idle-timeout 2;
+            permissions view;
+        }}
         user admin {{ uid 2001; class super-user; authentication {{ encrypted-password "{ADMIN_HASH}"; }} }}
         user viewer {{ uid 2002; class read-only; authentication {{ encrypted-password "{VIEWER_HASH}"; }} }}
         user oper {{ uid 2003; class operator; authentication {{ encrypted-password "{OPER_HASH}"; }} }}
         user noc {{ uid 2004; class noc; authentication {{ encrypted-password "{NOC_HASH}"; }} }}
+        user dozy {{ uid 2005; class sleepy; authentication {{ encrypted-password "{VIEWER_HASH}"; }} }}
     }}
 }}
 """
@@ -184,3 +189,27 @@ def test_logout_by_user_name(device):
     assert viewer.chan.recv(65536) == b"\r\nSession terminated by request.\r\n"
     assert "error: no such user: viewer" in admin.run("request system logout user viewer")
     admin.close()
+
+
+def test_idle_timeout_warns_then_closes_the_session_on_the_lab_clock(device):
+    dozy = Shell(device.port, "dozy", "viewer-pw")
+    assert "CLI idle-timeout set to 2 minutes" in dozy.run("show cli")
+    clock = Shell(device.port, "admin", "admin-pw")
+    clock.run("request lab wait 59")
+    dozy.run("show version")  # activity at 0:59 starts the two minutes again
+
+    def deadlines() -> list[float]:
+        session = next(s for s in device.device.sessions.values() if s.user == "dozy")
+        return [t.deadline for t in session._idle_timers]
+
+    assert device.call(deadlines) == [119.0, 179.0]  # the warning at 1:59, the end at 2:59
+    clock.run("request lab wait 60")  # 1:59
+    warning = dozy.chan.recv(65536).decode()
+    assert warning == "\r\nWarning: session will be closed in 1 minute if there is no activity\r\n\r\ndozy@sim1> "
+    clock.run("request lab wait 60")  # 2:59
+    farewell = b""
+    while data := dozy.chan.recv(65536):
+        farewell += data
+    assert farewell == b"\r\nIdle timeout exceeded: closing session\r\n"
+    assert "dozy" not in clock.run("show system users")
+    clock.close()
