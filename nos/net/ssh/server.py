@@ -5,7 +5,9 @@ accounts of the device's active configuration (passwords or public keys);
 each shell channel gets a CLI session whose input goes through the plain-text
 line editor (nos/cli/stream.py), so automation clients see exactly what they
 would see on a Junos device. A command given on the ssh command line (`ssh
-host show version`) runs alone and the channel closes.
+host show version`) runs alone and the channel closes. A channel asking for
+the `netconf` subsystem, or running `xml-mode netconf need-trailer`, gets a
+NETCONF session (nos/net/netconf) instead of the CLI.
 
 asyncssh calls back on the asyncio loop that trio-asyncio runs inside Trio, in
 the same thread as the devices: a session's Trio task is started with
@@ -31,6 +33,7 @@ from nos.cli.session import CliSession
 from nos.cli.stream import StreamIO, run_stream
 from nos.config.query import child, value
 from nos.config.tree import Node
+from nos.net.netconf import NetconfSession, is_netconf_command
 from nos.net.ssh.hostkeys import load_or_create
 from nos.runtime.accounts import Account, BadClass, accounts, authenticate, rights_for
 from nos.runtime.device import Device
@@ -197,6 +200,8 @@ class _Session(asyncssh.SSHServerSession[str]):
         self.size = (80, 24)
         self.command: str | None = None
         self.cli: CliSession | None = None
+        self.netconf: NetconfSession | None = None
+        self.wants_netconf = False  # the `netconf` subsystem, or `xml-mode netconf need-trailer`
         self._held = ""  # input that came while virtual time was moving
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[str]) -> None:
@@ -212,16 +217,24 @@ class _Session(asyncssh.SSHServerSession[str]):
 
     def exec_requested(self, command: str) -> bool:
         self.command = command
+        self.wants_netconf = is_netconf_command(command)
         return True
 
     def subsystem_requested(self, subsystem: str) -> bool:
-        return False  # NETCONF is not served yet
+        self.wants_netconf = subsystem == "netconf"
+        return self.wants_netconf
 
     def session_started(self) -> None:
+        if self.wants_netconf:
+            self._start_netconf()
+            return
         self.io = StreamIO(self._send, self.terminal_type)
         asyncio.get_event_loop().run_trio_task(self._run)  # type: ignore[attr-defined]
 
     def data_received(self, data: str, datatype: Any) -> None:
+        if self.netconf is not None:
+            self.netconf.feed(data)  # scripts wait for replies: virtual time holds nothing back
+            return
         if self.io is None:
             return
         scheduler = self.connection.device.scheduler
@@ -243,11 +256,15 @@ class _Session(asyncssh.SSHServerSession[str]):
     def eof_received(self) -> bool:
         if self.io is not None:
             self.io.close()
+        if self.netconf is not None:
+            self.netconf.end()
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self.io is not None:
             self.io.close()
+        if self.netconf is not None:
+            self.netconf.end()
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         if self.cli is not None and width:  # the terminal was resized: page to its new size
@@ -297,6 +314,28 @@ class _Session(asyncssh.SSHServerSession[str]):
         finally:
             if not self.chan.is_closing():
                 self.chan.exit(status)
+
+    def _start_netconf(self) -> None:
+        """A NETCONF session on this channel, acting as the logged-in user, instead of the CLI."""
+        assert self.chan is not None
+        device = self.connection.device
+        user = self.chan.get_extra_info("username")
+        try:
+            rights = rights_for(device.db.active_expanded, user)
+        except BadClass:
+            self.chan.exit(1)
+            return
+        self.netconf = NetconfSession(
+            device,
+            user,
+            send=self._send,
+            hang_up=lambda: None if self.chan is None or self.chan.is_closing() else self.chan.exit(0),
+            rights=rights,
+            terminal=_free_terminal(device),
+            origin=self.connection.peer[0],
+        )
+        self.netconf.start()
+        asyncio.get_event_loop().run_trio_task(self.netconf.run)  # type: ignore[attr-defined]
 
     def _banner(self, user: str, host: str) -> str:
         """What Junos prints after login: the login message, the last login, the release line."""

@@ -1,0 +1,435 @@
+"""Configuration RPCs: locks, load, get, compare, commit (Junos names, and the standard ones).
+
+A NETCONF session edits the configuration the way a CLI session does, and
+through the same database calls: `lock-configuration` is `configure
+exclusive` (so a CLI `configure exclusive` and a NETCONF lock exclude each
+other, naming the holder), a load without a lock edits the shared candidate
+as `configure` would, `open-configuration <private/>` is `configure private`.
+Commits are recorded as made via netconf.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from nos.cli.configuration import apply_patch
+from nos.config.diff import diff_lines
+from nos.config.load import LoadReport, parse_curly, parse_set
+from nos.config.render import RenderOptions, curly_lines, set_lines
+from nos.config.tree import ConfigTree, Node
+from nos.net.netconf.configxml import XmlConfigError, to_set_lines, to_xml
+from nos.net.netconf.xml import Error, RpcFailed, child, child_text, element, failed, local, sub
+from nos.runtime.clock import format_time
+
+if TYPE_CHECKING:
+    from nos.net.netconf.session import NetconfSession
+
+SOURCE = "terminal"  # what load errors name as their input, as `load ... terminal` does
+
+
+# -- errors in Junos's text layout, as <rpc-error>s -----------------------------------------------------
+
+
+def errors_from_lines(lines: list[str]) -> list[Error]:
+    """Split CLI error output into errors: each starts at an unindented line; `[edit ...]` gives
+    the path, a quoted statement the bad element, and `warning:` makes it a warning."""
+    groups: list[list[str]] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        if not line[:1].isspace() or not groups:
+            groups.append([])
+        groups[-1].append(line.strip())
+    errors = []
+    for group in groups:
+        path = next((g for g in group if g.startswith("[edit")), None)
+        bad = next((g[1:-1] for g in group if len(g) > 1 and g[0] == g[-1] == "'"), None)
+        message = next((g for g in group if g != path and g[1:-1] != bad), group[-1])
+        severity = "warning" if message.startswith("warning:") else "error"
+        message = message.removeprefix("error: ").removeprefix("warning: ")
+        errors.append(Error(message, severity=severity, path=path, bad_element=bad))
+    return errors
+
+
+# -- who may do what, and on which candidate --------------------------------------------------------------
+
+
+def _may_configure(session: NetconfSession) -> None:
+    if not session.cli.rights.may_run(["configure"]):
+        raise failed("permission denied", tag="access-denied")
+
+
+def _may_edit(session: NetconfSession) -> None:
+    _may_configure(session)
+    rights = session.cli.rights
+    if not (rights.has("all") or rights.may_edit([])):  # what the CLI's `load` asks
+        raise failed("permission denied", tag="access-denied")
+
+
+def _not_locked_by_another(session: NetconfSession) -> None:
+    db = session.device.db
+    cli = session.cli
+    private = cli.mode == "configuration" and cli.config_kind == "private"
+    if db.exclusive is None or db.exclusive == cli.id or private:
+        return
+    holder = db.editors.get(db.exclusive)
+    text = holder.lock_error(session.device.scheduler.epoch()) if holder else "configuration database locked"
+    raise _lock_denied(text, db.exclusive)
+
+
+def _lock_denied(text: str, holder: int | None) -> RpcFailed:
+    info = {"session-id": str(holder)} if holder is not None else {}
+    return RpcFailed([Error(text.removeprefix("error: "), type="protocol", tag="lock-denied", info=info)])
+
+
+def _candidate(session: NetconfSession) -> ConfigTree:
+    """The candidate this session sees: its own (locked, private) or else the shared one."""
+    cli = session.cli
+    if cli.mode == "configuration" and cli.candidate is not None:
+        return cli.candidate
+    return session.device.db.shared
+
+
+def _editing(session: NetconfSession) -> ConfigTree:
+    """The candidate to change; like `configure`, a first change joins the shared candidate."""
+    cli = session.cli
+    if cli.mode != "configuration":
+        lines = cli.enter_configuration("shared")
+        if cli.mode != "configuration":
+            raise RpcFailed(errors_from_lines(lines))
+    return _candidate(session)
+
+
+def _enter(session: NetconfSession, kind: str) -> list[ET.Element]:
+    """`configure exclusive` / `configure private` for this session."""
+    _may_configure(session)
+    cli = session.cli
+    if cli.mode == "configuration":
+        if cli.config_kind == kind:
+            return []
+        cli.leave_configuration()
+    lines = cli.enter_configuration(kind)
+    if cli.mode == "configuration":
+        return []
+    first = next((i for i, line in enumerate(lines) if line.startswith("error:")), 0)
+    text = "\n".join(lines[first:])
+    if "locked by" in text:
+        raise _lock_denied(text, session.device.db.exclusive)
+    raise failed(text.removeprefix("error: "), type="protocol", tag="lock-denied")
+
+
+# -- locks ----------------------------------------------------------------------------------------
+
+
+async def lock_configuration(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    return _enter(session, "exclusive")
+
+
+async def unlock_configuration(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    cli = session.cli
+    if cli.mode != "configuration" or cli.config_kind != "exclusive":
+        raise failed("configuration database is not locked by this session", type="protocol")
+    cli.leave_configuration()  # uncommitted changes are dropped, as when `configure exclusive` exits
+    return []
+
+
+async def open_configuration(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    if child(op, "private") is not None:
+        return _enter(session, "private")
+    if child(op, "exclusive") is not None:
+        return _enter(session, "exclusive")
+    raise failed("open-configuration needs <private/> or <exclusive/>", tag="missing-element")
+
+
+async def close_configuration(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    if session.cli.mode == "configuration":
+        session.cli.leave_configuration()
+    return []
+
+
+# -- load -----------------------------------------------------------------------------------------
+
+
+def _load_text(session: NetconfSession, tree: ConfigTree, text: str, action: str, is_set: bool) -> LoadReport:
+    schema = session.device.schema
+    if is_set or action == "set":
+        return parse_set(tree, text, source=SOURCE)
+    if action in ("override", "update"):
+        fresh = ConfigTree(schema.root)
+        report = parse_curly(fresh, text, source=SOURCE)
+        tree.root = fresh.freeze()
+        tree.freeze()
+        return report
+    if action == "patch":
+        return apply_patch(session.cli, tree, text, SOURCE)
+    if action in ("merge", "replace"):
+        return parse_curly(tree, text, source=SOURCE, replace=action == "replace")
+    raise failed(f"unknown load action: {action}", type="protocol", tag="bad-attribute")
+
+
+def _load(session: NetconfSession, op: ET.Element, action: str, fmt: str) -> list[ET.Element]:
+    """Apply the configuration `op` holds to this session's candidate."""
+    _may_edit(session)
+    _not_locked_by_another(session)
+    schema = session.device.schema
+    if fmt == "text":
+        set_text = child_text(op, "configuration-set")
+        text = set_text if set_text is not None else child_text(op, "configuration-text")
+        if text is None:
+            raise failed("<configuration-text> or <configuration-set> is missing", tag="missing-element")
+        tree = _editing(session)
+        report = _load_text(session, tree, text, action, set_text is not None)
+    elif fmt == "xml":
+        config = child(op, "configuration")
+        if config is None:
+            raise failed("<configuration> is missing", tag="missing-element")
+        try:
+            lines = to_set_lines(config, schema.root)
+        except XmlConfigError as exc:
+            raise RpcFailed([Error(str(exc), path=exc.path, tag="unknown-element")]) from None
+        tree = _editing(session)
+        if action in ("override", "update"):
+            tree.root = ConfigTree(schema.root).freeze()
+            tree.freeze()
+        report = parse_set(tree, "\n".join(lines), source=SOURCE)
+    else:
+        raise failed(f"load format {fmt} is not supported (use text, set or xml)", tag="operation-not-supported")
+    results = element("load-configuration-results")
+    if report.messages:
+        errors = errors_from_lines(report.messages)
+        if any(e.severity == "error" for e in errors):
+            sub(results, "load-error-count", str(report.errors))
+        raise RpcFailed(errors, partial=[results])
+    sub(results, "ok")
+    return [results]
+
+
+async def load_configuration(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    rollback = op.get("rollback")
+    if rollback is not None:
+        return _rollback(session, rollback)
+    if op.get("url"):
+        raise failed("loading from a url is not supported", tag="operation-not-supported")
+    action = op.get("action") or "merge"
+    fmt = (op.get("format") or "xml").lower()
+    if action == "set":
+        fmt = "text" if fmt != "xml" else fmt
+    return _load(session, op, action, fmt)
+
+
+def _rollback(session: NetconfSession, number: str) -> list[ET.Element]:
+    _may_edit(session)
+    _not_locked_by_another(session)
+    if not number.isdigit():
+        raise failed(f"invalid rollback number: {number}", type="protocol", tag="bad-attribute")
+    index = int(number)
+    if index and not session.cli.rights.may_rollback:
+        raise failed("permission denied", tag="access-denied")
+    root = session.device.db.rollback(index)
+    if root is None:
+        raise failed(f"rollback {index} does not exist", tag="invalid-value")
+    tree = _editing(session)
+    tree.root = root
+    tree.freeze()
+    results = element("load-configuration-results")
+    sub(results, "ok")
+    return [results]
+
+
+async def discard_changes(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    """Standard `<discard-changes/>`: the candidate goes back to the active configuration."""
+    return _rollback(session, "0")
+
+
+async def edit_config(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    """Standard `<edit-config>` on the candidate: `<config><configuration>` (Junos XML) only."""
+    target = child(op, "target")
+    if target is None or child(target, "candidate") is None:
+        raise failed("only the candidate can be edited", type="protocol", tag="operation-not-supported")
+    config = child(op, "config")
+    inner = child(config, "configuration") if config is not None else None
+    if inner is None:
+        raise failed("<config><configuration> is missing", tag="missing-element")
+    default = child_text(op, "default-operation") or "merge"
+    action = {"replace": "override", "none": "merge"}.get(default, default)
+    holder = element("load-configuration")
+    holder.append(inner)
+    body = _load(session, holder, action, "xml")
+    return [] if body and body[0].find("ok") is not None else body
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def _may_view(session: NetconfSession) -> RenderOptions:
+    if not session.cli.rights.may_run(["show", "configuration"]):
+        raise failed("permission denied", tag="access-denied")
+    return RenderOptions(secrets=session.cli.rights.sees_secrets)
+
+
+def _filtered(root: Node, filter_: ET.Element | None) -> Node:
+    """Only the top-level statements a `<configuration><system/>...` filter names."""
+    names = [local(c.tag) for c in filter_] if filter_ is not None else []
+    if not names:
+        return root
+    out = Node(root.schema)
+    for name in names:
+        found = root.children.get(name)
+        if found is not None:
+            out.children[name] = found
+    return out
+
+
+def _commit_attrs(session: NetconfSession) -> dict[str, str]:
+    records = session.device.db.store.records
+    if not records:
+        return {}
+    r = records[0]
+    return {
+        "junos:commit-seconds": str(int(r.time)),
+        "junos:commit-localtime": format_time(r.time),
+        "junos:commit-user": r.user,
+    }
+
+
+async def get_configuration(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    opts = _may_view(session)
+    db = session.device.db
+    committed = op.get("database") == "committed"
+    root = db.active if committed else _candidate(session).root
+    if op.get("compare") == "rollback":
+        index = int(op.get("rollback") or 0)
+        old = db.rollback(index)
+        if old is None:
+            raise failed(f"rollback {index} does not exist", tag="invalid-value")
+        lines = diff_lines(old, root, [], 0, 0, opts)
+        info = element("configuration-information")
+        sub(info, "configuration-output", "\n" + "".join(f"{line}\n" for line in lines) if lines else "\n")
+        return [info]
+    root = _filtered(root, child(op, "configuration"))
+    fmt = (op.get("format") or "xml").lower()
+    if fmt == "text":
+        records = db.store.records
+        header = [f"## Last changed: {format_time(records[0].time)}"] if records else []
+        return [element("configuration-text", "".join(f"{line}\n" for line in header + curly_lines(root, opts)))]
+    if fmt == "set":
+        return [element("configuration-set", "".join(f"{line}\n" for line in set_lines(root, "set", opts)))]
+    if fmt == "xml":
+        return [to_xml(root, secrets=opts.secrets, attrs=_commit_attrs(session))]
+    raise failed(f"configuration format {fmt} is not supported (use xml, text or set)", tag="operation-not-supported")
+
+
+async def get_config(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    """Standard `<get-config>`: `<data><configuration>` in Junos XML (running or candidate)."""
+    opts = _may_view(session)
+    source = child(op, "source")
+    names = [local(c.tag) for c in source] if source is not None else []
+    if names[:1] not in (["running"], ["candidate"]):
+        raise failed("source must be <running/> or <candidate/>", type="protocol", tag="invalid-value")
+    root = session.device.db.active if names[0] == "running" else _candidate(session).root
+    filter_ = child(op, "filter")
+    root = _filtered(root, child(filter_, "configuration") if filter_ is not None else None)
+    data = element("data")
+    data.append(to_xml(root, secrets=opts.secrets, attrs=_commit_attrs(session)))
+    return [data]
+
+
+# -- commit ---------------------------------------------------------------------------------------
+
+
+def _commit(session: NetconfSession, *, check: bool, comment: str | None, confirmed: int | None) -> None:
+    _may_configure(session)
+    cli = session.cli
+    db = session.device.db
+    private = cli.mode == "configuration" and cli.config_kind == "private"
+    if private and confirmed is not None:
+        raise failed("'commit confirmed' is not supported in private mode")
+    result = db.commit(
+        _candidate(session),
+        session.user,
+        client="netconf",
+        comment=comment,
+        check_only=check,
+        confirmed=confirmed,
+        session_id=cli.id,
+        base=cli.private_base if private else None,
+    )
+    if not result.ok:
+        if result.lines and "locked by" in result.lines[0]:
+            raise _lock_denied("\n".join(result.lines), db.exclusive)
+        raise RpcFailed(errors_from_lines(result.lines))
+    if private and not check:
+        cli.candidate = db.new_candidate()
+        cli.private_base = db.active
+
+
+def _commit_results(check: bool) -> ET.Element:
+    results = element("commit-results")
+    engine = sub(results, "routing-engine")
+    engine.set("junos:style", "normal")
+    sub(engine, "name", "re0")
+    sub(engine, "commit-check-success" if check else "commit-success")
+    return results
+
+
+async def commit_configuration(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    check = child(op, "check") is not None
+    timeout = child_text(op, "confirm-timeout")
+    confirmed = None
+    if child(op, "confirmed") is not None:
+        if timeout is not None and not timeout.strip().isdigit():
+            raise failed(f"invalid confirm-timeout: {timeout}", tag="invalid-value")
+        confirmed = int(timeout) if timeout else 10
+    _commit(session, check=check, comment=child_text(op, "log"), confirmed=confirmed)
+    return [_commit_results(check)]
+
+
+async def commit(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    """Standard `<commit/>`; its `<confirm-timeout>` counts seconds (Junos keeps minutes)."""
+    confirmed = None
+    if child(op, "confirmed") is not None:
+        seconds = int(child_text(op, "confirm-timeout") or 600)
+        confirmed = max(1, (seconds + 59) // 60)
+    _commit(session, check=False, comment=None, confirmed=confirmed)
+    return []
+
+
+async def validate(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    """Standard `<validate><source><candidate/></source>`: a commit check."""
+    _commit(session, check=True, comment=None, confirmed=None)
+    return []
+
+
+async def lock(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    _target_candidate(op)
+    return _enter(session, "exclusive")
+
+
+async def unlock(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    _target_candidate(op)
+    return await unlock_configuration(session, op)
+
+
+def _target_candidate(op: ET.Element) -> None:
+    target = child(op, "target")
+    if target is None or child(target, "candidate") is None:
+        raise failed("only the candidate configuration can be locked", type="protocol", tag="operation-not-supported")
+
+
+HANDLERS = {
+    "lock-configuration": lock_configuration,
+    "unlock-configuration": unlock_configuration,
+    "open-configuration": open_configuration,
+    "close-configuration": close_configuration,
+    "load-configuration": load_configuration,
+    "get-configuration": get_configuration,
+    "commit-configuration": commit_configuration,
+    "lock": lock,
+    "unlock": unlock,
+    "get-config": get_config,
+    "edit-config": edit_config,
+    "discard-changes": discard_changes,
+    "commit": commit,
+    "validate": validate,
+}
