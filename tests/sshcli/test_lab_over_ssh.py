@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SshLab
+from served import SshLab
 from sshclient import Shell
 
 netmiko = pytest.importorskip("netmiko")
