@@ -91,7 +91,7 @@ def render_config(
         parent = "set" + (" " + path_text(full[:-1]) if full[:-1] else "")
         return list(set_lines(holder, parent, opts))
     if pipeline.wants("display-json"):
-        return json_lines(_along_path(root, full, target), _json_attributes(session), opts)
+        return json_lines(_along_path(root, full, target), session.device.db.commit_attributes(), opts)
     if isinstance(target, Node):
         lines = list(curly_lines(target, opts))
         if not full:
@@ -137,18 +137,6 @@ def _leaf_diff(old: object, new: object, path: list[str], opts: RenderOptions) -
     if isinstance(new, Leaf):
         out.append("+  " + leaf_line(new, opts))
     return out
-
-
-def _json_attributes(session: CliSession) -> dict[str, str]:
-    records = session.device.db.store.records
-    if not records:
-        return {}
-    r = records[0]
-    return {
-        "junos:commit-seconds": str(int(r.time)),
-        "junos:commit-localtime": fmt_time(r.time),
-        "junos:commit-user": r.user,
-    }
 
 
 fmt_time = format_time

@@ -274,6 +274,18 @@ class ConfigDatabase:
         self.shared.freeze()
         self.broadcast("Commit was not confirmed; automatic rollback complete.")
 
+    def commit_attributes(self) -> dict[str, str]:
+        """The last commit as the `junos:commit-*` attributes of JSON and XML configurations."""
+        records = self.store.records
+        if not records:
+            return {}
+        r = records[0]
+        return {
+            "junos:commit-seconds": str(int(r.time)),
+            "junos:commit-localtime": format_time(r.time),
+            "junos:commit-user": r.user,
+        }
+
     def confirm_minutes_left(self) -> int | None:
         if self.confirm_deadline is None:
             return None

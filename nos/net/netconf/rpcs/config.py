@@ -281,18 +281,6 @@ def _filtered(root: Node, filter_: ET.Element | None) -> Node:
     return out
 
 
-def _commit_attrs(session: NetconfSession) -> dict[str, str]:
-    records = session.device.db.store.records
-    if not records:
-        return {}
-    r = records[0]
-    return {
-        "junos:commit-seconds": str(int(r.time)),
-        "junos:commit-localtime": format_time(r.time),
-        "junos:commit-user": r.user,
-    }
-
-
 async def get_configuration(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
     opts = _may_view(session)
     db = session.device.db
@@ -316,7 +304,7 @@ async def get_configuration(session: NetconfSession, op: ET.Element) -> list[ET.
     if fmt == "set":
         return [element("configuration-set", "".join(f"{line}\n" for line in set_lines(root, "set", opts)))]
     if fmt == "xml":
-        return [to_xml(root, secrets=opts.secrets, attrs=_commit_attrs(session))]
+        return [to_xml(root, secrets=opts.secrets, attrs=session.device.db.commit_attributes())]
     raise failed(f"configuration format {fmt} is not supported (use xml, text or set)", tag="operation-not-supported")
 
 
@@ -331,7 +319,7 @@ async def get_config(session: NetconfSession, op: ET.Element) -> list[ET.Element
     filter_ = child(op, "filter")
     root = _filtered(root, child(filter_, "configuration") if filter_ is not None else None)
     data = element("data")
-    data.append(to_xml(root, secrets=opts.secrets, attrs=_commit_attrs(session)))
+    data.append(to_xml(root, secrets=opts.secrets, attrs=session.device.db.commit_attributes()))
     return [data]
 
 
