@@ -232,26 +232,27 @@ class _Session(asyncssh.SSHServerSession[str]):
         asyncio.get_event_loop().run_trio_task(self._run)  # type: ignore[attr-defined]
 
     def data_received(self, data: str, datatype: Any) -> None:
-        if self.netconf is not None:
-            self.netconf.feed(data)  # scripts wait for replies: virtual time holds nothing back
-            return
-        if self.io is None:
-            return
         scheduler = self.connection.device.scheduler
         if getattr(scheduler, "advancing", False):  # virtual time is moving: the input waits (clock.py)
-            if CTRL_C in data:  # except Ctrl-C, which stops what moves it (and drops what was typed before)
-                self._held, data = "", data.rsplit(CTRL_C, 1)[1]
+            if CTRL_C in data and self.io is not None:  # except Ctrl-C, which stops what moves it
+                self._held, data = "", data.rsplit(CTRL_C, 1)[1]  # (and drops what was typed before)
                 self.io.feed(CTRL_C)
             if not self._held and data:
                 scheduler.after_advance(self._release)
             self._held += data
             return
-        self.io.feed(data)
+        self._feed(data)
+
+    def _feed(self, data: str) -> None:
+        if self.netconf is not None:
+            self.netconf.feed(data)
+        elif self.io is not None:
+            self.io.feed(data)
 
     def _release(self) -> None:
         held, self._held = self._held, ""
-        if self.io is not None and held:
-            self.io.feed(held)
+        if held:
+            self._feed(held)
 
     def eof_received(self) -> bool:
         if self.io is not None:
