@@ -217,8 +217,10 @@ class RpmService:
         """
         runs = self._due.pop(when, ())
         ends, end_counts = self._ends, self._end_counts
+        flying = self._flying
         while ends and ends[0] <= when:  # probes whose answer or timeout has come are no longer in flight
-            self._flying -= end_counts.pop(heapq.heappop(ends))
+            flying -= end_counts.pop(heapq.heappop(ends))
+        heappush = heapq.heappush
         network = self.device.network or LoneNetwork(self.device.dataplane)
         probe, origin, limit = network.probe, self.device.node_name, self.probe_limit
         waiting: list[TestRun] = []
@@ -229,7 +231,7 @@ class RpmService:
             if run.next_step == COMPLETE:
                 self._complete(run, when)
                 continue
-            if self._flying >= limit:
+            if flying >= limit:
                 waiting.append(run)
                 continue
             spec = run.spec
@@ -256,8 +258,8 @@ class RpmService:
                 end_counts[ended] += 1
             else:
                 end_counts[ended] = 1
-                heapq.heappush(ends, ended)
-            self._flying += 1
+                heappush(ends, ended)
+            flying += 1
             if len(samples) < spec.probe_count:
                 step = when + spec.probe_interval
             else:
@@ -268,6 +270,7 @@ class RpmService:
                 later[step] = [run]
             else:
                 bucket.append(run)
+        self._flying = flying
         if waiting:  # over probe-limit: they go when the earliest probe in flight ends
             later.setdefault(ends[0], []).extend(waiting)
         for step, group in later.items():
