@@ -139,6 +139,15 @@ class TestRun:
 Listener = Callable[[TestRun], None]
 
 
+def _count_end(ends: list[float], end_counts: dict[float, int], ended: float, count: int) -> None:
+    """Note `count` more probes in flight until `ended`."""
+    if ended in end_counts:
+        end_counts[ended] += count
+    else:
+        end_counts[ended] = count
+        heapq.heappush(ends, ended)
+
+
 class RpmService:
     """The device's RPM tests (`device.rpm`); ip-monitoring listens for test completions."""
 
@@ -220,11 +229,13 @@ class RpmService:
         flying = self._flying
         while ends and ends[0] <= when:  # probes whose answer or timeout has come are no longer in flight
             flying -= end_counts.pop(heapq.heappop(ends))
-        heappush = heapq.heappush
         network = self.device.network or LoneNetwork(self.device.dataplane)
         probe, origin, limit = network.probe, self.device.node_name, self.probe_limit
         waiting: list[TestRun] = []
         later: dict[float, list[TestRun]] = {}  # next steps, filed once per instant below
+        # Probes of one instant mostly end together and step together: count those runs once.
+        ended_at, ended_count = -1.0, 0
+        step_at, step_runs = -1.0, []  # (no step is negative)
         for run in runs:
             if not run.alive:
                 continue
@@ -242,7 +253,8 @@ class RpmService:
                 run.answered = back is not None and (back.icmp == ECHO_REPLY or back.code in _TRANSPORT_ANSWERS)
             if reply is not None and run.answered:
                 ended = when + rtt_ms / 1000
-                run.lost_in_a_row = 0
+                if run.lost_in_a_row:
+                    run.lost_in_a_row = 0
             else:
                 rtt_ms = None
                 ended = when + spec.timeout
@@ -254,22 +266,26 @@ class RpmService:
             samples.append(rtt_ms)
             run.last_probe = sent = (when, ended, rtt_ms)
             run.history.append(sent)
-            if ended in end_counts:
-                end_counts[ended] += 1
+            if ended == ended_at:
+                ended_count += 1
             else:
-                end_counts[ended] = 1
-                heappush(ends, ended)
+                if ended_count:
+                    _count_end(ends, end_counts, ended_at, ended_count)
+                ended_at, ended_count = ended, 1
             flying += 1
             if len(samples) < spec.probe_count:
                 step = when + spec.probe_interval
             else:
                 run.next_step = COMPLETE
                 step = ended
-            bucket = later.get(step)
-            if bucket is None:
-                later[step] = [run]
-            else:
-                bucket.append(run)
+            if step != step_at:
+                step_at = step
+                step_runs = later.get(step)
+                if step_runs is None:
+                    step_runs = later[step] = []
+            step_runs.append(run)
+        if ended_count:
+            _count_end(ends, end_counts, ended_at, ended_count)
         self._flying = flying
         if waiting:  # over probe-limit: they go when the earliest probe in flight ends
             later.setdefault(ends[0], []).extend(waiting)
