@@ -21,7 +21,8 @@ class Event:
     def syslog(self, hostname: str) -> str:
         stamp = time.strftime("%b %d %H:%M:%S", time.gmtime(self.time))
         stamp = stamp[:4] + stamp[4:6].lstrip("0").rjust(2) + stamp[6:]
-        return f"{stamp}  {hostname} {self.process}: {self.tag}: {self.message}"
+        tag = f"{self.tag}: " if self.tag else ""  # sshd's own lines carry no tag
+        return f"{stamp}  {hostname} {self.process}: {tag}{self.message}"
 
 
 class EventLog:

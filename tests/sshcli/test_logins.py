@@ -106,7 +106,9 @@ def test_wrong_password_and_unknown_user_are_refused_and_logged(device):
     assert "Login failed for user 'viewer' from host '127.0.0.1'" in messages
     assert "Login failed for user 'nobody' from host '127.0.0.1'" in messages
     shell = Shell(device.port, "admin", "admin-pw")
-    assert "Login failed for user 'viewer'" in shell.run("show log messages")
+    log = shell.run("show log messages")
+    assert "Login failed for user 'viewer'" in log
+    assert "sshd: Failed password for viewer from 127.0.0.1 port " in log
     shell.close()
 
 

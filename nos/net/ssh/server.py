@@ -148,9 +148,7 @@ class _Connection(asyncssh.SSHServer):
 
     def begin_auth(self, username: str) -> bool:
         account = self._account(username)
-        if username == "root" and root_login(self.device.db.active_expanded) == "deny":
-            account = None
-        if account is not None and account.public_keys and self.conn is not None:
+        if account is not None and account.public_keys and self.conn is not None and self._may_log_in(username, False):
             self.conn.set_authorized_keys(asyncssh.import_authorized_keys("\n".join(account.public_keys) + "\n"))
         return True
 
@@ -162,8 +160,7 @@ class _Connection(asyncssh.SSHServer):
 
     async def validate_password(self, username: str, password: str) -> bool:
         root = self.device.db.active_expanded
-        root_refused = username == "root" and root_login(root) != "allow"
-        if not root_refused and authenticate(root, username, password) is not None and self._class_ok(username):
+        if authenticate(root, username, password) is not None and self._may_log_in(username, True):
             return True
         self.failures += 1
         host, port = self.peer
@@ -177,7 +174,12 @@ class _Connection(asyncssh.SSHServer):
             self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures")
         return False
 
-    def _class_ok(self, username: str) -> bool:
+    def _may_log_in(self, username: str, by_password: bool) -> bool:
+        """root-login and a usable login class, whichever way the user proves who they are."""
+        if username == "root":
+            mode = root_login(self.device.db.active_expanded)
+            if mode == "deny" or (mode == "deny-password" and by_password):
+                return False
         try:
             rights_for(self.device.db.active_expanded, username)
         except BadClass as exc:
