@@ -241,13 +241,20 @@ class CliSession:
         if not rights.may_edit(path):
             raise CliError("error: permission denied")
 
-    def _check_not_locked(self) -> None:
-        """`configure exclusive` locks the shared candidate: other sessions editing it may not change it."""
+    def lock_holder(self) -> Editor | None:
+        """The session whose `configure exclusive` stops this one changing the candidate (None: free)."""
         db = self.device.db
         holder = db.editors.get(db.exclusive) if db.exclusive is not None else None
-        if holder is None or db.exclusive == self.id or self.config_kind == "private":
-            return
-        raise CliError(holder.lock_error(self.device.scheduler.epoch()))
+        private = self.mode == "configuration" and self.config_kind == "private"
+        if holder is None or db.exclusive == self.id or private:
+            return None
+        return holder
+
+    def _check_not_locked(self) -> None:
+        """`configure exclusive` locks the shared candidate: other sessions editing it may not change it."""
+        holder = self.lock_holder()
+        if holder is not None:
+            raise CliError(holder.lock_error(self.device.scheduler.epoch()))
 
     # -- errors -----------------------------------------------------------------------------------------
 

@@ -30,7 +30,8 @@ class StreamIO:
         self._events_in, self._events = trio.open_memory_channel[Event](math.inf)
         self.on_interrupt: Callable[[], bool] = lambda: False  # Ctrl-C while a command runs
         self.closed = False
-        self._single_key = False
+        self._single_key = False  # the pager waits for one keystroke
+        self._waiting = False  # a reader waits for input (else Ctrl-C stops the running command)
 
     # -- input ----------------------------------------------------------------------------------
 
@@ -51,8 +52,6 @@ class StreamIO:
         if not self.closed:
             self.closed = True
             self._events_in.send_nowait(EndOfInput())
-
-    _waiting = False
 
     async def read(self, *, echo: bool = True, keys: Keys | None = None) -> Event:
         if self.closed and self._events.statistics().current_buffer_used == 0:

@@ -68,14 +68,9 @@ def _may_edit(session: NetconfSession) -> None:
 
 
 def _not_locked_by_another(session: NetconfSession) -> None:
-    db = session.device.db
-    cli = session.cli
-    private = cli.mode == "configuration" and cli.config_kind == "private"
-    if db.exclusive is None or db.exclusive == cli.id or private:
-        return
-    holder = db.editors.get(db.exclusive)
-    text = holder.lock_error(session.device.scheduler.epoch()) if holder else "configuration database locked"
-    raise _lock_denied(text, db.exclusive)
+    holder = session.cli.lock_holder()
+    if holder is not None:
+        raise _lock_denied(holder.lock_error(session.device.scheduler.epoch()), holder.session_id)
 
 
 def _lock_denied(text: str, holder: int | None) -> RpcFailed:
