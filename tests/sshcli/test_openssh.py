@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import signal
 
 import pexpect
 import pytest
@@ -10,12 +11,24 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("ssh") is None, reason="no OpenSSH client")
 
 
+def as_at_a_terminal() -> None:
+    """In the child before `ssh` starts: Ctrl-C and Ctrl-\\ signal it, as for a person at a terminal.
+
+    A suite started in the background by a non-interactive shell (`pytest &`)
+    runs with SIGINT and SIGQUIT ignored, and `ssh` would inherit that: its
+    password prompt then takes Ctrl-C as an empty password and asks again.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+
+
 def ssh(port: int, user: str = "lab") -> pexpect.spawn:
     options = [
         "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
         "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive",
     ]  # fmt: skip
-    return pexpect.spawn("ssh", ["-p", str(port), *options, f"{user}@127.0.0.1"], encoding="utf-8", timeout=20)
+    args = ["-p", str(port), *options, f"{user}@127.0.0.1"]
+    return pexpect.spawn("ssh", args, encoding="utf-8", timeout=20, preexec_fn=as_at_a_terminal)
 
 
 def test_login_configure_commit_logout(ssh_device):

@@ -63,9 +63,6 @@ def test_show_system_users_and_logout(two, ssh_device):
     assert [row.split()[1] for row in rows] == ["pts/0", "pts/1"]
     assert all("127.0.0.1" in row for row in rows)
     first.run("request system logout pid 2")
-    farewell = b""
-    while data := second.chan.recv(65536):
-        farewell += data
-    assert farewell == b"\r\nSession terminated by request.\r\n"
+    assert second.read_to_end() == "\r\nSession terminated by request.\r\n"
     assert second.chan.recv_exit_status() == 0
     assert ssh_device.call(lambda: len(ssh_device.device.sessions)) == 1
