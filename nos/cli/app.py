@@ -9,6 +9,7 @@ import trio
 
 from nos.cli.session import CliSession
 from nos.config.load import load_override
+from nos.config.statelock import StateDirInUse
 from nos.features import install
 from nos.runtime.clock import TrioScheduler
 from nos.runtime.device import Device, default_state_dir
@@ -19,7 +20,16 @@ from nos.schema.compile import load_schema
 def build_device(args: argparse.Namespace, scheduler: TrioScheduler) -> Device | None:
     schema = load_schema()
     state_dir = args.state_dir or default_state_dir(args.hostname)
-    device = Device(schema, scheduler, hostname=args.hostname, state_dir=state_dir)
+    try:
+        device = Device(schema, scheduler, hostname=args.hostname, state_dir=state_dir)
+    except StateDirInUse as exc:  # another `nos` runs this device: two would interleave their commits
+        print(exc, file=sys.stderr)
+        return None
+    except OSError as exc:
+        print(f"error: cannot use state directory {state_dir}: {exc.strerror or exc}", file=sys.stderr)
+        return None
+    for notice in device.db.store.notices:  # what opening the commit store repaired (also in the log)
+        print(f"warning: {notice}", file=sys.stderr)
     install(device)
     if args.config is not None:
         try:

@@ -2,8 +2,11 @@
 
 Commit model (semantics.md 7): the candidate is checked as a whole (schema
 checks, then every feature's verify); on any error nothing changes. Otherwise
-the candidate becomes the active configuration at once, is written to the
-store, and features are told (apply(old, new)) with the expanded trees.
+it is written to the store, and only once it is on disk does it become the
+active configuration and are features told (apply(old, new)) with the
+expanded trees. A write that fails (a full disk) fails the commit with
+nothing changed: the active configuration, the candidate, the session and a
+pending `commit confirmed` all stay as they were.
 
 Features are reached through `CommitHooks`, so this module never imports them.
 """
@@ -18,11 +21,28 @@ from nos import JUNOS_RELEASE
 from nos.config.groups import expand, undefined_groups
 from nos.config.load import parse_curly
 from nos.config.render import curly_text
-from nos.config.store import CommitRecord, ConfigStore
+from nos.config.store import CommitRecord, CommitUnavailable, ConfigStore
 from nos.config.tree import ConfigTree, Leaf, MergeConflict, Node, gc_paused, merge3, trees_equal
 from nos.config.validate import CheckError, check_config
 from nos.runtime.clock import BaseScheduler, Timer, format_ago, format_time
 from nos.schema.model import Schema
+
+CONFIG_FILE = "/config/juniper.conf+.gz"  # what Junos writes during a commit (KB24815)
+RESCUE_FILE = "/config/rescue.conf.gz"
+ROLLBACK_RETRY = 10.0  # seconds between tries of an automatic rollback the disk refused (our choice)
+
+
+def write_error(exc: OSError, path: str = CONFIG_FILE) -> str:
+    """A failed write as the user is told it: the device's file, never the host's path. [G] wording."""
+    return f"error: could not write {path}: {exc.strerror or exc}"
+
+
+class WriteFailed(Exception):
+    """The store could not write a commit (the OSError is `error`); nothing was activated."""
+
+    def __init__(self, error: OSError):
+        super().__init__(str(error))
+        self.error = error
 
 
 class CommitHooks(Protocol):
@@ -77,6 +97,7 @@ class ConfigDatabase:
         scheduler: BaseScheduler,
         hooks: CommitHooks | None = None,
         initial: str | None = None,
+        log: Callable[[str, str], None] | None = None,
     ):
         self.schema = schema
         self.store = store
@@ -85,19 +106,47 @@ class ConfigDatabase:
         self.editors: dict[int, Editor] = {}
         self.exclusive: int | None = None  # session id holding `configure exclusive`
         self.broadcast: Callable[[str], None] = lambda message: None
+        self.log: Callable[[str, str], None] = log or (lambda tag, message: None)  # (syslog tag, message)
         self._confirm_timer: Timer | None = None
         self._confirm_base: Node | None = None
+        self._rollback_due = False  # the confirm deadline passed; the rollback waits for the disk
+        self._rollback_failed = False  # and its first failure has been logged
         self.confirm_deadline: float | None = None
         self._rollback_cache: dict[str, Node] = {}
-        text = store.text(0)
-        if text is None and initial is not None:
-            self.active = _with_version(self._parse(initial), schema)
-            self._record(self.active, "root", "other", "initial configuration")
-        else:
-            self.active = self._parse(text or "")
+        for notice in store.notices:  # what opening the store found and repaired
+            self.log("", notice)  # [G] no Junos tag known for these
+        store.report = lambda message: self.log("", message)
+        self.active = self._start(initial)
         self.active_expanded = expand(self.active)
         self.shared = ConfigTree(schema.root, self.active)
         self.shared.freeze()
+
+    def _start(self, initial: str | None) -> Node:
+        """The configuration to start with: rollback 0, else the newest readable rollback
+        (committed again, so rollback 0 is what runs), else `initial` (a new device)."""
+        records = self.store.records
+        for index in range(len(records)):
+            try:
+                text = self.store.text(index)
+            except CommitUnavailable:
+                continue
+            assert text is not None
+            root = self._parse(text)
+            if index:
+                self.log("", f"rollback 0 is not readable: starting from rollback {index}")
+                self._commit_at_start(root, f"recovered from rollback {index}")
+            return root
+        if initial is None:
+            return self._parse("")
+        root = _with_version(self._parse(initial), self.schema)
+        self._commit_at_start(root, "initial configuration" if not records else "recovered: no rollback readable")
+        return root
+
+    def _commit_at_start(self, root: Node, comment: str) -> None:
+        try:
+            self._record(root, "root", "other", comment)
+        except OSError as exc:  # runs from memory; the next commit that can be written stores it
+            self.log("", f"{write_error(exc)}: {comment} not saved")
 
     # -- trees --------------------------------------------------------------------------------
 
@@ -126,13 +175,23 @@ class ConfigDatabase:
         name = self.store.records[index].file
         cached = self._rollback_cache.get(name)
         if cached is None:
-            text = self.store.text(index)
+            try:
+                text = self.store.text(index)
+            except CommitUnavailable:
+                return None
             assert text is not None
             cached = self._parse(text)
             if len(self._rollback_cache) > 8:
                 self._rollback_cache.clear()
             self._rollback_cache[name] = cached
         return cached
+
+    def rollback_error(self, index: int) -> str:
+        """Why `rollback(index)` gave None, without the `error: ` prefix (NETCONF adds its own)."""
+        problem = self.store.unavailable(index)
+        if problem is not None:
+            return str(CommitUnavailable(index, problem))
+        return f"rollback {index} does not exist"
 
     def changed(self, tree: ConfigTree) -> bool:
         return not trees_equal(tree.root, self.active)
@@ -170,6 +229,11 @@ class ConfigDatabase:
             holder = self.editors.get(self.exclusive)
             error = holder.lock_error(self.scheduler.epoch()) if holder else "error: configuration database locked"
             return CommitResult(False, error.splitlines())
+        if self._rollback_due and not check_only:
+            # An automatic rollback the disk refused comes first; if the disk still refuses, so is this.
+            failure = self._roll_back()
+            if failure is not None:
+                return CommitResult(False, [write_error(failure), "error: commit failed"])
         root = tree.root
         if base is not None and self.active is not base:
             try:
@@ -191,18 +255,22 @@ class ConfigDatabase:
             else:
                 lines.append("error: configuration check-out failed")
             return CommitResult(False, lines)
-        # A commit check or a plain commit confirms a pending `commit confirmed`.
-        if confirmed is None:
-            self._cancel_confirm()
         if check_only:
+            self._confirm()  # a commit check confirms a pending `commit confirmed`
             return CommitResult(True, ["configuration check succeeds"])
+        before = self.active
+        try:
+            self._activate(root, expanded, user, client, comment, confirmed, text)
+        except WriteFailed as failed:
+            return CommitResult(False, [write_error(failed.error), "error: commit failed"])
         lines: list[str] = []
-        if confirmed is not None:
+        if confirmed is None:
+            self._confirm()  # and so does a plain commit
+        else:
             if self._confirm_base is None:
-                self._confirm_base = self.active
+                self._confirm_base = before
             self._arm_confirm(confirmed)
             lines.append(f"commit confirmed will be automatically rolled back in {confirmed} minutes unless confirmed")
-        self._activate(root, expanded, user, client, comment, confirmed, text)
         tree.root = self.active
         tree.freeze()
         lines.append("commit complete")
@@ -221,7 +289,10 @@ class ConfigDatabase:
         root = _with_version(root, self.schema)
         old_expanded = self.active_expanded
         touched = self._shared_touched()  # judged against the configuration being replaced
-        self._record(root, user, client, comment, confirmed, text)
+        try:
+            self._record(root, user, client, comment, confirmed, text)
+        except OSError as exc:  # nothing has changed yet
+            raise WriteFailed(exc) from exc
         self.active = root
         self.active_expanded = expanded
         if self.shared.root is not root and not touched:
@@ -254,25 +325,59 @@ class ConfigDatabase:
         self.confirm_deadline = self.scheduler.now() + minutes * 60
         self._confirm_timer = self.scheduler.call_at(self.confirm_deadline, self._confirm_expired)
 
+    def _confirm(self) -> None:
+        """Confirm a pending `commit confirmed`; once its deadline has passed it can no longer be."""
+        if not self._rollback_due:
+            self._cancel_confirm()
+
     def _cancel_confirm(self) -> None:
         if self._confirm_timer is not None:
             self._confirm_timer.cancel()
         self._confirm_timer = None
         self._confirm_base = None
+        self._rollback_due = False
+        self._rollback_failed = False
         self.confirm_deadline = None
 
     def _confirm_expired(self) -> None:
-        base = self._confirm_base
         self._confirm_timer = None
-        self._confirm_base = None
-        self.confirm_deadline = None
-        if base is None:
-            return
-        expanded = expand(base)
-        self._activate(base, expanded, "root", "other", "automatic rollback", None)
+        self._rollback_due = self._confirm_base is not None
+        self._roll_back()
+
+    def _roll_back(self) -> OSError | None:
+        """The `commit confirmed` deadline passed: commit the configuration from before it again.
+
+        Like any commit, the rollback is activated only once it is written (Junos
+        writes /config before its daemons read the new configuration): a rollback
+        that reached the runtime but not the disk would come back as the
+        unconfirmed configuration at the next start, and the store and the
+        device would disagree until then. So when the write fails (a full disk),
+        the unconfirmed configuration stays active, the rollback stays due (it
+        can no longer be confirmed), it is tried again every ROLLBACK_RETRY
+        seconds and before any other commit, and it fires as soon as the disk
+        takes it. The first failure is logged; success is broadcast as usual.
+        Returns the write error, or None once rolled back (or nothing was due).
+        """
+        base = self._confirm_base
+        if not self._rollback_due or base is None:
+            self._cancel_confirm()
+            return None
+        try:
+            self._activate(base, expand(base), "root", "other", "automatic rollback", None)
+        except WriteFailed as failed:
+            exc = failed.error
+            if not self._rollback_failed:
+                self._rollback_failed = True
+                self.log("UI_COMMIT_ROLLBACK_FAILED", f"Automatic rollback failed: {write_error(exc)}")  # [G]
+            if self._confirm_timer is None:  # called by the timer (a commit's try leaves the timer be)
+                self.confirm_deadline = self.scheduler.now() + ROLLBACK_RETRY
+                self._confirm_timer = self.scheduler.call_at(self.confirm_deadline, self._confirm_expired)
+            return exc
+        self._cancel_confirm()
         self.shared.root = self.active
         self.shared.freeze()
         self.broadcast("Commit was not confirmed; automatic rollback complete.")
+        return None
 
     def commit_attributes(self) -> dict[str, str]:
         """The last commit as the `junos:commit-*` attributes of JSON and XML configurations."""
@@ -320,8 +425,13 @@ class ConfigDatabase:
 
     # -- rescue ----------------------------------------------------------------------------------------
 
-    def save_rescue(self) -> None:
-        self.store.save_rescue(curly_text(self.active))
+    def save_rescue(self) -> str | None:
+        """`request system configuration rescue save`; the error to print when the disk refuses it."""
+        try:
+            self.store.save_rescue(curly_text(self.active))
+        except OSError as exc:
+            return write_error(exc, RESCUE_FILE)
+        return None
 
     def rescue(self) -> Node | None:
         text = self.store.rescue()
@@ -339,4 +449,4 @@ def _with_version(root: Node, schema: Schema) -> Node:
     return out
 
 
-__all__ = ["CommitHooks", "CommitResult", "ConfigDatabase", "Editor", "NoHooks"]
+__all__ = ["CommitHooks", "CommitResult", "ConfigDatabase", "Editor", "NoHooks", "write_error"]

@@ -12,15 +12,18 @@ from pathlib import Path
 
 import trio
 
+from nos.config.statelock import StateDirInUse
 from nos.lab.console import plural
 from nos.lab.devicecli import DeviceCli
 from nos.lab.frontend import run_plain_console, run_terminal_console
 from nos.lab.labfile import LabFileError, load_lab_file
 from nos.lab.script import ScriptError, ScriptRunner, parse_script
+from nos.lab.textfile import NotText, read_text
 from nos.lab.topology import Lab, build_lab
 from nos.runtime.interrupt import stopped_by_ctrl_c
 
 DEFAULT_LAB = Path("dual-isp") / "lab.toml"
+MAX_SCRIPT_BYTES = 16 << 20  # a scenario script larger than this is not one
 
 
 def default_lab() -> Path:
@@ -35,7 +38,7 @@ def _build(args: argparse.Namespace, clock: str | None) -> Lab | None:
     try:
         spec = load_lab_file(args.lab)
         return build_lab(spec, clock=clock, speed=args.speed, state_dir=args.state_dir)
-    except LabFileError as exc:
+    except (LabFileError, StateDirInUse) as exc:  # StateDirInUse: another process runs this lab's devices
         print(exc, file=sys.stderr)
         return None
 
@@ -74,9 +77,12 @@ def run_lab(args: argparse.Namespace, cli: DeviceCli) -> int:
 def run_script(args: argparse.Namespace, cli: DeviceCli) -> int:
     """`nos run`: the transcript on stdout; exit status 1 when an expectation fails."""
     try:
-        text = args.script.read_text(encoding="utf-8")
+        text = read_text(args.script, MAX_SCRIPT_BYTES)
     except OSError as exc:
         print(f"error: cannot read {args.script}: {exc.strerror}", file=sys.stderr)
+        return 1
+    except NotText as exc:
+        print(f"error: {args.script}:{exc.line or 1}: script is {exc.describe(with_line=False)}", file=sys.stderr)
         return 1
     lab = _build(args, args.clock)
     if lab is None:

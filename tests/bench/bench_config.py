@@ -135,6 +135,8 @@ def main() -> None:
         fresh: dict[str, object] = {}
 
         def new_db():  # type: ignore[no-untyped-def]
+            if "db" in fresh:
+                fresh["db"].store.close()  # type: ignore[attr-defined]  # one store per state directory
             shutil.rmtree(state, ignore_errors=True)
             db = ConfigDatabase(schema, ConfigStore(state), ManualScheduler(), initial=base)
             fresh["db"], fresh["tree"] = db, db.new_candidate()
@@ -162,6 +164,7 @@ def main() -> None:
         timed("show configuration | display set", 1.0, lambda: list(set_lines(db.active)))
         timed("show configuration (curly)", None, lambda: curly_text(db.active))
 
+        db.store.close()  # the device takes the state directory
         device = Device(schema, ManualScheduler(), hostname="bench", state_dir=state)
         session = CliSession(device, "lab", _NullIO())
         session.enter_configuration("shared")

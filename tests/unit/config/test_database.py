@@ -83,6 +83,7 @@ def test_initial_configuration_is_the_first_commit(db):
 
 def test_restart_reads_the_active_configuration_from_the_store(schema, db, clock, tmp_path):
     db.commit(_candidate(schema, db, "set system host-name r2"), "lab")
+    db.store.close()  # one store per state directory at a time
     again = ConfigDatabase(schema, ConfigStore(tmp_path), clock, initial="system { host-name ignored; }")
     assert _host(again.active) == "r2"
     assert trees_equal(again.active, db.active)

@@ -1,4 +1,7 @@
-"""The commit store on disk: persistence, 50 kept commits, leftovers, atomic writes."""
+"""The commit store on disk: persistence, 50 kept commits, leftovers, atomic writes.
+
+Recovery from a damaged store, the state directory lock and crash tests: tests/security/test_store.py.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nos.config.store import MAX_ROLLBACKS, CommitRecord, ConfigStore, atomic_write
+from nos.config.store import COMMIT_HEADER, MAX_ROLLBACKS, CommitRecord, ConfigStore, atomic_write
 
 
 def _config(n: int) -> str:
@@ -63,6 +66,7 @@ def test_commits_survive_a_new_store_on_the_same_directory(tmp_path):
     store = ConfigStore(tmp_path)
     _commit(store, 1, user="alice", client="netconf", comment="first")
     _commit(store, 2, user="bob", client="cli", comment=None, confirmed_minutes=5)
+    store.close()
     again = ConfigStore(tmp_path)
     assert again.records == store.records
     assert [again.text(i) for i in range(2)] == [_config(2), _config(1)]
@@ -72,6 +76,7 @@ def test_commits_survive_a_new_store_on_the_same_directory(tmp_path):
     # File names keep counting up after a restart.
     _commit(again, 3)
     assert again.records[0].file not in {r.file for r in store.records}
+    again.close()
     assert ConfigStore(tmp_path).text(0) == _config(3)
 
 
@@ -81,22 +86,30 @@ def test_layout_on_disk(tmp_path):
     _commit(store, 2)
     directory = tmp_path / "config"
     assert _files(directory) == {"commits.json", "c000001.conf", "c000002.conf"}
+    assert _files(tmp_path) == {"config", "nos.lock"}
     index = json.loads((directory / "commits.json").read_text())
     assert index["next"] == 3
     assert [c["file"] for c in index["commits"]] == ["c000002.conf", "c000001.conf"]
-    assert (directory / "c000002.conf").read_text() == _config(2)
+    # Each commit file describes itself in a comment line, then holds the configuration as committed.
+    header, body = (directory / "c000002.conf").read_text().split("\n", 1)
+    assert header.startswith(COMMIT_HEADER)
+    meta = json.loads(header[len(COMMIT_HEADER) :])
+    assert (meta["seq"], meta["user"], meta["time"], meta["size"]) == (2, "lab", 1_767_225_602.0, len(_config(2)))
+    assert body == _config(2)
 
 
-def test_leftovers_are_removed_at_load(tmp_path):
+def test_only_temp_files_are_removed_at_load(tmp_path):
     store = ConfigStore(tmp_path)
     _commit(store, 1)
     store.save_rescue(_config(99))
+    store.close()
     directory = tmp_path / "config"
-    (directory / "c000777.conf").write_text(_config(7))  # written, never listed (crash before the index)
-    (directory / ".commits.json.abc123").write_text("{")  # a temp file of an interrupted atomic write
+    (directory / ".commits.json.abc123").write_text("{")  # temp files of interrupted atomic writes
     (directory / ".c000002.conf.xyz").write_text("half")
+    (directory / ".rescue.conf.k2_9").write_text("")
+    (directory / "notes.txt").write_text("mine")  # not the store's: left alone
     ConfigStore(tmp_path)
-    assert _files(directory) == {"commits.json", "c000001.conf", "rescue.conf"}
+    assert _files(directory) == {"commits.json", "c000001.conf", "rescue.conf", "notes.txt"}
 
 
 def test_rescue(store):
@@ -111,7 +124,9 @@ def test_rescue(store):
 
 
 def test_rescue_survives_restart(tmp_path):
-    ConfigStore(tmp_path).save_rescue(_config(5))
+    store = ConfigStore(tmp_path)
+    store.save_rescue(_config(5))
+    store.close()
     assert ConfigStore(tmp_path).rescue() == _config(5)
 
 
@@ -132,25 +147,50 @@ def test_atomic_write_failure_keeps_the_old_file(tmp_path):
     assert _files(tmp_path) == {"f.conf"}
 
 
-def test_failed_commit_write_leaves_the_store_as_it_was(tmp_path, monkeypatch):
-    store = ConfigStore(tmp_path)
-    _commit(store, 1)
+def _failing(monkeypatch, name: str) -> None:
+    """atomic_write of `name` fails as on a full disk (the others go through)."""
     import nos.config.store as store_module
 
-    calls = {"n": 0}
     real = store_module.atomic_write
 
     def flaky(path: Path, data: str) -> None:
-        calls["n"] += 1
-        if path.name == "commits.json":
-            raise OSError("disk full")
+        if path.name == name:
+            raise OSError(28, "No space left on device")
         real(path, data)
 
     monkeypatch.setattr(store_module, "atomic_write", flaky)
+
+
+def test_failed_commit_file_write_leaves_the_store_as_it_was(tmp_path, monkeypatch):
+    store = ConfigStore(tmp_path)
+    _commit(store, 1)
+    _failing(monkeypatch, "c000002.conf")
     with pytest.raises(OSError):
         _commit(store, 2)
     monkeypatch.undo()
-    # On disk the index still names only the first commit; a restart cleans the orphan up.
+    assert [store.text(i) for i in range(len(store.records))] == [_config(1)]
+    # The number was not used up, and a restart finds the store as it was.
+    _commit(store, 3)
+    assert store.records[0].file == "c000002.conf"
+    store.close()
     again = ConfigStore(tmp_path)
-    assert [again.text(i) for i in range(len(again.records))] == [_config(1)]
-    assert _files(tmp_path / "config") == {"commits.json", "c000001.conf"}
+    assert [again.text(i) for i in range(len(again.records))] == [_config(3), _config(1)]
+    assert again.notices == []
+
+
+def test_a_commit_stands_once_its_file_is_written_even_when_the_index_is_not(tmp_path, monkeypatch):
+    store = ConfigStore(tmp_path)
+    _commit(store, 1)
+    _failing(monkeypatch, "commits.json")
+    _commit(store, 2, comment="second")
+    monkeypatch.undo()
+    assert store.text(0) == _config(2)
+    assert store.notices == ["could not update the commit index: No space left on device"]
+    store.close()
+    # The index on disk names only the first; the next start rebuilds it from the commit files.
+    again = ConfigStore(tmp_path)
+    assert [again.text(i) for i in range(len(again.records))] == [_config(2), _config(1)]
+    assert again.records[0].comment == "second"
+    assert again.notices == ["commit index out of date: rebuilt from 2 commit files"]
+    again.close()
+    assert ConfigStore(tmp_path).notices == []  # reported once
