@@ -1,24 +1,58 @@
 """Users, their login classes and what those classes may do, read from `[edit system login]`.
 
 A session's rights are fixed when it logs in (as on Junos: a class change
-applies to the next login). Commands are checked against the permission flags
-their first words need (a table, `OPERATIONAL`, fitted to Junos's required
-privilege levels) and then against the class's `allow-commands` /
-`deny-commands` regular expressions, which Junos applies to the whole command
-with its keywords spelled out, case-insensitively. A class whose expressions
-do not compile refuses the login, as Junos does.
+applies to the next login). A class whose expressions do not compile refuses
+the login, as Junos does. The rules, each from Juniper's "Login Class
+Permission Flags" and "allow/deny" pages ([G]: not confirmed there):
+
+| rule                                   | what nos does                                              |
+|----------------------------------------|------------------------------------------------------------|
+| `all`                                  | every flag, every command, every hierarchy                 |
+| `control`                              | every `*-control` flag: may modify any configuration       |
+| `X-control` (admin, interface, ...)    | may modify the hierarchies `CONTROL` gives it (interface:  |
+|                                        | also chassis, groups); the plain `X` only views them       |
+| a hierarchy no flag names (`services`, | needs `control` (or `all`), unless an allow expression     |
+| `applications`, `apply-groups`)        | matches                                                    |
+| `configure`                            | needed to enter configuration mode (CLI and NETCONF)       |
+| `view`, `view-configuration`           | show commands; `show configuration`                        |
+| `secret`                               | secrets shown, not `## SECRET-DATA`                        |
+| `rollback`                             | `rollback N` for N > 0                                     |
+| `maintenance`                          | operational commands no other flag names (request ...)     |
+| `network`, `clear`, `reset`, `trace`,  | ping/traceroute, clear, restart, monitor, start shell      |
+| `shell`                                |                                                            |
+| allow-/deny-commands vs flags          | the expressions decide first; flags only when neither      |
+|                                        | matches ("takes precedence over the permission flags")     |
+| allow-/deny-configuration vs flags     | the same, also over `all`: `all` + deny-configuration      |
+|                                        | may not change what the expression matches                 |
+| allow vs deny, both matching           | allow wins [G] (documented only for the -regexps forms,    |
+|                                        | where deny wins; nos has the plain forms)                  |
+| matching                               | POSIX extended, case-insensitive, a search (unanchored:    |
+|                                        | `^`/`$` anchor) over the command with its keywords spelled |
+|                                        | out, or the statement path with its values and no `set`    |
+| pipes (`| save`, `| match`)            | need no flag; refused when deny-commands matches the pipe  |
+|                                        | spelled out (`save x`) and allow-commands does not [G]     |
+| NETCONF RPCs                           | judged as their CLI command (`get-configuration` is        |
+|                                        | `show configuration`, a load or commit needs `configure`)  |
+| `rollback N`, `load override`          | judged by what they change, like any edit. Junos lets      |
+|                                        | `all` precede the expressions for rollback and refuses     |
+|                                        | `load override` to classes with expressions; nos does not: |
+|                                        | judging the change already covers both                     |
+
+Configuration changes are judged by what they change (nos/runtime/authorize.py),
+whichever command or RPC made them.
 """
 
 from __future__ import annotations
 
 import hmac
-import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from nos.config.query import child, entries, value, values
 from nos.config.tree import Node
 from nos.runtime.device import DEFAULT_PASSWORD, DEFAULT_USER
 from nos.runtime.passwords import verify
+from nos.runtime.patterns import BadPattern, compile_user_regex  # linear time: no class expression stalls a device
 
 ALL = "all"
 
@@ -43,7 +77,7 @@ OPERATIONAL: dict[tuple[str, ...], frozenset[str]] = {
     ("clear",): frozenset({"clear"}),
     ("restart",): frozenset({"reset"}),
     ("monitor",): frozenset({"trace"}),
-    ("file",): frozenset({"view"}),
+    ("file",): frozenset({"maintenance"}),  # every `file` command (Junos command reference: maintenance)
     ("file", "delete"): frozenset({"maintenance"}),
     ("set", "cli"): frozenset(),
     ("help",): frozenset(),
@@ -52,12 +86,14 @@ OPERATIONAL: dict[tuple[str, ...], frozenset[str]] = {
     ("start", "shell"): frozenset({"shell"}),
 }
 
-# The flag that lets a class change a top-level part of the configuration (else `control`).
+# The flag that lets a class change a part of the configuration (longest prefix wins; a part
+# not listed needs `control`). From the flags' "Configuration Hierarchy Levels" lists.
 CONTROL: dict[tuple[str, ...], str] = {
     ("system", "login"): "admin-control",
     ("system",): "system-control",
     ("interfaces",): "interface-control",
     ("chassis",): "interface-control",
+    ("groups",): "interface-control",  # "Can edit configuration at the ... [edit groups] ... levels"
     ("routing-options",): "routing-control",
     ("routing-instances",): "routing-control",
     ("protocols",): "routing-control",
@@ -69,6 +105,18 @@ CONTROL: dict[tuple[str, ...], str] = {
 }
 
 
+# How many words of a path decide its flag: 2 under `system` (`system login`), else 1.
+_CONTROL_DEPTH: dict[str, int] = {}
+for _key in CONTROL:
+    _CONTROL_DEPTH[_key[0]] = max(_CONTROL_DEPTH.get(_key[0], 1), len(_key))
+
+
+class Matcher(Protocol):
+    """A compiled class expression (nos.runtime.patterns.UserRegex, or an `re.Pattern`)."""
+
+    def search(self, text: str) -> object: ...
+
+
 def _needed(table: dict[tuple[str, ...], frozenset[str]], words: list[str]) -> frozenset[str]:
     for n in range(min(len(words), 3), -1, -1):
         found = table.get(tuple(words[:n]))
@@ -77,7 +125,7 @@ def _needed(table: dict[tuple[str, ...], frozenset[str]], words: list[str]) -> f
     return frozenset()
 
 
-def _explicit(allow: re.Pattern[str] | None, deny: re.Pattern[str] | None, words: list[str]) -> bool | None:
+def _explicit(allow: Matcher | None, deny: Matcher | None, words: list[str]) -> bool | None:
     """A class's own expressions decide before its flags: allow first, then deny (None: neither matches)."""
     line = " ".join(words)
     if allow is not None and allow.search(line):
@@ -93,10 +141,10 @@ class Rights:
 
     class_name: str = "super-user"
     flags: frozenset[str] = frozenset({ALL})
-    allow_commands: re.Pattern[str] | None = None
-    deny_commands: re.Pattern[str] | None = None
-    allow_configuration: re.Pattern[str] | None = None
-    deny_configuration: re.Pattern[str] | None = None
+    allow_commands: Matcher | None = None
+    deny_commands: Matcher | None = None
+    allow_configuration: Matcher | None = None
+    deny_configuration: Matcher | None = None
     idle_timeout: int | None = None  # minutes without a command before the session is closed
 
     def has(self, flag: str) -> bool:
@@ -112,6 +160,10 @@ class Rights:
         needed = _needed(OPERATIONAL, words)
         return not needed or any(self.has(flag) for flag in needed)
 
+    def may_pipe(self, words: list[str]) -> bool:
+        """A pipe (`save x`, `match y`): no flag needed, only the class's command expressions."""
+        return _explicit(self.allow_commands, self.deny_commands, words) is not False
+
     def may_see(self, word: str) -> bool:
         """Is a top-level command listed by `?`: the class may run it, or one of the commands under it."""
         if self.may_run([word]):
@@ -119,15 +171,32 @@ class Rights:
         return any(key[:1] == (word,) and self.may_run(list(key)) for key in OPERATIONAL)
 
     def may_edit(self, path: list[str]) -> bool:
-        """Changing the configuration at `path` (statement words, `system services ssh`)."""
+        """Changing the statement at `path` (its words and values, `system host-name r1`)."""
         explicit = _explicit(self.allow_configuration, self.deny_configuration, path)
         if explicit is not None:
             return explicit
-        for n in (2, 1):
-            flag = CONTROL.get(tuple(path[:n]))
-            if flag is not None:
-                return self.has(flag)
-        return self.has("control")
+        return self.has(_control_flag(path))
+
+    @property
+    def edits_everything(self) -> bool:
+        """May change any statement: a change need not be looked at (super-user's fast path)."""
+        return self.has("control") and self.deny_configuration is None
+
+    def settled(self, path: list[str]) -> bool | None:
+        """May the class change everything under `path` (True), nothing (False), or does it
+        depend on what is below (None)? Flags decide by a path's first words; expressions
+        can match any statement below, so a class with them is judged statement by statement."""
+        if self.has("control"):
+            by_flags = True
+        elif path and len(path) >= _CONTROL_DEPTH.get(path[0], 1):
+            by_flags = self.has(_control_flag(path))
+        else:
+            return None
+        if by_flags and self.deny_configuration is None:
+            return True  # an allow expression can only add
+        if not by_flags and self.allow_configuration is None:
+            return False  # a deny expression can only take away
+        return None
 
     @property
     def sees_secrets(self) -> bool:
@@ -136,6 +205,14 @@ class Rights:
     @property
     def may_rollback(self) -> bool:
         return self.has("rollback")
+
+
+def _control_flag(path: list[str]) -> str:
+    for n in (2, 1):
+        flag = CONTROL.get(tuple(path[:n]))
+        if flag is not None:
+            return flag
+    return "control"
 
 
 SUPER_USER = Rights()
@@ -193,14 +270,15 @@ class BadClass(Exception):
     """A class whose regular expressions do not compile: its users cannot log in."""
 
 
-def _regex(node: Node | None, name: str) -> re.Pattern[str] | None:
+def _regex(node: Node | None, name: str) -> Matcher | None:
+    """A class expression: POSIX extended, case-insensitive, searched (not anchored) in the text."""
     text = value(node, name)
     if not text:
         return None
     try:
-        return re.compile(text, re.IGNORECASE)
-    except re.error as exc:
-        raise BadClass(f'{name} "{text}": {exc}') from None
+        return compile_user_regex(text)
+    except BadPattern as exc:
+        raise BadClass(f'{name} "{text}": {exc.message}') from None
 
 
 def rights_for(root: Node, user: str) -> Rights:
@@ -235,6 +313,7 @@ __all__ = [
     "SUPER_USER",
     "Account",
     "BadClass",
+    "Matcher",
     "Rights",
     "accounts",
     "authenticate",
