@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 from nos import JUNOS_RELEASE, __version__
+from nos.cli import files, lockouts
 from nos.cli.commands import Command
 from nos.cli.configuration import fmt_time, render_config
-from nos.cli.pipes import Pipeline, resolve_file
+from nos.cli.pipes import Pipeline
 from nos.cli.session import CliError, CliSession
 from nos.config.path import PathError, walk
 from nos.runtime.clock import format_ago
@@ -41,7 +41,7 @@ async def show_configuration(session: CliSession, cmd: Command, pipeline: Pipeli
     if db.store.records:
         r = db.store.records[0]
         header = [f"## Last commit: {fmt_time(r.time)} by {r.user}"]
-    return render_config(session, db.active, steps, pipeline, compare_base=None, header=header)
+    return await render_config(session, db.active, steps, pipeline, compare_base=None, header=header)
 
 
 async def show_system_commit(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
@@ -86,15 +86,6 @@ async def show_system_users(session: CliSession, cmd: Command, pipeline: Pipelin
             f"{other.user:<9}{other.terminal:<9}{(other.origin or '-'):<34}{login:>6} {idle if idle else '-':>5} {what}"
         )
     return lines
-
-
-async def show_log(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
-    """`show log messages`: the device's events in syslog form (commits, probes, interfaces, HA)."""
-    name = cmd.args.get("filename") or "messages"
-    if name != "messages":
-        raise CliError(f"error: could not resolve file: {name}")
-    device = session.device
-    return [event.syslog(device.hostname) for event in device.log.events]
 
 
 async def show_version(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
@@ -151,51 +142,6 @@ async def set_complete_on_space(session: CliSession, cmd: Command, pipeline: Pip
     return ["Enabling complete-on-space" if session.complete_on_space else "Disabling complete-on-space"]
 
 
-def _home_label(session: CliSession) -> str:
-    return f"/var/home/{session.user}/"
-
-
-async def file_list(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
-    home = session.device.home(session.user)
-    name = cmd.value("path")
-    path = resolve_file(home, name) if name else home
-    label = name if name else _home_label(session)
-    if not path.exists():
-        return [f"{label}: No such file or directory"]
-    if path.is_file():
-        return [label]
-    lines = [f"{label.rstrip('/')}/:"]
-    for entry in sorted(path.iterdir(), key=lambda p: p.name):
-        if cmd.flag("detail"):
-            st = entry.stat()
-            stamp = time.strftime("%b %d %H:%M", time.gmtime(st.st_mtime))
-            lines.append(f"-rw-r--r--  1 {session.user:<8} staff {st.st_size:>10} {stamp} {entry.name}")
-        else:
-            lines.append(entry.name + ("/" if entry.is_dir() else ""))
-    return lines
-
-
-async def file_show(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
-    name = cmd.value("path") or ""
-    path = resolve_file(session.device.home(session.user), name)
-    try:
-        return path.read_text(encoding="utf-8", errors="replace").splitlines()
-    except IsADirectoryError:
-        return [f"error: {name} is a directory"]
-    except OSError:
-        return [f"error: could not resolve file: {name}"]
-
-
-async def file_delete(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
-    name = cmd.value("path") or ""
-    path = resolve_file(session.device.home(session.user), name)
-    try:
-        os.unlink(path)
-    except OSError:
-        return [f"error: could not delete {name}: No such file or directory"]
-    return None
-
-
 async def request_logout(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
     user, pid = cmd.value("user"), cmd.value("pid")
     if user is None and pid is None:
@@ -213,14 +159,12 @@ async def request_logout(session: CliSession, cmd: Command, pipeline: Pipeline) 
 
 
 async def rescue_save(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
-    session.device.db.save_rescue()
-    return None
+    error = session.device.db.save_rescue()  # a full disk: Junos-style text, the old rescue kept
+    return [error] if error is not None else None
 
 
 async def rescue_delete(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
-    store = session.device.db.store
-    if store.dir is not None:
-        (store.dir / "rescue.conf").unlink(missing_ok=True)
+    session.device.db.store.delete_rescue()
     return None
 
 
@@ -318,7 +262,6 @@ HANDLERS = {
     "show-system-uptime": show_system_uptime,
     "show-system-users": show_system_users,
     "show-version": show_version,
-    "show-log": show_log,
     "show-cli": show_cli,
     "show-cli-history": show_cli_history,
     "show-lab-clock": show_lab_clock,
@@ -327,9 +270,8 @@ HANDLERS = {
     "set-cli-screen-length": set_screen_length,
     "set-cli-screen-width": set_screen_width,
     "set-cli-complete-on-space": set_complete_on_space,
-    "file-list": file_list,
-    "file-show": file_show,
-    "file-delete": file_delete,
+    **files.HANDLERS,  # file list|show|copy|rename|delete|archive|compare, show log FILE
+    **lockouts.HANDLERS,  # show|clear system login lockout
     "request-system-logout": request_logout,
     "rescue-save": rescue_save,
     "rescue-delete": rescue_delete,

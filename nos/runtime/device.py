@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from nos.config.database import ConfigDatabase
+from nos.config.render import RenderOptions, curly_lines
 from nos.config.store import ConfigStore
 from nos.config.tree import Leaf, Node
-from nos.runtime.clock import BaseScheduler
+from nos.runtime.clock import BaseScheduler, format_time
 from nos.runtime.eventlog import Event, EventLog
 from nos.runtime.features import FeatureRegistry
+from nos.runtime.filesystem import DeviceFilesystem, View
 from nos.runtime.passwords import sha512_crypt
 from nos.schema.model import Schema
 
@@ -95,8 +97,11 @@ class Device:
             scheduler,
             hooks=self.features,
             initial=initial_config if initial_config is not None else factory_config(hostname),
+            log=lambda tag, message: self.event("mgd", tag, message),
         )
         self.db.broadcast = self.broadcast
+        # The files logins see: `<state-dir>/fs` (beside, never above, the commit store and host keys).
+        self.fs = DeviceFilesystem(state_dir / "fs" if state_dir is not None else None, scheduler.epoch, self._views())
 
     # -- identity -------------------------------------------------------------------------------
 
@@ -109,12 +114,31 @@ class Device:
                 return name.value
         return self.default_hostname
 
-    def home(self, user: str) -> Path:
-        """Where `save`, `file list` and relative `load` names live for a user."""
-        base = self.state_dir if self.state_dir is not None else Path.cwd() / ".nos"
-        path = base / "home" / user
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+    # -- files ------------------------------------------------------------------------------------
+
+    def _messages_view(self, secrets: bool) -> str:
+        """/var/log/messages: the lines `show log messages` prints."""
+        return "".join(event.syslog(self.hostname) + "\n" for event in self.log.events)
+
+    def _config_view(self, secrets: bool) -> str:
+        """/config/juniper.conf.gz: the active configuration as `show configuration` prints it."""
+        records = self.db.store.records
+        header = [f"## Last commit: {format_time(records[0].time)} by {records[0].user}"] if records else []
+        lines = header + curly_lines(self.db.active, RenderOptions(secrets=secrets))
+        return "".join(line + "\n" for line in lines)
+
+    def _views(self) -> dict[tuple[str, ...], View]:
+        def last_event() -> float:
+            return self.log.events[-1].time if self.log.events else self.boot_time
+
+        def last_commit() -> float:
+            records = self.db.store.records
+            return records[0].time if records else self.boot_time
+
+        return {
+            ("var", "log", "messages"): View(self._messages_view, last_event),
+            ("config", "juniper.conf.gz"): View(self._config_view, last_commit),
+        }
 
     # -- events -------------------------------------------------------------------------------------
 
@@ -131,6 +155,10 @@ class Device:
         sid = self._next_session
         self._next_session += 1
         return sid
+
+    def close(self) -> None:
+        """Release the state directory (its lock) for another device or process."""
+        self.db.store.close()
 
     def broadcast(self, message: str) -> None:
         """A message to every logged-in session (automatic rollback, logout requests)."""
