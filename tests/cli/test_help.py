@@ -410,7 +410,7 @@ def test_tab_on_an_ambiguous_word_lists_the_choices(cli):
 def test_tab_after_a_space_lists_what_may_follow(cli):
     insert, lines = cli.session.complete("show system ")
     assert insert == ""
-    assert rows(lines) == ["commit", "uptime", "users"]
+    assert rows(lines) == ["commit", "login", "uptime", "users"]
 
 
 def test_tab_and_question_mark_keep_the_quotes_apart(cli):

@@ -12,6 +12,12 @@ NETCONF session (nos/net/netconf) instead of the CLI.
 asyncssh calls back on the asyncio loop that trio-asyncio runs inside Trio, in
 the same thread as the devices: a session's Trio task is started with
 `run_trio_task`, and channel callbacks hand input straight to it.
+
+The login limits of the configuration are enforced here (limits.py): password
+tries, backoff and lockouts (`system login retry-options`), root's logins and
+the connection limits (`system services ssh`). A refusal reaches the client as
+a disconnect with a reason or a refused channel, and the device log as one line
+per event. Channel input that is not UTF-8 is replaced (U+FFFD), never fatal.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,41 +38,22 @@ from nos.cli.editor import CTRL_C
 from nos.cli.session import CliSession
 from nos.cli.stream import StreamIO, run_stream
 from nos.config.query import child, value
-from nos.config.tree import Node
 from nos.net.netconf import NetconfSession, is_netconf_command
 from nos.net.ssh.hostkeys import load_or_create
-from nos.runtime.accounts import Account, BadClass, accounts, authenticate, rights_for
+from nos.net.ssh.limits import (
+    MAX_PASSWORD_BYTES,
+    MAX_USERNAME_CHARS,
+    Admission,
+    RetryOptions,
+    SshOptions,
+    root_login,
+)
+from nos.net.ssh.realtime import RealTime, RealTimer
+from nos.runtime.accounts import BadClass, accounts, authenticate, rights_for
 from nos.runtime.device import Device
+from nos.runtime.lockouts import lockouts
 
-
-@dataclass(frozen=True)
-class RetryOptions:
-    """`[edit system login retry-options]`, with Junos's defaults."""
-
-    tries_before_disconnect: int = 10
-    backoff_threshold: int = 2
-    backoff_factor: float = 5.0
-
-    @classmethod
-    def of(cls, root: Node) -> RetryOptions:
-        node = child(child(child(root, "system"), "login"), "retry-options")
-        return cls(
-            int(value(node, "tries-before-disconnect") or cls.tries_before_disconnect),
-            int(value(node, "backoff-threshold") or cls.backoff_threshold),
-            float(value(node, "backoff-factor") or cls.backoff_factor),
-        )
-
-    def delay(self, failures: int) -> float:
-        """Seconds to hold the answer to a failed login: nothing below the threshold, then
-        `backoff-factor` more for each failure from it on."""
-        return (
-            (failures - self.backoff_threshold + 1) * self.backoff_factor if failures >= self.backoff_threshold else 0.0
-        )
-
-
-def root_login(root: Node) -> str:
-    """`system services ssh root-login`: allow (the default here), deny, or deny-password (keys only)."""
-    return value(child(child(child(root, "system"), "services"), "ssh"), "root-login") or "allow"
+MAX_HELD_CHARS = 1 << 20  # input held while virtual time moves, before the channel stops reading
 
 
 @dataclass
@@ -78,15 +65,27 @@ class Endpoint:
     host: str = "127.0.0.1"
     name: str = ""
     logins: dict[str, tuple[float, str]] = field(default_factory=dict)  # user -> (time, host) of the last login
+    admission: Admission = field(default_factory=Admission)  # connection-limit and rate-limit counts
 
 
 class SshService:
-    """The listeners of a set of endpoints, and how long failed logins are held (real seconds)."""
+    """The listeners of a set of endpoints, and the wall clock their logins are timed on.
 
-    def __init__(self, endpoints: list[Endpoint], key_dir: Any, *, hold: Callable[[float], Any] | None = None):
+    `realtime` times logins and connection rates in real seconds (tests pass one they move by
+    hand); `hold` is how a failed login is held back (by default, a real-time sleep)."""
+
+    def __init__(
+        self,
+        endpoints: list[Endpoint],
+        key_dir: Any,
+        *,
+        hold: Callable[[float], Awaitable[None]] | None = None,
+        realtime: RealTime | None = None,
+    ):
         self.endpoints = endpoints
         self.key_dir = key_dir
-        self.hold = hold or _hold_real  # failed logins wait in real time, whatever the lab clock does
+        self.realtime = realtime or RealTime()
+        self.hold = hold or self.realtime.sleep  # failed logins wait in real time, whatever the lab clock does
 
     async def serve(self, task_status: Any = trio.TASK_STATUS_IGNORED) -> None:
         """Listen until cancelled; `started` reports once every endpoint's port is bound."""
@@ -101,8 +100,10 @@ class SshService:
                         endpoint.port,
                         server_host_keys=[key],
                         encoding="utf-8",
+                        errors="replace",  # a byte that is not UTF-8 becomes U+FFFD, not a dropped connection
                         line_editor=False,
                         keepalive_interval=0,
+                        login_timeout=0,  # `retry-options maximum-time`, in real seconds (_Connection)
                     )
                     endpoint.port = server.sockets[0].getsockname()[1]
                     servers.append(server)
@@ -111,6 +112,7 @@ class SshService:
             finally:
                 for server in servers:
                     server.close()
+                self.realtime.close()
 
 
 class _VanishedClients(logging.Filter):
@@ -124,33 +126,97 @@ class _VanishedClients(logging.Filter):
 logging.getLogger("asyncio").addFilter(_VanishedClients())
 
 
-async def _hold_real(seconds: float) -> None:
-    await asyncio.get_running_loop().run_in_executor(None, time.sleep, seconds)
+def _shown(username: str) -> str:
+    """A user name as the log shows it: printable, and no longer than any real one."""
+    clipped = username[:MAX_USERNAME_CHARS]
+    text = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in clipped)
+    return text + ("..." if len(username) > MAX_USERNAME_CHARS else "")
+
+
+def _readable(password: str) -> bool:
+    """Is the password short enough to check? A longer one than sshd accepts is wrong unread:
+    hashing megabytes (sha512-crypt's work grows with the square of the length) stalls every session."""
+    return len(password) <= MAX_PASSWORD_BYTES and len(password.encode()) <= MAX_PASSWORD_BYTES
 
 
 class _Connection(asyncssh.SSHServer):
-    """One client connection: authentication, then the sessions it opens."""
+    """One client connection: admission, authentication, then the sessions it opens."""
 
     def __init__(self, service: SshService, endpoint: Endpoint):
         self.service = service
         self.endpoint = endpoint
         self.device = endpoint.device
-        self.failures = 0
+        self.failures = 0  # failed passwords on this connection (backoff, tries-before-disconnect)
         self.peer = ("", 0)
+        self.family = "inet"
         self.conn: asyncssh.SSHServerConnection | None = None
+        self.refused: str | None = None  # the limit that keeps this connection out, told at its first login request
+        self.admitted = False
+        self.authenticated = False
+        self.started = 0.0  # real seconds
+        self.sessions: set[_Session] = set()
+        self._login_timer: RealTimer | None = None
+        self._key_rights: dict[str, asyncssh.SSHAuthorizedKeys | None] = {}  # user -> keys allowed, checked once
+        self._no_more_sessions_logged = False
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         self.peer = conn.get_extra_info("peername")[:2]
+        self.family = "inet6" if ":" in self.peer[0] else "inet"
+        root = self.device.db.active_expanded
+        options = SshOptions.of(root)
+        realtime = self.service.realtime
+        self.started = realtime.now()
+        refusal = self.endpoint.admission.admit(self.family, self.started, options)
+        if refusal is None:
+            self.admitted = True
+        else:
+            self.refused = refusal.limit
+            if refusal.first:
+                self._log_refusal(options)
+        self._login_timer = realtime.call_later(RetryOptions.of(root).maximum_time, self._login_timed_out)
 
-    def _account(self, user: str) -> Account | None:
-        return accounts(self.device.db.active_expanded).get(user)
+    def _log_refusal(self, options: SshOptions) -> None:
+        host = self.peer[0]
+        if self.refused == "rate-limit":  # inetd's line (Junos starts sshd from inetd)
+            self.device.event("inetd", "", f"ssh from {host} exceeded counts/min (limit {options.rate_limit}/min)")
+        else:  # [G] inetd's line for too many at once; Junos's own wording is not confirmed
+            self.device.event("inetd", "", f"ssh from {host} exceeded counts (limit {options.connection_limit})")
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._login_timer is not None:
+            self._login_timer.cancel()
+        if self.admitted:
+            self.admitted = False
+            self.endpoint.admission.release(self.family)
+
+    def _login_timed_out(self) -> None:
+        """`retry-options maximum-time` passed (real seconds) without a login: hang up."""
+        if self.authenticated or self.conn is None:
+            return
+        if self.refused is None:
+            host, port = self.peer
+            self.device.event("sshd", "", f"fatal: Timeout before authentication for {host} port {port}")  # OpenSSH
+        self.conn.disconnect(asyncssh.DISC_BY_APPLICATION, "Login timeout expired")
 
     def begin_auth(self, username: str) -> bool:
-        account = self._account(username)
-        if account is not None and account.public_keys and self.conn is not None and self._may_log_in(username, False):
-            self.conn.set_authorized_keys(asyncssh.import_authorized_keys("\n".join(account.public_keys) + "\n"))
+        if self.refused is not None and self.conn is not None:
+            # [G] Junos closes such a connection without a word; nos says which limit refused it.
+            options = SshOptions.of(self.device.db.active_expanded)
+            reason = (
+                f"Too many new connections (rate-limit {options.rate_limit} per minute)"
+                if self.refused == "rate-limit"
+                else f"Too many connections (connection-limit {options.connection_limit})"
+            )
+            self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, reason)
         return True
+
+    def auth_completed(self) -> None:
+        self.authenticated = True
+        if self._login_timer is not None:
+            self._login_timer.cancel()
+        if self.conn is not None:
+            lockouts(self.device).succeeded(self.conn.get_extra_info("username"))
 
     def password_auth_supported(self) -> bool:
         return True
@@ -158,19 +224,50 @@ class _Connection(asyncssh.SSHServer):
     def public_key_auth_supported(self) -> bool:
         return True
 
+    def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
+        """A key of the user's `authentication`, if root-login, the class and no lockout allow it."""
+        if self.refused is not None or lockouts(self.device).locked(username) is not None:
+            return False
+        account = accounts(self.device.db.active_expanded).get(username)
+        if account is None or not account.public_keys:
+            return False
+        if username not in self._key_rights:  # asked twice per key (offer, then signature): checked once
+            keys = "".join(line + "\n" for line in account.public_keys)
+            allowed = self._may_log_in(username, False)
+            self._key_rights[username] = asyncssh.import_authorized_keys(keys) if allowed else None
+        authorized = self._key_rights[username]
+        return authorized is not None and authorized.validate(key, self.peer[0], self.peer[0]) is not None
+
     async def validate_password(self, username: str, password: str) -> bool:
+        if self.refused is not None:
+            return False
         root = self.device.db.active_expanded
-        if authenticate(root, username, password) is not None and self._may_log_in(username, True):
-            return True
-        self.failures += 1
-        host, port = self.peer
-        self.device.event("sshd", "SSHD_LOGIN_FAILED", f"Login failed for user '{username}' from host '{host}'")
-        self.device.event("sshd", "", f"Failed password for {username} from {host} port {port} ssh2")
         retry = RetryOptions.of(root)
+        table = lockouts(self.device)
+        if table.locked(username) is None:  # a locked-out user is refused unheard (logged when the lockout began)
+            if _readable(password) and authenticate(root, username, password) and self._may_log_in(username, True):
+                return True
+            host, port = self.peer
+            shown = _shown(username)
+            self.device.event("sshd", "SSHD_LOGIN_FAILED", f"Login failed for user '{shown}' from host '{host}'")
+            self.device.event("sshd", "", f"Failed password for {shown} from {host} port {port} ssh2")
+            if username in accounts(root):  # strangers' names are not kept
+                table.failed(username, retry.tries_before_disconnect, retry.lockout_period)
+        self.failures += 1
         delay = retry.delay(self.failures)
         if delay:
             await self.service.hold(delay)
         if self.failures >= retry.tries_before_disconnect and self.conn is not None:
+            self.device.event(
+                "sshd",
+                "SSHD_LOGIN_ATTEMPTS_THRESHOLD",
+                f"Threshold for unsuccessful authentication attempts ({retry.tries_before_disconnect}) "
+                f"reached by user '{_shown(username)}'",
+            )
+            if retry.minimum_time:  # the connection stays up at least this long after it began
+                remaining = self.started + retry.minimum_time - self.service.realtime.now()
+                if remaining > 0:
+                    await self.service.hold(remaining)
             self.conn.disconnect(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE, "Too many authentication failures")
         return False
 
@@ -188,7 +285,17 @@ class _Connection(asyncssh.SSHServer):
         return True
 
     def session_requested(self) -> asyncssh.SSHServerSession[str]:
-        return _Session(self)
+        """A new channel, while the connection has fewer than `max-sessions-per-connection`."""
+        limit = SshOptions.of(self.device.db.active_expanded).max_sessions_per_connection
+        if len(self.sessions) >= limit:
+            if not self._no_more_sessions_logged:  # once per connection, however often it asks
+                self._no_more_sessions_logged = True
+                self.device.event("sshd", "", "error: no more sessions")  # OpenSSH's line at MaxSessions
+            # What OpenSSH answers at MaxSessions ("open failed: administratively prohibited: open failed").
+            raise asyncssh.ChannelOpenError(asyncssh.OPEN_ADMINISTRATIVELY_PROHIBITED, "open failed")
+        session = _Session(self)
+        self.sessions.add(session)
+        return session
 
 
 class _Session(asyncssh.SSHServerSession[str]):
@@ -204,7 +311,8 @@ class _Session(asyncssh.SSHServerSession[str]):
         self.cli: CliSession | None = None
         self.netconf: NetconfSession | None = None
         self.wants_netconf = False  # the `netconf` subsystem, or `xml-mode netconf need-trailer`
-        self._held = ""  # input that came while virtual time was moving
+        self._held: list[str] = []  # input that came while virtual time was moving
+        self._held_chars = 0
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[str]) -> None:
         self.chan = chan
@@ -231,17 +339,44 @@ class _Session(asyncssh.SSHServerSession[str]):
             self._start_netconf()
             return
         self.io = StreamIO(self._send, self.terminal_type)
+        self.io.pause_input = self._pause_input
         asyncio.get_event_loop().run_trio_task(self._run)  # type: ignore[attr-defined]
+
+    # -- flow control: a client that sends faster than the session handles, or reads slower than it
+    # writes, is held back; the process never grows to hold what it sent or what it has not read.
+
+    def _pause_input(self, paused: bool) -> None:
+        if self.chan is not None and not self.chan.is_closing():
+            (self.chan.pause_reading if paused else self.chan.resume_reading)()
+
+    def pause_writing(self) -> None:
+        if self.io is not None:
+            self.io.set_writable(False)
+        if self.netconf is not None:  # its requests wait in the client (no Ctrl-C to watch for there)
+            self.netconf.set_writable(False)
+            self._pause_input(True)
+
+    def resume_writing(self) -> None:
+        if self.io is not None:
+            self.io.set_writable(True)
+        if self.netconf is not None:
+            self.netconf.set_writable(True)
+            self._pause_input(False)
 
     def data_received(self, data: str, datatype: Any) -> None:
         scheduler = self.connection.device.scheduler
         if getattr(scheduler, "advancing", False):  # virtual time is moving: the input waits (clock.py)
             if CTRL_C in data and self.io is not None:  # except Ctrl-C, which stops what moves it
-                self._held, data = "", data.rsplit(CTRL_C, 1)[1]  # (and drops what was typed before)
+                self._held, self._held_chars = [], 0  # (and drops what was typed before)
+                data = data.rsplit(CTRL_C, 1)[1]
                 self.io.feed(CTRL_C)
             if not self._held and data:
                 scheduler.after_advance(self._release)
-            self._held += data
+            if data:
+                self._held.append(data)
+                self._held_chars += len(data)
+                if self._held_chars > MAX_HELD_CHARS:  # the client waits for the clock, not our memory
+                    self._pause_input(True)
             return
         self._feed(data)
 
@@ -252,9 +387,12 @@ class _Session(asyncssh.SSHServerSession[str]):
             self.io.feed(data)
 
     def _release(self) -> None:
-        held, self._held = self._held, ""
+        held, paused = "".join(self._held), self._held_chars > MAX_HELD_CHARS
+        self._held, self._held_chars = [], 0
         if held:
             self._feed(held)
+        if paused:
+            self._pause_input(False)
 
     def eof_received(self) -> bool:
         if self.io is not None:
@@ -264,10 +402,21 @@ class _Session(asyncssh.SSHServerSession[str]):
         return False
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._end()
         if self.io is not None:
             self.io.close()
         if self.netconf is not None:
             self.netconf.end()
+
+    def _end(self) -> None:
+        """The session is over: its place under `max-sessions-per-connection` is free (as soon as the
+        server ends it, before the client's close comes back, so a client may open the next at once)."""
+        self.connection.sessions.discard(self)
+
+    def _exit(self, status: int) -> None:
+        self._end()
+        if self.chan is not None and not self.chan.is_closing():
+            self.chan.exit(status)
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         if self.cli is not None and width:  # the terminal was resized: page to its new size
@@ -302,9 +451,10 @@ class _Session(asyncssh.SSHServerSession[str]):
             session.screen_width = self.size[0]
             session.screen_length = self.size[1]
             device.event("mgd", "UI_LOGIN_EVENT", f"User '{user}' login, class '{session.rights.class_name}'")
-            if self.command is not None:
+            if self.command is not None:  # `ssh host COMMAND`: its exit status says whether it failed
                 session.screen_length = 0
                 await session.execute(self.command)
+                status = 1 if session.last_failed else 0
                 session.close()
             else:
                 self.io.write(self._banner(user, host))
@@ -315,8 +465,7 @@ class _Session(asyncssh.SSHServerSession[str]):
             self._send(f"\r\nerror: internal error: {type(exc).__name__}: {exc}\r\n")
             device.event("mgd", "UI_INTERNAL_ERROR", f"session of '{user}' from {host} port {port} ended: {exc!r}")
         finally:
-            if not self.chan.is_closing():
-                self.chan.exit(status)
+            self._exit(status)
 
     def _start_netconf(self) -> None:
         """A NETCONF session on this channel, acting as the logged-in user, instead of the CLI."""
@@ -326,13 +475,13 @@ class _Session(asyncssh.SSHServerSession[str]):
         try:
             rights = rights_for(device.db.active_expanded, user)
         except BadClass:
-            self.chan.exit(1)
+            self._exit(1)
             return
         self.netconf = NetconfSession(
             device,
             user,
             send=self._send,
-            hang_up=lambda: None if self.chan is None or self.chan.is_closing() else self.chan.exit(0),
+            hang_up=lambda: self._exit(0),
             rights=rights,
             terminal=_free_terminal(device),
             origin=self.connection.peer[0],
@@ -366,4 +515,4 @@ def _free_terminal(device: Device) -> str:
     return f"pts/{n}"
 
 
-__all__ = ["Endpoint", "RetryOptions", "SshService", "root_login"]
+__all__ = ["Endpoint", "RetryOptions", "SshOptions", "SshService", "root_login"]
