@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nos.config.path import PathError, Step, walk
-from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, SchemaNode
+from nos.schema.model import CONTAINER, LEAF, LEAF_LIST, LIST, Schema, SchemaNode
 from nos.schema.types import BadValue, IntType
 
 REST_TYPES = ("config-path", "command")
@@ -449,6 +449,40 @@ def _key_help(lst: SchemaNode, t, existing_keys, defined, enter: bool = False) -
     return Help(cands, enter=enter)
 
 
+# -- which words Space may complete ---------------------------------------------------------------
+
+_PREFIXES: dict[int, tuple[object, frozenset[str]]] = {}  # id(schema) -> (schema, its keyword prefixes)
+
+
+def keyword_prefixes(schema: Schema) -> frozenset[str]:
+    """Every proper prefix of a keyword (a command, option or statement name, a fixed value) in `schema`.
+
+    Space completes a keyword only, and only a word that is a proper prefix of one can
+    gain anything from it: a name, an address or a complete keyword is just followed by
+    the space. Checking this set first spares the completion a look at the whole line.
+    """
+    cached = _PREFIXES.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    words: set[str] = set()
+    seen: set[int] = set()
+    todo = [schema.root, *schema.commands.values()]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        words.update(node.lookup)
+        types = [node.type] + [k.type for k in node.keys]
+        words.update(k.keyword for k in node.keys if k.keyword)
+        words.update(v for t in types if t is not None for v, _ in t.candidates())
+        todo.extend(node.children.values())
+        todo.extend(node.lookup.values())
+    prefixes = frozenset(w[:i] for w in words for i in range(1, len(w)))
+    _PREFIXES[id(schema)] = (schema, prefixes)
+    return prefixes
+
+
 __all__ = [
     "Candidate",
     "Command",
@@ -456,5 +490,6 @@ __all__ = [
     "Help",
     "command_help",
     "config_path_help",
+    "keyword_prefixes",
     "parse_command",
 ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import trio
 
 from nos.cli.commands import Command
-from nos.cli.pipes import Pipeline, resolve_file
+from nos.cli.files import user_files
+from nos.cli.pipes import Pipeline
 from nos.cli.session import CliError, CliSession
 from nos.config.diff import diff_lines
 from nos.config.edit import (
@@ -20,18 +23,28 @@ from nos.config.edit import (
     set_path,
 )
 from nos.config.groups import expand
-from nos.config.load import LoadReport, parse_curly, parse_set
+from nos.config.load import LoadReport, parse_curly, parse_curly_steps, parse_set_steps
 from nos.config.path import PathError, Step, depth, path_text, path_words, walk
 from nos.config.render import RenderOptions, curly_lines, json_lines, leaf_line, render_child, set_lines
 from nos.config.tree import ConfigTree, Leaf, ListNode, Node
+from nos.runtime.authorize import commit_refusal, commit_refusal_lines
 from nos.runtime.clock import format_time
+from nos.runtime.filesystem import FileError
 from nos.runtime.passwords import sha512_crypt
+from nos.runtime.patterns import BadPattern, compile_user_regex
 from nos.schema.model import LEAF, LIST
 
 # -- showing configuration (shared with operational `show configuration`) ---------------------------
 
 
-def render_config(
+async def _off_thread(render: Callable[..., list[str] | Node], *args: object) -> Any:
+    """Run a pure renderer on a worker thread: a 100,000-line configuration takes a good part of a
+    second to render, and the other sessions on the Trio thread go on meanwhile. What it reads must
+    not change under it: frozen configurations only (edits copy what they touch, never change them)."""
+    return await trio.to_thread.run_sync(render, *args, abandon_on_cancel=True)
+
+
+async def render_config(
     session: CliSession,
     root: Node,
     steps: list[Step],
@@ -41,7 +54,7 @@ def render_config(
     header: list[str],
     edit: list[Step] | None = None,
 ) -> list[str]:
-    """Render the part of `root` that `steps` names, as the pipes ask (set, json, compare...)."""
+    """Render the part of `root` (frozen) that `steps` names, as the pipes ask (set, json, compare...)."""
     edit = edit or []
     full = edit + steps
     opts = RenderOptions(secrets=session.rights.sees_secrets)  # `## SECRET-DATA` for classes without `secret`
@@ -56,12 +69,13 @@ def render_config(
         else:
             old_root = session.device.db.rollback(index)
             if old_root is None:
-                raise CliError(f"error: rollback {index} does not exist")
+                raise CliError(f"error: {session.device.db.rollback_error(index)}")
         old = find(old_root, full) if full else old_root
         new = find(root, full) if full else root
         if isinstance(old, Leaf) or isinstance(new, Leaf):
             return _leaf_diff(old, new, path_words(edit), opts)
-        return diff_lines(
+        return await _off_thread(
+            diff_lines,
             old if isinstance(old, Node) else None,
             new if isinstance(new, Node) else None,
             path_words(full),
@@ -70,7 +84,7 @@ def render_config(
             opts,
         )
     if pipeline.wants("display-inheritance"):
-        root = expand(root)
+        root = await _off_thread(expand, root)
         opts.inheritance = True
     max_depth = pipeline.wants("display-max-depth")
     if max_depth is not None:
@@ -85,15 +99,16 @@ def render_config(
         if isinstance(target, Node):
             if relative:
                 prefix = "set" + (" " + path_text(steps) if steps else "")
-            return list(set_lines(target, prefix, opts))
+            return await _off_thread(set_lines, target, prefix, opts)
         holder = Node(root.schema)
         holder.children[full[-1].schema.name] = target
         parent = "set" + (" " + path_text(full[:-1]) if full[:-1] else "")
-        return list(set_lines(holder, parent, opts))
+        return await _off_thread(set_lines, holder, parent, opts)
     if pipeline.wants("display-json"):
-        return json_lines(_along_path(root, full, target), session.device.db.commit_attributes(), opts)
+        attributes = session.device.db.commit_attributes()
+        return await _off_thread(json_lines, _along_path(root, full, target), attributes, opts)
     if isinstance(target, Node):
-        lines = list(curly_lines(target, opts))
+        lines = list(await _off_thread(curly_lines, target, opts))
         if not full:
             lines = header + lines
         return lines
@@ -143,11 +158,11 @@ fmt_time = format_time
 
 
 def _read_config_file(session: CliSession, name: str) -> Node:
-    path = resolve_file(session.device.home(session.user), name)
+    """`| compare FILE`: a configuration file from the device's files, read as this login may."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError:
-        raise CliError(f"error: could not open file: {name}") from None
+        text = user_files(session).read_text(name)
+    except FileError as exc:
+        raise CliError(f"error: could not open file: {name}" if exc.missing else exc.message) from None
     tree = ConfigTree(session.schema.root)
     parse_curly(tree, text, source=name)
     return tree.freeze()
@@ -310,9 +325,9 @@ async def do_show(session: CliSession, cmd: Command, pipeline: Pipeline) -> list
         records = session.device.db.store.records
         if records:
             header = [f"## Last changed: {fmt_time(records[0].time)}"]
-    return render_config(
+    return await render_config(
         session,
-        tree.root,
+        tree.freeze(),  # rendered on a worker thread: edits from now on copy, never change it
         steps,
         pipeline,
         compare_base=session.device.db.active,
@@ -331,6 +346,9 @@ async def do_commit(session: CliSession, cmd: Command, pipeline: Pipeline) -> li
     if session.config_kind == "private" and session.edit:
         return ["error: commit must be done from top level in private mode"]
     tree = _candidate(session)
+    refused = commit_refusal(session.rights, db.active, tree.root, session.private_base)
+    if refused:  # the candidate holds a change (perhaps another user's) this class may not make
+        return commit_refusal_lines(refused)
     result = db.commit(
         tree,
         session.user,
@@ -361,7 +379,7 @@ async def do_rollback(session: CliSession, cmd: Command, pipeline: Pipeline) -> 
         index = int(cmd.value("number") or 0)
         root = db.rollback(index)
         if root is None:
-            return [f"error: rollback {index} does not exist"]
+            return [f"error: {db.rollback_error(index)}"]
     tree = _candidate(session)
     tree.root = root
     tree.freeze()
@@ -378,29 +396,58 @@ async def do_load(session: CliSession, cmd: Command, pipeline: Pipeline) -> list
             return ["error: load aborted"]
         label = "terminal"
     else:
-        path = resolve_file(session.device.home(session.user), source)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError:
-            return [f"error: Could not open configuration file: {source}"]
+        try:  # from the device's files only: bounded, regular files, no links, undecodable bytes as U+FFFD
+            text = user_files(session).read_text(source)
+        except FileError as exc:
+            return [f"error: Could not open configuration file: {source}" if exc.missing else exc.message]
         label = source
     tree = _candidate(session)
     at = session.edit if cmd.flag("relative") else []
     report: LoadReport
     if kind in ("override", "update"):
         fresh = ConfigTree(session.schema.root)
-        report = parse_curly(fresh, text, source=label)
+        report = LoadReport()
+        await _in_steps(parse_curly_steps(fresh, text, report, source=label))
         tree.root = fresh.freeze()
         tree.freeze()
     elif kind == "set":
-        report = parse_set(tree, text, at=at, source=label)
+        report = await _load_in_steps(tree, lambda t, r: parse_set_steps(t, text, r, at=at, source=label))
         return report.messages + ["load complete"]
     elif kind == "patch":
         report = apply_patch(session, tree, text, label)
     else:
-        report = parse_curly(tree, text, at=at, source=label, replace=kind == "replace")
+        replace = kind == "replace"
+        report = await _load_in_steps(
+            tree, lambda t, r: parse_curly_steps(t, text, r, at=at, source=label, replace=replace)
+        )
     tail = "load complete" if not report.errors else f"load complete ({report.errors} errors)"
     return report.messages + [tail]
+
+
+async def _in_steps(steps: Iterator[None]) -> None:
+    """Run a stepwise parse, letting the other sessions run between its steps."""
+    for _ in steps:
+        await trio.sleep(0)
+
+
+async def _load_in_steps(tree: ConfigTree, load: Callable[[ConfigTree, LoadReport], Iterator[None]]) -> LoadReport:
+    """A big load lets other sessions run between its steps, yet changes the candidate at once.
+
+    It works on a copy, which replaces the candidate at the end; if another session changed
+    the candidate meanwhile, the load is done again on it, in one go, so no change is lost.
+    """
+    start = tree.freeze()
+    work = ConfigTree(tree.schema_root, start)
+    report = LoadReport()
+    await _in_steps(load(work, report))
+    if tree.root is start:
+        tree.root = work.freeze()
+        tree.freeze()
+        return report
+    report = LoadReport()
+    for _ in load(tree, report):
+        pass
+    return report
 
 
 def apply_patch(session: CliSession, tree: ConfigTree, text: str, label: str) -> LoadReport:
@@ -447,13 +494,12 @@ async def do_save(session: CliSession, cmd: Command, pipeline: Pipeline) -> list
     name = cmd.value("file") or ""
     tree = _candidate(session)
     target = find(tree.root, session.edit) if session.edit else tree.root
-    lines = list(curly_lines(target)) if isinstance(target, Node) else []
-    path = resolve_file(session.device.home(session.user), name)
+    opts = RenderOptions(secrets=session.rights.sees_secrets)  # a saved file shows no more than `show` would
+    lines = list(curly_lines(target, opts)) if isinstance(target, Node) else []
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
-    except OSError as exc:
-        return [f"error: could not write {name}: {exc.strerror}"]
+        user_files(session).write_text(name, "".join(line + "\n" for line in lines))
+    except FileError as exc:
+        return [exc.message]
     return [f"Wrote {len(lines)} lines of configuration to '{name}'"]
 
 
@@ -491,10 +537,10 @@ async def do_replace(session: CliSession, cmd: Command, pipeline: Pipeline) -> l
         return ["error: missing 'with' argument"]
     tree = _candidate(session)
     text = "".join(line + "\n" for line in curly_lines(tree.root))
-    try:
-        new_text = re.sub(pattern, replacement, text)
-    except re.error as exc:
-        return [f"error: invalid regular expression: {exc}"]
+    try:  # RE2: linear in the configuration's size whatever the pattern (nos/runtime/patterns.py)
+        new_text = compile_user_regex(pattern, ignore_case=False).sub(replacement, text)
+    except BadPattern as exc:
+        return [f"error: invalid regular expression: {exc.message}"]
     if new_text == text:
         return None
     fresh = ConfigTree(session.schema.root)
@@ -519,12 +565,12 @@ async def do_wildcard_delete(session: CliSession, cmd: Command, pipeline: Pipeli
         raise CliError("error: wildcard delete needs a list followed by a regular expression")
     holder = find(tree.root, session.edit + steps)
     try:
-        rx = re.compile(words[-1] + r"\Z")
-    except re.error as exc:
-        return [f"error: invalid regular expression: {exc}"]
+        rx = compile_user_regex(words[-1], ignore_case=False)
+    except BadPattern as exc:
+        return [f"error: invalid regular expression: {exc.message}"]
     if not isinstance(holder, ListNode):
         return ["warning: no matches"]
-    keys = [k for k in holder.entries if rx.match(" ".join(k))]
+    keys = [k for k in holder.entries if rx.fullmatch(" ".join(k))]
     if not keys:
         return ["warning: no matches"]
     session.io.write("  matched: " + "\n  matched: ".join(" ".join(k) for k in keys) + "\n")
@@ -566,5 +612,3 @@ HANDLERS = {
     "help-topic": do_help,
     "help-reference": do_help,
 }
-
-_ = Path  # (kept for readers: file names resolve through pipes.resolve_file)

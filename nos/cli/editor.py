@@ -7,22 +7,49 @@ the CLI session for help and completion, as on a Junos terminal.
 
 The editor is a state machine with no I/O of its own: `feed` takes what the
 client sent and returns the finished events (a line, Ctrl-C, Ctrl-D); echo
-goes through the `write` callback. Keystrokes that arrive while no line is
-being read (a command is running) wait, unechoed, as in a real terminal's
-type-ahead buffer, except Ctrl-C, which is reported at once.
+goes through the `write` callback, once per call. Keystrokes that arrive
+while no line is being read (a command is running) wait, unechoed, as in a
+real terminal's type-ahead buffer, except Ctrl-C, which is reported at once.
+
+Every session of every device shares one thread, so the work a call does is
+bounded: with a `budget`, `feed`, `start` and `resume` stop after about that
+many units of work (a character typed is one; `?` or a completion costs the
+length of the line) and leave the rest queued; `backlog` says there is more,
+and the front-end resumes after letting other sessions run. Work grows
+linearly with the input: runs of plain characters are inserted at once, the
+queue is consumed by position (never copied per line), and a line is capped
+at MAX_LINE characters.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 CTRL_C, CTRL_D, CTRL_U, CTRL_W, BACKSPACE, DELETE, ESC = "\x03", "\x04", "\x15", "\x17", "\x08", "\x7f", "\x1b"
 
+# The longest line the editor keeps: what is typed beyond it is dropped (not echoed) and the line is
+# refused at Enter, so a runaway paste neither grows memory nor runs a truncated command. [G] Junos's own
+# limit is not documented; this is far beyond any real command (a 10,000-word `set ... [ ... ]`).
+MAX_LINE = 128 * 1024
+TOO_LONG = f"error: line too long (more than {MAX_LINE} characters)"  # [G] wording unconfirmed
+
+# Space completes a keyword only this far into a line: each completion reads the whole line, so
+# beyond it a paste of many words would cost the square of its length. Tab and `?` still work there.
+COMPLETE_ON_SPACE_WITHIN = 1024
+
+_RUN_STEP = 4096  # the most plain characters inserted in one step (a budget is checked between steps)
+
+# Characters typed as themselves whatever the state: everything printable but what `?`, Space and `"`
+# (which decides whether `?` and Space are special) may change.
+_PLAIN_RUN = re.compile(r'[^\x00-\x1f\x7f? "]+')
+
 
 @dataclass(frozen=True)
 class Line:
     text: str
+    too_long: bool = False  # more than MAX_LINE characters were typed: the line must not run
 
 
 @dataclass(frozen=True)
@@ -46,121 +73,204 @@ class Keys:
     complete: Callable[[str], tuple[str, list[str]]]  # Tab: text to insert, or lines when ambiguous
     redraw: Callable[[], str]  # what to print before the line again after help (blank line, banner, prompt)
     complete_on_space: Callable[[], bool]
-
-
-def _in_quotes(text: str) -> bool:
-    return text.count('"') % 2 == 1
+    # Space: the text that completes the word before the cursor ("" for none); defaults to `complete`.
+    complete_word: Callable[[str], str] | None = None
 
 
 class LineEditor:
     def __init__(self, write: Callable[[str], None]):
         self.write = write
-        self.buffer = ""
         self.reading = False
         self.echo = True
         self.keys: Keys | None = None
         self.history: list[str] = []
         self._recall = 0  # position in history while Up/Down browse it
-        self._pending = ""  # type-ahead: input that came while no line was read
+        self._chars: list[str] = []  # the line being typed, one character per item (cheap to grow and rub out)
+        self._quotes = 0  # how many `"` the line holds: inside quotes `?` and Space are plain characters
+        self._too_long = False  # characters were dropped at MAX_LINE
+        self._queue = ""  # input not handled yet: type-ahead, or what a budget left for later
+        self._pos = 0  # how much of _queue is handled
         self._escape = ""  # an escape sequence (arrow key) being read
         self._after_cr = False  # `\r\n` is one Enter
+        self._out: list[str] = []  # echo of the current call, written at its end
+
+    @property
+    def buffer(self) -> str:
+        """The line typed so far."""
+        return "".join(self._chars)
+
+    @property
+    def queued(self) -> bool:
+        """Input has arrived that is not handled yet (type-ahead, or a budget's leftover)."""
+        return self._pos < len(self._queue)
+
+    @property
+    def queued_size(self) -> int:
+        return len(self._queue) - self._pos
+
+    @property
+    def backlog(self) -> bool:
+        """A line is being read and input is queued for it: call `resume` (after other sessions ran)."""
+        return self.reading and self._pos < len(self._queue)
 
     # -- reading a line --------------------------------------------------------------------------
 
-    def start(self, *, echo: bool = True, keys: Keys | None = None) -> list[Event]:
+    def start(self, *, echo: bool = True, keys: Keys | None = None, budget: int | None = None) -> list[Event]:
         """Begin reading a line (the prompt is already written); typed-ahead input is handled now."""
         self.reading, self.echo, self.keys = True, echo, keys
-        self.buffer = ""
+        self._chars, self._quotes, self._too_long = [], 0, False
         self._recall = len(self.history)
-        pending, self._pending = self._pending, ""
-        return self.feed(pending)
+        return self._run(budget)
 
     def take_key(self) -> str | None:
         """One typed-ahead keystroke, for a prompt that reads a single key (the pager)."""
-        if not self._pending:
+        if self._pos >= len(self._queue):
             return None
-        key, self._pending = self._pending[0], self._pending[1:]
+        key = self._queue[self._pos]
+        self._pos += 1
         return key
 
-    def feed(self, data: str) -> list[Event]:
+    def feed(self, data: str, budget: int | None = None) -> list[Event]:
         """Process input from the client; returns the events it completes."""
         events: list[Event] = []
-        for i, ch in enumerate(data):
-            if not self.reading:
-                if ch == CTRL_C:
-                    events.append(Interrupt())
-                else:
-                    self._pending += ch
-                continue
-            event = self._key(ch)
-            if event is not None:
-                events.append(event)
-                self.reading = False
-                if isinstance(event, Interrupt):
-                    self._pending = ""  # Ctrl-C also throws away what was typed ahead
-                    return events
-                self._pending += data[i + 1 :]
-                return events
-        return events
+        if not self.reading and CTRL_C in data:  # Ctrl-C while a command runs is news at once
+            events = [Interrupt()] * data.count(CTRL_C)
+            data = data.replace(CTRL_C, "")
+        if self._pos >= len(self._queue):
+            self._queue, self._pos = data, 0
+        elif data:
+            self._queue, self._pos = self._queue[self._pos :] + data, 0
+        return events + self._run(budget)
 
-    def _key(self, ch: str) -> Event | None:
+    def resume(self, budget: int | None = None) -> list[Event]:
+        """Go on with queued input that an earlier budget left."""
+        return self._run(budget)
+
+    def _run(self, budget: int | None) -> list[Event]:
+        try:
+            return self._handle(budget)
+        finally:
+            if self._out:
+                out, self._out = "".join(self._out), []
+                self.write(out)
+
+    def _handle(self, budget: int | None) -> list[Event]:
+        """Handle queued input while a line is read: until an event, the end of the queue, or the budget."""
+        queue, spent = self._queue, 0
+        while self.reading and self._pos < len(queue):
+            if budget is not None and spent >= budget:
+                break
+            run = None if self._escape else _PLAIN_RUN.match(queue, self._pos, self._pos + _RUN_STEP)
+            if run is not None:
+                self._insert(run.group())
+                self._pos = run.end()
+                self._after_cr = False
+                spent += run.end() - run.start()
+                continue
+            ch = queue[self._pos]
+            self._pos += 1
+            spent += 1
+            event, cost = self._key(ch)
+            spent += cost
+            if event is None:
+                continue
+            self.reading = False
+            if isinstance(event, Interrupt):
+                self._queue, self._pos = "", 0  # Ctrl-C also throws away what was typed ahead
+            return [event]
+        if self._pos >= len(self._queue):
+            self._queue, self._pos = "", 0
+        return []
+
+    def _key(self, ch: str) -> tuple[Event | None, int]:
+        """One keystroke that is not a plain character: its event (if it ends the line) and its cost."""
         after_cr, self._after_cr = self._after_cr, ch == "\r"
         if self._escape:
             self._escape_key(ch)
-            return None
+            return None, 0
         if ch in "\r\n":
             if ch == "\n" and after_cr:
-                return None
-            return self._enter()
+                return None, 0
+            return self._enter(), 0
         if ch == CTRL_C:
-            self.write("^C\r\n" if self.echo else "\r\n")
-            return Interrupt()
+            self._emit("^C\r\n" if self.echo else "\r\n")
+            return Interrupt(), 0
         if ch == CTRL_D:
-            if not self.buffer:
-                return EndOfInput()
-            return None
+            if not self._chars:
+                return EndOfInput(), 0
+            return None, 0
         if ch in (BACKSPACE, DELETE):
             self._rub_out(1)
         elif ch == CTRL_U:
-            self._rub_out(len(self.buffer))
+            self._rub_out(len(self._chars))
         elif ch == CTRL_W:
-            kept = self.buffer.rstrip()
-            kept = kept[: len(kept) - len(kept.split()[-1])] if kept.split() else ""
-            self._rub_out(len(self.buffer) - len(kept))
+            self._rub_out(self._last_word_length())
         elif ch == ESC:
             self._escape = ESC
-        elif ch == "?" and self.keys is not None and not _in_quotes(self.buffer):
+        elif ch == "?" and self.keys is not None and not self._in_quotes:
             self._show(self.keys.help(self.buffer), "?")
+            return None, len(self._chars)
         elif ch == "\t" and self.keys is not None:
             self._tab()
-        elif ch == " " and self.keys is not None and self._complete_word():
-            pass
+            return None, len(self._chars)
+        elif ch == " " and self._space_completes():
+            cost = len(self._chars)
+            if not self._complete_word():
+                self._insert(" ")
+            return None, cost
         elif ch >= " " or ch == "\t":
             self._insert(ch)
-        return None
+        return None, 0
+
+    @property
+    def _in_quotes(self) -> bool:
+        return self._quotes % 2 == 1
 
     def _enter(self) -> Event:
-        self.write("\r\n")
+        self._emit("\r\n")
         line = self.buffer
+        if self._too_long:
+            return Line(line, too_long=True)
         if line.strip() and self.keys is not None and (not self.history or self.history[-1] != line):
             self.history.append(line)
         return Line(line)
 
+    def _emit(self, text: str) -> None:
+        self._out.append(text)
+
     def _insert(self, text: str) -> None:
-        self.buffer += text
+        room = MAX_LINE - len(self._chars)
+        if len(text) > room:
+            self._too_long = True
+            text = text[: max(room, 0)]
+            if not text:
+                return
+        self._chars.extend(text)
+        self._quotes += text.count('"')
         if self.echo:
-            self.write(text)
+            self._emit(text)
 
     def _rub_out(self, n: int) -> None:
-        n = min(n, len(self.buffer))
+        n = min(n, len(self._chars))
         if not n:
             return
-        self.buffer = self.buffer[:-n]
+        removed = self._chars[-n:]
+        del self._chars[-n:]
+        self._quotes -= removed.count('"')
         if self.echo:
-            self.write("\b \b" * n)
+            self._emit("\b \b" * n)
+
+    def _last_word_length(self) -> int:
+        """Ctrl-W: the trailing blanks and the word before them."""
+        i = len(self._chars)
+        while i and self._chars[i - 1].isspace():
+            i -= 1
+        while i and not self._chars[i - 1].isspace():
+            i -= 1
+        return len(self._chars) - i
 
     def _replace(self, text: str) -> None:
-        self._rub_out(len(self.buffer))
+        self._rub_out(len(self._chars))
         self._insert(text)
 
     # -- help, completion, history -----------------------------------------------------------------
@@ -168,7 +278,7 @@ class LineEditor:
     def _show(self, lines: list[str], typed: str) -> None:
         assert self.keys is not None
         body = "".join(line + "\r\n" for line in lines)
-        self.write(typed + "\r\n" + body + self.keys.redraw().replace("\n", "\r\n") + self.buffer)
+        self._emit(typed + "\r\n" + body + self.keys.redraw().replace("\n", "\r\n") + self.buffer)
 
     def _tab(self) -> None:
         assert self.keys is not None
@@ -178,13 +288,21 @@ class LineEditor:
         elif lines:
             self._show(lines, "")
 
-    def _complete_word(self) -> bool:
-        """Space completes the word being typed when complete-on-space is on and the word is unique."""
-        assert self.keys is not None
-        before = self.buffer
-        if not self.keys.complete_on_space() or not before or before[-1].isspace() or _in_quotes(before):
+    def _space_completes(self) -> bool:
+        """Whether Space asks for a completion: complete-on-space is on, a word ends at the cursor
+        (not in quotes), and the line is short enough for it."""
+        chars = self._chars
+        if self.keys is None or not chars or chars[-1].isspace() or self._in_quotes:
             return False
-        insert, _lines = self.keys.complete(before)
+        return len(chars) <= COMPLETE_ON_SPACE_WITHIN and self.keys.complete_on_space()
+
+    def _complete_word(self) -> bool:
+        """Space completes the word being typed when it is unique."""
+        assert self.keys is not None
+        if self.keys.complete_word is not None:
+            insert = self.keys.complete_word(self.buffer)
+        else:
+            insert, _lines = self.keys.complete(self.buffer)
         if not insert.endswith(" "):
             return False
         self._insert(insert)
@@ -206,4 +324,14 @@ class LineEditor:
             self._replace(self.history[self._recall] if self._recall < len(self.history) else "")
 
 
-__all__ = ["EndOfInput", "Event", "Interrupt", "Keys", "Line", "LineEditor"]
+__all__ = [
+    "COMPLETE_ON_SPACE_WITHIN",
+    "MAX_LINE",
+    "TOO_LONG",
+    "EndOfInput",
+    "Event",
+    "Interrupt",
+    "Keys",
+    "Line",
+    "LineEditor",
+]

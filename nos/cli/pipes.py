@@ -9,11 +9,14 @@ filters (`match`, `except`, `find`, `count`, `last`, `trim`, `save`,
 
 from __future__ import annotations
 
-import re
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from pathlib import Path
+
+import trio
 
 from nos.cli.commands import Command, CommandError, parse_command
+from nos.runtime.filesystem import FileError, UserFiles
+from nos.runtime.patterns import BadPattern, UserRegex, compile_user_regex
 from nos.schema.model import SchemaNode
 
 DISPLAY_ACTIONS = ("display-set", "display-json", "display-inheritance", "display-max-depth", "compare")
@@ -60,36 +63,62 @@ def parse_pipes(tree: SchemaNode, parts: list[list[str]], offset: int) -> Pipeli
             if exc.message == "unknown command.":
                 exc.message = "syntax error, expecting <command>."
             raise
+        if cmd.action in ("match", "except", "find"):
+            try:  # a pattern the matcher refuses is an error before the command runs
+                _regex(cmd.value("pattern") or "")
+            except CommandError as exc:
+                exc.pos = pos + len(words) - 1
+                raise
         (pipeline.display if cmd.action in DISPLAY_ACTIONS else pipeline.filters).append(cmd)
         pos += len(words) + 1
     return pipeline
 
 
-def _regex(pattern: str) -> re.Pattern[str]:
+def _regex(pattern: str) -> UserRegex:
+    """A `match`/`except`/`find` pattern, case-insensitive and linear-time (nos/runtime/patterns.py).
+
+    A malformed pattern (`(`, `[z-a]`) is matched as literal text, as before;
+    one that needs backtracking (a backreference) is refused.  [G] what Junos
+    prints for either is unconfirmed.
+    """
     try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error:
-        return re.compile(re.escape(pattern), re.IGNORECASE)
+        return compile_user_regex(pattern)
+    except BadPattern as exc:
+        if exc.unsupported:
+            raise CommandError(0, f"invalid regular expression: {exc.message}") from None  # [G] wording
+        return compile_user_regex(pattern, literal=True)
 
 
-def run_filters(lines: list[str], pipeline: Pipeline, home: Path) -> list[str]:
-    """Apply the text filters, in order."""
+FILTER_SLICE = 20000  # lines searched before the other sessions get a turn (a few milliseconds)
+
+
+async def _sliced(lines: list[str]) -> AsyncIterator[tuple[int, list[str]]]:
+    """`lines` in slices (with their start), with a checkpoint between two: huge outputs take a while."""
+    for start in range(0, len(lines), FILTER_SLICE):
+        if start:
+            await trio.sleep(0)
+        yield start, lines[start : start + FILTER_SLICE]
+
+
+async def run_filters(lines: list[str], pipeline: Pipeline, files: UserFiles) -> list[str]:
+    """Apply the text filters, in order (`save` writes through the login's view of the device's files)."""
     for cmd in pipeline.filters:
         action = cmd.action
-        if action == "match":
+        if action in ("match", "except"):
             rx = _regex(cmd.value("pattern") or "")
-            lines = [line for line in lines if rx.search(line)]
-        elif action == "except":
-            rx = _regex(cmd.value("pattern") or "")
-            lines = [line for line in lines if not rx.search(line)]
+            keep = action == "match"
+            kept: list[str] = []
+            async for _, part in _sliced(lines):
+                kept.extend(line for line in part if rx.search(line) == keep)
+            lines = kept
         elif action == "find":
             rx = _regex(cmd.value("pattern") or "")
-            for i, line in enumerate(lines):
-                if rx.search(line):
-                    lines = lines[i:]
+            found = None
+            async for start, part in _sliced(lines):
+                found = next((start + i for i, line in enumerate(part) if rx.search(line)), None)
+                if found is not None:
                     break
-            else:
-                lines = ["Pattern not found"]
+            lines = lines[found:] if found is not None else ["Pattern not found"]
         elif action == "count":
             lines = [f"Count: {len(lines)} lines"]
         elif action == "last":
@@ -100,17 +129,12 @@ def run_filters(lines: list[str], pipeline: Pipeline, home: Path) -> list[str]:
             lines = [line[n:] for line in lines]
         elif action == "save":
             name = cmd.value("file") or ""
-            path = resolve_file(home, name)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+            try:
+                files.write_text(name, "".join(line + "\n" for line in lines))  # inside the device's files only
+            except FileError as exc:
+                return [exc.message]
             lines = [f"Wrote {len(lines)} line{'s' if len(lines) != 1 else ''} of output to '{name}'"]
     return lines
 
 
-def resolve_file(home: Path, name: str) -> Path:
-    """A file name as the device sees it: absolute paths as given, others under the user's home."""
-    p = Path(name).expanduser()
-    return p if p.is_absolute() else home / p
-
-
-__all__ = ["DISPLAY_ACTIONS", "Pipeline", "parse_pipes", "resolve_file", "run_filters", "split_pipes"]
+__all__ = ["DISPLAY_ACTIONS", "Pipeline", "parse_pipes", "run_filters", "split_pipes"]

@@ -14,15 +14,25 @@ from dataclasses import dataclass
 
 import trio
 
-from nos.cli.commands import Candidate, Command, CommandError, Help, command_help, config_path_help, parse_command
+from nos.cli.commands import (
+    Candidate,
+    Command,
+    CommandError,
+    Help,
+    command_help,
+    config_path_help,
+    keyword_prefixes,
+    parse_command,
+)
 from nos.cli.io import SessionIO
 from nos.cli.pipes import Pipeline, parse_pipes, run_filters, split_pipes
 from nos.config.database import Editor
 from nos.config.edit import find
-from nos.config.path import PathError, Step, path_text, walk
+from nos.config.path import PathError, Step, path_text, path_words, walk
 from nos.config.tree import ConfigTree, Leaf, ListNode, Node
 from nos.config.validate import defined_names
 from nos.runtime.accounts import BadClass, Rights, rights_for
+from nos.runtime.authorize import PERMISSION_DENIED, Refused, authorized_edit
 from nos.runtime.clock import format_time
 from nos.runtime.device import Device
 from nos.runtime.features import CommandContext
@@ -31,7 +41,8 @@ from nos.schema.model import LIST, SchemaNode
 
 Handler = Callable[["CliSession", Command, Pipeline], Awaitable[list[str] | None]]
 
-# Configuration-mode commands that change the candidate (refused while another session holds the lock).
+# Configuration-mode commands that change the candidate: refused while another session holds the
+# lock, and what each changes is judged against the login class (nos/runtime/authorize.py).
 EDITING_ACTIONS = frozenset(
     {
         "set",
@@ -155,11 +166,15 @@ class CliSession:
         if line.strip():
             self.history.append((self.last_activity, line.strip()))
         lines: list[str] | None = None
+        self.last_failed = False
         with trio.CancelScope() as command, self.interrupts.stop_with(command.cancel):
             try:
                 lines = await self._run_line(line, self.mode)
             except CliError as err:
+                self.last_failed = True
                 self.io.write(self._error_text(err))
+        if lines and (lines[0].startswith("error:") or lines[-1].startswith("error:")):
+            self.last_failed = True  # a handler's answer that is an error (`commit` ends with one)
         self._arm_idle_timeout()
         editor = self.device.db.editors.get(self.id)
         if editor is not None:  # what other sessions are told about this one (locks, `status`)
@@ -175,6 +190,7 @@ class CliSession:
         return self.io.interactive and self.screen_length > 0 and not self._no_more
 
     _no_more = False
+    last_failed = False  # did the last command fail (an error, not output)? `ssh host COMMAND`'s exit status
 
     async def _run_line(self, line: str, mode: str) -> list[str] | None:
         spans = split_line(line)
@@ -193,17 +209,21 @@ class CliSession:
         handler = self.handlers[mode].get(cmd.action)
         if mode == "operational" and not self.rights.may_run(cmd.full):
             raise self._caret(spans, 0, "unknown command.")  # Junos treats what a class may not run as unknown
-        if mode == "configuration" and cmd.action in EDITING_ACTIONS:
+        self._check_pipes(spans, parts)
+        editing = mode == "configuration" and cmd.action in EDITING_ACTIONS
+        if editing:
             self._check_may_edit(cmd)
             self._check_not_locked()
         self._no_more = pipeline.no_more
-        if handler is not None:
+        if editing and handler is not None:
+            lines = await self._authorized(handler, cmd, pipeline)
+        elif handler is not None:
             lines = await handler(self, cmd, pipeline)
         else:
             lines = await self._feature_command(cmd)
         if lines is None:
             return None
-        return run_filters(lines, pipeline, self.device.home(self.user))
+        return await run_filters(lines, pipeline, self.device.fs.for_user(self.user, secrets=self.rights.sees_secrets))
 
     async def _feature_command(self, cmd: Command) -> list[str] | None:
         """Commands that features registered (show route, show interfaces, ping, ...)."""
@@ -225,21 +245,39 @@ class CliSession:
         return await self._run_line(words_line, "operational")
 
     def _check_may_edit(self, cmd: Command) -> None:
-        """The class's `*-control` flags and configuration expressions decide what it may change."""
+        """Refuse early what the typed path already shows the class may not change, before any
+        prompt (`plain-text-password`). What the command then changes is judged by `_authorized`."""
         rights = self.rights
-        if rights.has("all"):
-            return
         if cmd.action == "rollback" and (cmd.value("number") or "0") != "0" and not rights.may_rollback:
-            raise CliError("error: permission denied")
-        path: list[str] = []
-        if cmd.action not in ("rollback", "load"):
-            try:
-                steps = walk(self.level_schema, cmd.rest, values=True, abbreviate=True, wildcards=self.in_groups())
-            except PathError:
-                return  # not a path: the command itself reports the syntax error
-            path = path_text(self.edit + steps).split()
-        if not rights.may_edit(path):
-            raise CliError("error: permission denied")
+            raise CliError(PERMISSION_DENIED)
+        if rights.edits_everything or cmd.action in ("rollback", "load", "replace"):
+            return
+        try:
+            steps = walk(self.level_schema, cmd.rest, values=True, abbreviate=True, wildcards=self.in_groups())
+        except PathError:
+            return  # not a plain path (`copy A to B`, a comment): the change is judged afterwards
+        if not rights.may_edit(path_words(self.edit + steps)):
+            raise CliError(PERMISSION_DENIED)
+
+    async def _authorized(self, handler: Handler, cmd: Command, pipeline: Pipeline) -> list[str] | None:
+        """Run an editing command; a change the class may not make is undone and refused."""
+        assert self.candidate is not None
+        try:
+            with authorized_edit(self.rights, self.candidate) as guard:
+                return await guard.watch(handler(self, cmd, pipeline))
+        except Refused:
+            raise CliError(PERMISSION_DENIED) from None
+
+    def _check_pipes(self, spans: list[tuple[str, int, int]], parts: list[list[str]]) -> None:
+        """`| save`, `| match`: the class's allow-/deny-commands judge each pipe as a command,
+        its keywords spelled out (`save x`); one it may not use reads as no pipe at all [G]."""
+        if self.rights.deny_commands is None:
+            return
+        pos = len(parts[0]) + 1
+        for words in parts[1:]:
+            if not self.rights.may_pipe(parse_command(self.schema.commands["pipe"], words).full):
+                raise self._caret(spans, pos, "syntax error, expecting <command>.")
+            pos += len(words) + 1
 
     def lock_holder(self) -> Editor | None:
         """The session whose `configure exclusive` stops this one changing the candidate (None: free)."""
@@ -401,8 +439,9 @@ class CliSession:
 
     # -- help and completion ---------------------------------------------------------------------------------
 
-    def help_for(self, text: str) -> Help:
-        """What may follow `text` (the line up to the cursor)."""
+    def help_for(self, text: str, *, names: bool = True) -> Help:
+        """What may follow `text` (the line up to the cursor); without `names`, keywords only
+        (no configured names, defined references or rollback indexes: what Space completes)."""
         spans = split_line(text)
         words = [w for w, _, _ in spans]
         partial = ""
@@ -411,17 +450,23 @@ class CliSession:
         parts = split_pipes(words)
         if len(parts) > 1:
             offset = len(words) - len(parts[-1])
-            return command_help(self.schema.commands["pipe"], parts[-1], partial, values=self._values).shifted(offset)
-        return self._mode_help(self.mode, parts[0], partial)
+            values = self._values if names else None
+            return command_help(self.schema.commands["pipe"], parts[-1], partial, values=values).shifted(offset)
+        return self._mode_help(self.mode, parts[0], partial, names)
 
-    def _mode_help(self, mode: str, words: list[str], partial: str) -> Help:
+    def _mode_help(self, mode: str, words: list[str], partial: str, names: bool = True) -> Help:
         """Help within one mode's command tree; `run ...` continues in the operational tree."""
 
         def run_help(run_words: list[str], run_partial: str) -> Help:
-            return self._mode_help("operational", run_words, run_partial)
+            return self._mode_help("operational", run_words, run_partial, names)
 
         h = command_help(
-            self.schema.commands[mode], words, partial, self._config_help(words, mode), run_help, self._values
+            self.schema.commands[mode],
+            words,
+            partial,
+            self._config_help(words, mode, names),
+            run_help,
+            self._values if names else None,
         )
         if mode == "operational" and not words:  # a class does not even see the commands it may not run
             h.candidates = [c for c in h.candidates if self.rights.may_see(c.name)]
@@ -461,7 +506,25 @@ class CliSession:
             return common[len(partial) :], []
         return "", h.lines(partial)
 
-    def _config_help(self, words: list[str], mode: str):  # type: ignore[no-untyped-def]
+    def complete_word(self, text: str) -> str:
+        """Space: what completes the keyword before the cursor ("" for nothing).
+
+        Junos completes commands, options and statement names on Space; names
+        and values (interfaces, policies, files) only on Tab (as Junos tutorials
+        describe it; the CLI guide's wording was not found). A word that is not a
+        proper prefix of any keyword is left alone without reading the line.
+        """
+        partial = text.rsplit(None, 1)[-1] if text.strip() else ""
+        if any(c in partial for c in '"|[]'):  # `a|b`, `[x`: the word as split_line reads it
+            spans = split_line(partial)
+            partial = spans[-1][0] if spans else ""
+        if partial not in keyword_prefixes(self.schema):
+            return ""
+        h = self.help_for(text, names=False)
+        found = {c.name for c in h.matching(partial)}
+        return next(iter(found))[len(partial) :] + " " if len(found) == 1 else ""
+
+    def _config_help(self, words: list[str], mode: str, names: bool = True):  # type: ignore[no-untyped-def]
         """The config-path helper for `set`, `show configuration`, ... at this point of the line."""
         first = words[0] if words else ""
 
@@ -474,8 +537,8 @@ class CliSession:
                 start,
                 path_words,
                 values=values,
-                existing=lambda steps, lst: self._existing(base + steps, lst, op),
-                defined=self._defined,
+                existing=lambda steps, lst: self._existing(base + steps, lst, op) if names else [],
+                defined=self._defined if names else lambda namespace: [],
             )
             if not values:
                 h.enter = True

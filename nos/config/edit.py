@@ -51,7 +51,8 @@ def _leaf_matches(leaf: Target, step: Step) -> bool:
         return isinstance(leaf, Leaf)
     if isinstance(leaf.value, tuple):
         values = step.value if isinstance(step.value, tuple) else (step.value,)
-        return all(v in leaf.value for v in values)
+        present = set(leaf.value)
+        return all(v in present for v in values)
     return leaf.value == step.value
 
 
@@ -100,7 +101,8 @@ def _check_limits(root: Node, steps: list[Step]) -> None:
         holder = present.children.get(s.name) if isinstance(present, Node) else None
         if s.kind == LEAF_LIST and isinstance(step.value, tuple):
             old = holder.value if isinstance(holder, Leaf) and isinstance(holder.value, tuple) else ()
-            count = len(old) + sum(1 for v in dict.fromkeys(step.value) if v not in old)
+            known = set(old)
+            count = len(old) + sum(1 for v in dict.fromkeys(step.value) if v not in known)
         elif s.kind == LIST and step.key is not None:
             entries = holder.entries if isinstance(holder, ListNode) else {}
             count = len(entries) + (step.key not in entries)
@@ -156,7 +158,8 @@ def apply_steps(tree: ConfigTree, node: Node, steps: list[Step], trail: list[Nod
             old = node.children.get(s.name)
             if isinstance(old, Leaf):
                 assert isinstance(old.value, tuple)
-                merged = old.value + tuple(v for v in step.value if v not in old.value)
+                present = set(old.value)  # a set: a long list of values must not cost its square
+                merged = old.value + tuple(v for v in step.value if v not in present)
             else:
                 merged = tuple(dict.fromkeys(step.value))
             if s.max is not None and len(merged) > s.max:
@@ -189,7 +192,7 @@ def delete_path(tree: ConfigTree, steps: list[Step]) -> bool:
     elif s.kind == LEAF_LIST and last.value:
         leaf = node.children[s.name]
         assert isinstance(leaf, Leaf) and isinstance(leaf.value, tuple)
-        values = last.value if isinstance(last.value, tuple) else (last.value,)
+        values = set(last.value) if isinstance(last.value, tuple) else {last.value}
         left = tuple(v for v in leaf.value if v not in values)
         if left:
             node.children[s.name] = leaf.replace(value=left)

@@ -8,6 +8,7 @@ and a bad statement is skipped without stopping the load.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from nos.config.edit import (
@@ -66,12 +67,24 @@ class _Curly:
         self.report = report
         self.base = start
 
+    # (position, its line, where that line starts): errors come in order, so the text is read once
+    _counted = (0, 1, 0)
+
     def line_col(self, pos: int, end: int) -> tuple[int, int]:
-        line = self.text.count("\n", 0, pos) + 1
-        col = end - (self.text.rfind("\n", 0, pos) + 1)
-        return line, col
+        start, line, line_start = self._counted if pos >= self._counted[0] else (0, 1, 0)
+        line += self.text.count("\n", start, pos)
+        newline = self.text.rfind("\n", start, pos)
+        if newline >= 0:
+            line_start = newline + 1
+        self._counted = (pos, line, line_start)
+        return line, end - line_start
 
     def run(self) -> None:
+        for _ in self.steps(None):
+            pass
+
+    def steps(self, step: int | None) -> Iterator[None]:
+        """Run, yielding after every `step` tokens (None: never)."""
         tree = self.tree
         base_node = _owned_path(tree, self.base)
         base_schema = self.base[-1].schema if self.base else tree.schema_root
@@ -81,7 +94,9 @@ class _Curly:
         tags: set[str] = set()
         annotation: str | None = None
         skip_depth = 0
-        for m in _TOKEN.finditer(self.text):
+        for count, m in enumerate(_TOKEN.finditer(self.text), 1):
+            if step is not None and count % step == 0:
+                yield
             kind = m.lastgroup
             if kind is None or kind == "hash":
                 continue
@@ -285,11 +300,32 @@ def parse_curly(
 ) -> LoadReport:
     """Merge curly-format text into `tree` (at the level `at`). `replace` honours `replace:` tags."""
     report = LoadReport()
+    for _ in parse_curly_steps(tree, text, report, at=at, source=source, replace=replace, step=None):
+        pass
+    return report
+
+
+# Lines (set format) or tokens (curly format) a stepwise load handles between two yields: a few
+# milliseconds of work.
+STEP = 2000
+
+
+def parse_curly_steps(
+    tree: ConfigTree,
+    text: str,
+    report: LoadReport,
+    *,
+    at: list[Step] | None = None,
+    source: str = "terminal",
+    replace: bool = False,
+    step: int | None = 4 * STEP,
+) -> Iterator[None]:
+    """`parse_curly` a slice at a time: it yields between slices so that an asynchronous caller
+    lets other sessions run (the parser itself stays synchronous)."""
     parser = _Curly(tree, text, at or [], source, report)
     parser.replace_mode = replace
     with gc_paused():
-        parser.run()
-    return report
+        yield from parser.steps(step)
 
 
 # -- set format -----------------------------------------------------------------------------------
@@ -360,15 +396,35 @@ def parse_set(
     source: str = "terminal",
 ) -> LoadReport:
     """Run `set`-format commands (set, delete, activate, deactivate, edit, top, up) against `tree`."""
-    with gc_paused():
-        return _parse_set(tree, text, list(at or []), source)
-
-
-def _parse_set(tree: ConfigTree, text: str, level: list[Step], source: str) -> LoadReport:
     report = LoadReport()
+    for _ in parse_set_steps(tree, text, report, at=at, source=source, step=None):
+        pass
+    return report
+
+
+def parse_set_steps(
+    tree: ConfigTree,
+    text: str,
+    report: LoadReport,
+    *,
+    at: list[Step] | None = None,
+    source: str = "terminal",
+    step: int | None = STEP,
+) -> Iterator[None]:
+    """`parse_set` a slice at a time: it yields after every `step` lines so that an asynchronous
+    caller lets other sessions run (the parser itself stays synchronous)."""
+    with gc_paused():
+        yield from _parse_set(tree, text, list(at or []), source, report, step)
+
+
+def _parse_set(
+    tree: ConfigTree, text: str, level: list[Step], source: str, report: LoadReport, step: int | None
+) -> Iterator[None]:
     root = tree.schema_root
     cursor = _SetCursor(tree, level)
     for lineno, line in enumerate(text.splitlines(), 1):
+        if step is not None and lineno % step == 0:
+            yield
         stripped = line.strip()
         if not stripped or stripped[0] == "#":
             continue
@@ -425,7 +481,6 @@ def _parse_set(tree: ConfigTree, text: str, level: list[Step], source: str) -> L
         except EditError as exc:
             cursor.forget(tree, level)
             report.error(f"{source}:{lineno}:(0) error: {exc}")
-    return report
 
 
 def _column(line: str, words: list[str], pos: int) -> int:
@@ -448,7 +503,16 @@ def looks_like_set(text: str) -> bool:
     return False
 
 
-__all__ = ["LoadReport", "find", "looks_like_set", "parse_curly", "parse_set"]
+__all__ = [
+    "STEP",
+    "LoadReport",
+    "find",
+    "looks_like_set",
+    "parse_curly",
+    "parse_curly_steps",
+    "parse_set",
+    "parse_set_steps",
+]
 
 
 def load_override(tree: ConfigTree, text: str, source: str) -> LoadReport:

@@ -19,12 +19,30 @@ import trio
 from nos.cli.io import BufferIO
 from nos.cli.session import CliSession
 from nos.net.netconf import xml
-from nos.net.netconf.framing import Framer, FramingError
+from nos.net.netconf.framing import Framer, FramingError, TooBig
 from nos.net.netconf.rpcs import HANDLERS
 from nos.runtime.accounts import Rights
 from nos.runtime.device import Device
 
 _END = None  # queued when the peer goes away
+
+
+class _Refused(str):
+    """Queued instead of a message that could not be read: the error text to answer with, then hang up."""
+
+
+PARSE_SLICE = 1 << 20  # characters of XML parsed before other sessions get a turn
+
+
+async def _parse(message: str) -> ET.Element:
+    """`xml.parse`, in slices with a checkpoint between them: a big edit-config takes a while."""
+    if len(message) <= PARSE_SLICE:
+        return xml.parse(message)
+    parser = ET.XMLParser()
+    for i in range(0, len(message), PARSE_SLICE):
+        parser.feed(message[i : i + PARSE_SLICE])
+        await trio.sleep(0)
+    return parser.close()
 
 
 class NetconfSession:
@@ -52,6 +70,8 @@ class NetconfSession:
         self.greeted = False  # the client's hello came
         self.closing = False
         self._in, self._out = trio.open_memory_channel[str | None](math.inf)
+        self._writable = trio.Event()  # cleared while the client does not read the replies
+        self._writable.set()
 
     # -- transport side ------------------------------------------------------------------------
 
@@ -70,14 +90,26 @@ class NetconfSession:
                     self._client_hello(message)  # decides the framing of what follows at once
                     continue
                 self._in.send_nowait(message)
+        except TooBig as exc:  # RFC 6241 `too-big`; what follows cannot be framed, so the session ends
+            self.closing = True
+            self._in.send_nowait(_Refused(f"message too big: {exc}"))  # [G] Junos's wording
         except FramingError:
             self.end()
+
+    def set_writable(self, writable: bool) -> None:
+        """The transport's word on output: while the client lags behind, no further RPC is answered
+        (a small request can have a big reply), so replies cannot pile up."""
+        if writable:
+            self._writable.set()
+        elif self._writable.is_set():
+            self._writable = trio.Event()
 
     def end(self) -> None:
         """The peer went away (or broke the framing): `run` finishes."""
         if not self.closing:
             self.closing = True
             self._in.send_nowait(_END)
+            self._writable.set()
 
     def _client_hello(self, message: str) -> None:
         try:
@@ -99,8 +131,14 @@ class NetconfSession:
         self.device.event("mgd", "UI_LOGIN_EVENT", f"User '{self.user}' login, class '{self.cli.rights.class_name}'")
         try:
             while True:
+                if not self._writable.is_set() and not self.closing:
+                    await self._writable.wait()
                 message = await self._out.receive()
                 if message is None:
+                    break
+                if isinstance(message, _Refused):
+                    error = xml.Error(str(message), type="rpc", tag="too-big")
+                    self._send(self.framer.frame(xml.reply({}, [error.xml()])))
                     break
                 self._send(self.framer.frame(await self.answer(message)))
                 if self.closing:
@@ -113,7 +151,7 @@ class NetconfSession:
     async def answer(self, message: str) -> str:
         """The reply to one message; every request gets one, errors included."""
         try:
-            root = xml.parse(message)
+            root = await _parse(message)
         except ET.ParseError as exc:
             return xml.reply({}, [xml.Error(f"malformed XML: {exc}", type="rpc", tag="malformed-message").xml()])
         attrs = dict(root.attrib)

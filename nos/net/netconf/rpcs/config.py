@@ -10,17 +10,23 @@ Commits are recorded as made via netconf.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from nos.cli.configuration import apply_patch
+from nos.cli.files import user_files
 from nos.config.diff import diff_lines
 from nos.config.load import LoadReport, parse_curly, parse_set
 from nos.config.render import RenderOptions, curly_lines, set_lines
 from nos.config.tree import ConfigTree, Node
 from nos.net.netconf.configxml import XmlConfigError, to_set_lines, to_xml
 from nos.net.netconf.xml import Error, RpcFailed, child, child_text, element, failed, local, sub
+from nos.runtime.authorize import Path, Refused, authorized_edit, commit_refusal, refusal_errors
 from nos.runtime.clock import format_time
+from nos.runtime.filesystem import FileError
 
 if TYPE_CHECKING:
     from nos.net.netconf.session import NetconfSession
@@ -61,10 +67,24 @@ def _may_configure(session: NetconfSession) -> None:
 
 
 def _may_edit(session: NetconfSession) -> None:
+    """A load needs `configure`; what it then changes is judged by `_authorized`."""
     _may_configure(session)
-    rights = session.cli.rights
-    if not (rights.has("all") or rights.may_edit([])):  # what the CLI's `load` asks
-        raise failed("permission denied", tag="access-denied")
+
+
+@contextmanager
+def _authorized(session: NetconfSession, tree: ConfigTree) -> Iterator[None]:
+    """An edit of `tree` that changes what the class may not change is undone and refused."""
+    try:
+        with authorized_edit(session.cli.rights, tree):
+            yield
+    except Refused as exc:
+        raise RpcFailed(_denied(exc.paths)) from None
+
+
+def _denied(paths: list[Path]) -> list[Error]:
+    return [
+        Error(e.message, path=e.lines()[0], bad_element=e.statement, tag="access-denied") for e in refusal_errors(paths)
+    ]
 
 
 def _not_locked_by_another(session: NetconfSession) -> None:
@@ -174,7 +194,8 @@ def _load(session: NetconfSession, op: ET.Element, action: str, fmt: str) -> lis
         if text is None:
             raise failed("<configuration-text> or <configuration-set> is missing", tag="missing-element")
         tree = _editing(session)
-        report = _load_text(session, tree, text, action, set_text is not None)
+        with _authorized(session, tree):
+            report = _load_text(session, tree, text, action, set_text is not None)
     elif fmt == "xml":
         config = child(op, "configuration")
         if config is None:
@@ -184,10 +205,11 @@ def _load(session: NetconfSession, op: ET.Element, action: str, fmt: str) -> lis
         except XmlConfigError as exc:
             raise RpcFailed([Error(str(exc), path=exc.path, tag="unknown-element")]) from None
         tree = _editing(session)
-        if action in ("override", "update"):
-            tree.root = ConfigTree(schema.root).freeze()
-            tree.freeze()
-        report = parse_set(tree, "\n".join(lines), source=SOURCE)
+        with _authorized(session, tree):
+            if action in ("override", "update"):
+                tree.root = ConfigTree(schema.root).freeze()
+                tree.freeze()
+            report = parse_set(tree, "\n".join(lines), source=SOURCE)
     else:
         raise failed(f"load format {fmt} is not supported (use text, set or xml)", tag="operation-not-supported")
     results = element("load-configuration-results")
@@ -204,13 +226,44 @@ async def load_configuration(session: NetconfSession, op: ET.Element) -> list[ET
     rollback = op.get("rollback")
     if rollback is not None:
         return _rollback(session, rollback)
-    if op.get("url"):
-        raise failed("loading from a url is not supported", tag="operation-not-supported")
     action = op.get("action") or "merge"
     fmt = (op.get("format") or "xml").lower()
     if action == "set":
         fmt = "text" if fmt != "xml" else fmt
+    url = op.get("url")
+    if url:
+        op, fmt = _from_url(session, url, action, op.get("format"))
     return _load(session, op, action, fmt)
+
+
+def _from_url(session: NetconfSession, url: str, action: str, given: str | None) -> tuple[ET.Element, str]:
+    """`<load-configuration url="/var/tmp/x.conf">`: the file, from the device's own files (as `load
+    merge FILE` reads it), as the element an inline load would carry, and its format (without a
+    `format` attribute: XML when the file starts with `<`, else text [G]). Remote URLs are refused."""
+    _may_edit(session)  # before the file is looked at: a class that may not load learns nothing of it
+    name = url.removeprefix("file://")
+    if "://" in name or re.match(r"[^/]*:", name):
+        raise failed(f"remote URLs are not supported: {url}", tag="operation-not-supported")  # [G]
+    try:
+        text = user_files(session.cli).read_text(name)
+    except FileError as exc:
+        message = f"Could not open configuration file: {name}" if exc.missing else exc.message
+        raise failed(message.removeprefix("error: "), tag="invalid-value") from None
+    fmt = (given or ("xml" if text.lstrip().startswith("<") else "text")).lower()
+    if action == "set" and fmt != "xml":
+        fmt = "text"
+    holder = element("load-configuration")
+    if fmt != "xml":
+        sub(holder, "configuration-set" if action == "set" else "configuration-text", text)
+        return holder, fmt
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise failed(f"{name}: syntax error: {exc}", tag="malformed-message") from None
+    config = root if local(root.tag) == "configuration" else child(root, "configuration")
+    if config is not None:
+        holder.append(config)
+    return holder, fmt
 
 
 def _rollback(session: NetconfSession, number: str) -> list[ET.Element]:
@@ -223,10 +276,11 @@ def _rollback(session: NetconfSession, number: str) -> list[ET.Element]:
         raise failed("permission denied", tag="access-denied")
     root = session.device.db.rollback(index)
     if root is None:
-        raise failed(f"rollback {index} does not exist", tag="invalid-value")
+        raise failed(session.device.db.rollback_error(index), tag="invalid-value")
     tree = _editing(session)
-    tree.root = root
-    tree.freeze()
+    with _authorized(session, tree):
+        tree.root = root
+        tree.freeze()
     results = element("load-configuration-results")
     sub(results, "ok")
     return [results]
@@ -285,7 +339,7 @@ async def get_configuration(session: NetconfSession, op: ET.Element) -> list[ET.
         index = int(op.get("rollback") or 0)
         old = db.rollback(index)
         if old is None:
-            raise failed(f"rollback {index} does not exist", tag="invalid-value")
+            raise failed(db.rollback_error(index), tag="invalid-value")
         lines = diff_lines(old, root, [], 0, 0, opts)
         info = element("configuration-information")
         sub(info, "configuration-output", "\n" + "".join(f"{line}\n" for line in lines) if lines else "\n")
@@ -328,8 +382,12 @@ def _commit(session: NetconfSession, *, check: bool, comment: str | None, confir
     private = cli.mode == "configuration" and cli.config_kind == "private"
     if private and confirmed is not None:
         raise failed("'commit confirmed' is not supported in private mode")
+    candidate = _candidate(session)
+    refused = commit_refusal(cli.rights, db.active, candidate.root, cli.private_base if private else None)
+    if refused:  # the candidate holds a change (perhaps another user's) this class may not make
+        raise RpcFailed(_denied(refused))
     result = db.commit(
-        _candidate(session),
+        candidate,
         session.user,
         client="netconf",
         comment=comment,
