@@ -3,10 +3,16 @@
 Each command is echoed after its prompt, so the output reads like a session
 log (what expect scripts and CI jobs want). Ctrl-D (a line holding `\\x04`, or
 the end of input) ends `load ... terminal` input.
+
+Input that is not text in the locale's encoding (a byte that is not UTF-8) is
+read as U+FFFD and answered like any character the CLI does not know, as over
+SSH; output the locale cannot show is replaced the same way. Neither ends the
+session with a traceback.
 """
 
 from __future__ import annotations
 
+import io
 import sys
 from typing import TextIO
 
@@ -20,8 +26,8 @@ class PlainIO:
     terminal_type = "dumb"
 
     def __init__(self, stdin: TextIO, stdout: TextIO):
-        self.stdin = stdin
-        self.stdout = stdout
+        self.stdin = _tolerant(stdin)
+        self.stdout = _tolerant(stdout)
         self.eof = False  # no more input: the session ends after the command that is running
         self.closed = False  # no more output: the reader went away
 
@@ -77,6 +83,13 @@ class PlainIO:
 
     def notify(self, text: str) -> None:
         self.write(text)
+
+
+def _tolerant(stream: TextIO) -> TextIO:
+    """The stream, with undecodable input and unencodable output replaced rather than raised."""
+    if isinstance(stream, io.TextIOWrapper) and stream.errors != "replace":
+        stream.reconfigure(errors="replace")
+    return stream
 
 
 async def run_plain(session: CliSession, io: PlainIO) -> None:

@@ -36,16 +36,25 @@ loss = 0                 # percent (default 0)
 A bad file gets one line per error, `FILE:LINE: message`. TOML does not keep
 line numbers for values, so the line is found by searching the raw text for
 the offending value within its table.
+
+An address belongs to one node: two hosts, a host and an Internet port, or a
+device's configuration and either, with the same address are a mistake
+(the packet walk would answer for the wrong node). Devices' addresses are
+known once their configurations are loaded: `address_conflicts` checks them
+then.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from nos.lab.textfile import NotText, read_text
 
 KINDS = ("device", "host", "internet")
 CLOCKS = ("real", "accelerated", "virtual")
@@ -60,6 +69,12 @@ _NODE_KEYS = {
 }
 _LINK_KEYS = {"a", "b", "latency", "loss"}
 _LAB_KEYS = {"name", "seed", "clock", "speed", "guide"}
+LAB_NAME = re.compile(r"[^/\\\x00-\x1f\x7f]{1,64}\Z")  # it names a temporary folder: no '/', not too long
+
+MAX_LAB_BYTES = 4 << 20  # a lab file larger than this is not one (100 devices take 10 kB)
+MAX_CONFIG_BYTES = 16 << 20  # a device configuration file
+MAX_LATENCY_MS = 60_000.0  # one way, a minute: more is a typo (and an infinite one never arrives)
+_CONTROL = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]}  # printed escaped: never raw on a terminal
 
 
 @dataclass
@@ -68,6 +83,7 @@ class NodeSpec:
     kind: str
     line: int
     config: Path | None = None  # device
+    config_text: str = ""  # device: the configuration file's text, read once when checked
     ports: list[str] = field(default_factory=list)  # host, internet (a device's ports are its interfaces)
     addresses: list[ipaddress.IPv4Interface] = field(default_factory=list)  # host: one; internet: one per port
     gateway: ipaddress.IPv4Address | None = None  # host
@@ -146,7 +162,7 @@ class _Source:
         return max(start, 1)
 
     def error(self, line: int, message: str) -> str:
-        return f"{self.label}:{line}: {message}"
+        return f"{self.label}:{line}: {message.translate(_CONTROL)}"
 
 
 def node_header(name: str) -> str:
@@ -156,11 +172,13 @@ def node_header(name: str) -> str:
 def load_lab_file(path: Path | str) -> LabSpec:
     """Read and check a lab file; raise LabFileError naming every problem found."""
     path = Path(path)
-    label = str(path)
+    src = _Source(str(path), "")
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, MAX_LAB_BYTES)
     except OSError as exc:
-        raise LabFileError([f"{label}: cannot read lab file: {exc.strerror}"]) from None
+        raise LabFileError([f"{src.label}: cannot read lab file: {exc.strerror}"]) from None
+    except NotText as exc:
+        raise LabFileError([src.error(exc.line or 1, f"lab file is {exc.describe(with_line=False)}")]) from None
     return parse_lab(text, path)
 
 
@@ -183,6 +201,7 @@ class _Checker:
         self.path = path
         self.data = data
         self.errors: list[str] = []
+        self.claims: dict[ipaddress.IPv4Address, tuple[str, int]] = {}  # address: (node, line) of its first use
 
     def fail(self, line: int, message: str) -> None:
         self.errors.append(self.src.error(line, message))
@@ -198,7 +217,13 @@ class _Checker:
         if not isinstance(nodes, dict):
             self.fail(self.src.find(1, key="nodes"), "'nodes' must be a table of nodes")
             nodes = {}
+        folded: dict[str, str] = {}
         for name, body in nodes.items():
+            other = folded.setdefault(name.casefold(), name)
+            if other != name:  # their state folders would be one on a case-insensitive file system
+                line = self.src.header(node_header(name))
+                self.fail(line, f"node '{name}' differs from node '{other}' only in case")
+                continue
             node = self._node(name, body)
             if node is not None:
                 spec.nodes[name] = node
@@ -228,11 +253,13 @@ class _Checker:
                 self.fail(line, f"unknown key '{key}' in [lab] (expected {', '.join(sorted(_LAB_KEYS))})")
             elif key in ("name", "guide") and not isinstance(value, str):
                 self.fail(line, f"'{key}' must be a string")
+            elif key == "name" and not LAB_NAME.match(value):
+                self.fail(line, f"bad lab name '{value}' (1 to 64 characters, no '/' or '\\')")
             elif key == "seed" and (not isinstance(value, int) or isinstance(value, bool)):
                 self.fail(line, "'seed' must be an integer")
             elif key == "clock" and value not in CLOCKS:
                 self.fail(line, f"unknown clock '{value}' (expected real, accelerated or virtual)")
-            elif key == "speed" and (not isinstance(value, int | float) or isinstance(value, bool) or value <= 0):
+            elif key == "speed" and not (_number(value) and 0 < value < math.inf):
                 self.fail(line, "'speed' must be a positive number")
             else:
                 setattr(spec, key, float(value) if key == "speed" else value)
@@ -276,11 +303,24 @@ class _Checker:
         if not isinstance(config, str):
             self.fail(line, "'config' must be a file name")
             return
-        path = (self.path.parent / config).resolve()
-        if not path.is_file():
-            self.fail(line, f"configuration file '{config}' of node '{node.name}' not found")
-            return
-        node.config = path
+        what = f"configuration file '{config}' of node '{node.name}'"
+        try:
+            path = (self.path.parent / config).resolve()
+            if not path.exists():
+                self.fail(line, f"{what} not found")
+            elif path.is_dir():
+                self.fail(line, f"{what} is a directory")
+            elif not path.is_file():
+                self.fail(line, f"{what} is not a regular file")
+            else:
+                node.config_text = read_text(path, MAX_CONFIG_BYTES)
+                node.config = path
+        except ValueError:  # a NUL in the name
+            self.fail(line, f"{what} not found")
+        except OSError as exc:
+            self.fail(line, f"{what} cannot be read: {exc.strerror}")
+        except NotText as exc:
+            self.fail(line, f"{what} is {exc.describe()}")
 
     def _host(self, node: NodeSpec, body: dict[str, Any]) -> None:
         node.ports = self._ports(node, body, ["eth0"])
@@ -292,6 +332,7 @@ class _Checker:
         if iface is None:
             return
         node.addresses = [iface]
+        self._claim(node, iface.ip, self.src.find(node.line, key="address", value=address))
         gateway = body.get("gateway")
         if gateway is not None:
             line = self.src.find(node.line, key="gateway", value=str(gateway))
@@ -327,6 +368,14 @@ class _Checker:
         ifaces = [self._interface(node, t) for t in texts]
         if any(i is None for i in ifaces):
             return
+        for text, iface in zip(texts, ifaces, strict=True):
+            assert iface is not None
+            line = self.src.find(node.line, key="address", value=text)
+            first = self.claims.get(iface.ip)
+            if first is not None and first[0] == node.name:
+                self.fail(line, f"address {iface.ip} is given twice for node '{node.name}' (one string: every port)")
+            else:
+                self._claim(node, iface.ip, line)
         if len(ifaces) == 1:
             ifaces = ifaces * len(node.ports)
         if len(ifaces) != len(node.ports):
@@ -335,10 +384,23 @@ class _Checker:
             return
         node.addresses = [i for i in ifaces if i is not None]
         for item in self._list(node, body, "serves"):
+            line = self.src.find(node.line, key="serves", value=str(item))
             try:
-                node.serves.append(ipaddress.IPv4Network(str(item)))
+                served = ipaddress.IPv4Network(str(item))
             except ValueError:
-                self.fail(self.src.find(node.line, key="serves", value=str(item)), f"bad address or prefix '{item}'")
+                self.fail(line, f"bad address or prefix '{item}'")
+                continue
+            node.serves.append(served)
+            if served.prefixlen == 32 and self.claims.get(served.network_address, ("",))[0] != node.name:
+                self._claim(node, served.network_address, line)
+
+    def _claim(self, node: NodeSpec, address: ipaddress.IPv4Address, line: int) -> None:
+        """`address` is `node`'s: report it when another node of the lab had it first."""
+        first = self.claims.setdefault(address, (node.name, line))
+        if first[0] != node.name:
+            self.fail(
+                line, f"address {address} of node '{node.name}' is already used by node '{first[0]}' (line {first[1]})"
+            )
 
     def _ports(self, node: NodeSpec, body: dict[str, Any], default: list[str]) -> list[str]:
         if "ports" not in body:
@@ -364,10 +426,16 @@ class _Checker:
             self.fail(line, f"bad address '{text}' (expected address/length, like 10.0.1.10/24)")
             return None
         try:
-            return ipaddress.IPv4Interface(text)
+            iface = ipaddress.IPv4Interface(text)
         except ValueError:
             self.fail(line, f"bad address '{text}' (expected address/length, like 10.0.1.10/24)")
             return None
+        net = iface.network
+        if net.prefixlen < 31 and iface.ip in (net.network_address, net.broadcast_address):
+            which = "network" if iface.ip == net.network_address else "broadcast"
+            self.fail(line, f"bad address '{text}' (the {which} address of {net})")
+            return None
+        return iface
 
     # -- [[links]] -------------------------------------------------------------------------------------------
 
@@ -389,20 +457,22 @@ class _Checker:
                 self.fail(
                     self.src.find(start, key=key), f"unknown key '{key}' in a link (expected a, b, latency, loss)"
                 )
+        if isinstance(body.get("a"), str) and body.get("a") == body.get("b"):
+            self.fail(self.src.find(start, key="b"), f"link joins port {body['a']} to itself")
+            return None
         ends = []
         for side in ("a", "b"):
             end = self._endpoint(start, side, body.get(side), declared, nodes, used)
             if end is not None:
                 ends.append(end)
         link = LinkSpec(("", ""), ("", ""), line=start)
-        for key, attr, top in (("latency", "latency_ms", None), ("loss", "loss_pct", 100.0)):
+        for key, attr, top in (("latency", "latency_ms", MAX_LATENCY_MS), ("loss", "loss_pct", 100.0)):
             if key not in body:
                 continue
             value = body[key]
             line = self.src.find(start, key=key)
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0 or (top and value > top):
-                bound = f"0 to {top:g}" if top else "0 or more"
-                self.fail(line, f"'{key}' must be a number, {bound}")
+            if not (_number(value) and 0 <= value <= top):
+                self.fail(line, f"'{key}' must be a number, 0 to {top:g}")
                 continue
             setattr(link, attr, float(value))
         if len(self.errors) != before or len(ends) != 2:
@@ -447,4 +517,47 @@ class _Checker:
         return (name, port)
 
 
-__all__ = ["CLOCKS", "KINDS", "LabFileError", "LabSpec", "LinkSpec", "NodeSpec", "load_lab_file", "parse_lab"]
+def _number(value: Any) -> bool:
+    """An int or a float that is not infinite or NaN (TOML has `inf` and `nan`)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def address_conflicts(spec: LabSpec, device_addresses: dict[str, list[int]]) -> list[str]:
+    """`FILE:LINE` errors for devices configured with an address a host or Internet node has.
+
+    Hosts and Internet nodes were checked against each other with the file;
+    this runs once the devices' configurations are loaded. Two devices may
+    share an address: branches reuse one private LAN behind NAT, and an HA
+    pair puts one floating address on both nodes.
+    """
+    src = _Source(str(spec.path), "")
+    owners: dict[ipaddress.IPv4Address, NodeSpec] = {}
+    for node in spec.nodes.values():
+        claimed = [i.ip for i in node.addresses] + [n.network_address for n in node.serves if n.prefixlen == 32]
+        for address in claimed:
+            owners.setdefault(address, node)
+    errors = []
+    for name, addresses in device_addresses.items():
+        device = spec.nodes[name]
+        for address in dict.fromkeys(ipaddress.IPv4Address(a) for a in addresses):
+            first = owners.get(address)
+            if first is not None and first is not device:
+                where = f"the configuration of device '{name}'" if device.config else f"device '{name}'"
+                message = f"address {address} in {where} is already used by node '{first.name}' (line {first.line})"
+                errors.append(src.error(device.line, message))
+    return errors
+
+
+__all__ = [
+    "CLOCKS",
+    "KINDS",
+    "MAX_CONFIG_BYTES",
+    "MAX_LAB_BYTES",
+    "LabFileError",
+    "LabSpec",
+    "LinkSpec",
+    "NodeSpec",
+    "address_conflicts",
+    "load_lab_file",
+    "parse_lab",
+]

@@ -26,7 +26,7 @@ import trio
 
 from nos.config.load import load_override
 from nos.lab import walk
-from nos.lab.labfile import LabFileError, LabSpec, NodeSpec
+from nos.lab.labfile import LabFileError, LabSpec, NodeSpec, address_conflicts
 from nos.lab.nodes import BaseNode, DeviceNode, HostNode, InternetNode
 from nos.lab.packet import Exchange, Packet
 from nos.routing.show import describe_change
@@ -306,6 +306,8 @@ class Lab:
                 nursery.cancel_scope.cancel()
 
     def close(self) -> None:
+        for device in self.devices.values():
+            device.close()  # releases its state directory
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
@@ -349,7 +351,7 @@ def build_lab(
     lab = Lab(spec.name, scheduler, spec.seed, guide=spec.guide)
     lab.spec = spec
     if state_dir is None and any(n.kind == "device" for n in spec.nodes.values()):
-        lab._tmp = tempfile.mkdtemp(prefix=f"nos-lab-{spec.name}-")
+        lab._tmp = tempfile.mkdtemp(prefix=f"nos-lab-{spec.name[:64]}-")
         state_dir = Path(lab._tmp)
     linked: dict[str, list[str]] = {}
     for link in spec.links:
@@ -365,6 +367,10 @@ def build_lab(
                 lab.add_node(HostNode(node.name, node.addresses[0], node.gateway, node.ports, node.listen, node.ttl))
             else:
                 lab.add_node(InternetNode(node.name, node.ports, node.addresses, node.serves))
+        configured = {n.name: n.addresses() for n in lab.nodes.values() if isinstance(n, DeviceNode)}
+        conflicts = address_conflicts(spec, configured)
+        if conflicts:
+            raise LabFileError(conflicts)
         for link in spec.links:
             lab.add_link(link.a, link.b, link.latency_ms, link.loss_pct)
         for name, ports in linked.items():
@@ -381,6 +387,14 @@ def build_lab(
 def _device_node(lab: Lab, spec: NodeSpec, ports: list[str], state_dir: Path) -> DeviceNode:
     """A nos device as `nos cli` makes one, on the lab's clock, cabled on its linked ports, then configured."""
     device = Device(load_schema(), lab.scheduler, hostname=spec.name, state_dir=state_dir)
+    try:
+        return _wire_device(lab, spec, ports, device)
+    except BaseException:
+        device.close()  # not in the lab yet, so lab.close() would not release it
+        raise
+
+
+def _wire_device(lab: Lab, spec: NodeSpec, ports: list[str], device: Device) -> DeviceNode:
     device.network = lab
     device.lab = lab
     device.node_name = spec.name
@@ -393,7 +407,7 @@ def _device_node(lab: Lab, spec: NodeSpec, ports: list[str], state_dir: Path) ->
     for port in ports:
         node.set_link(port, True)
     if spec.config is not None:
-        _load_config(device, spec.config)
+        _load_config(device, spec.config, spec.config_text)
     engine = getattr(device, "routing", None)
     if engine is not None:  # route changes from here on join the timeline (the initial tables do not)
         engine.listeners.append(lab._route_event(spec.name))
@@ -411,12 +425,8 @@ def _install_features(device: Device) -> None:
         install(device)
 
 
-def _load_config(device: Device, path: Path) -> None:
-    """Load a configuration file (curly or set) and commit it, as `nos cli --config` does."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LabFileError([f"{path}: cannot read configuration: {exc.strerror}"]) from None
+def _load_config(device: Device, path: Path, text: str) -> None:
+    """Load a configuration (curly or set, read with the lab file) and commit it, as `nos cli --config` does."""
     tree = device.db.new_candidate()
     report = load_override(tree, text, str(path))
     if report.errors:

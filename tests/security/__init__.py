@@ -1,0 +1,1 @@
+"""Attacks a hostile login would try (issue 9), each refused or harmless."""
