@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import difflib
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from nos.cli.commands import Command
 from nos.cli.pipes import Pipeline
@@ -20,6 +22,15 @@ LOG_DIR: Parts = ("var", "log")
 
 # Control characters a file could carry to the reader's terminal (escape sequences): shown as U+FFFD.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+@contextmanager
+def _errors_said() -> Iterator[None]:
+    """A refused or failed file operation ends the command with the line it carries."""
+    try:
+        yield
+    except FileError as exc:
+        raise CliError(exc.message) from None
 
 
 def user_files(session: CliSession) -> UserFiles:
@@ -49,10 +60,8 @@ def _two_names(cmd: Command, second: str) -> tuple[str, str]:
 
 async def file_show(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
     name = cmd.value("path") or ""
-    try:
+    with _errors_said():
         data = user_files(session).read_bytes(name)
-    except FileError as exc:
-        raise CliError(exc.message) from None
     if cmd.value("encoding") == "base64":
         encoded = base64.b64encode(data).decode("ascii")
         return [encoded[i : i + 76] for i in range(0, len(encoded), 76)]
@@ -64,14 +73,12 @@ async def show_log(session: CliSession, cmd: Command, pipeline: Pipeline) -> lis
     name = cmd.args.get("filename") or "messages"
     assert isinstance(name, str)
     files = user_files(session)
-    try:
+    with _errors_said():
         parts = files.resolve(name, base=LOG_DIR)
         if parts[: len(LOG_DIR)] != LOG_DIR or len(parts) == len(LOG_DIR):
             raise FileError(f"error: could not resolve file: {name}")
         with explained("read", name):
             data = files.fs.read_bytes(parts, secrets=files.secrets)
-    except FileError as exc:
-        raise CliError(exc.message) from None
     return printable(data.decode("utf-8", errors="replace"))
 
 
@@ -91,7 +98,7 @@ async def file_list(session: CliSession, cmd: Command, pipeline: Pipeline) -> li
     name = cmd.value("path")
     detail, recursive = cmd.flag("detail"), cmd.flag("recursive")
     fs = files.fs
-    try:
+    with _errors_said():
         parts = files.resolve(name) if name else files.home
         if parts == files.home:
             with explained("list", name or "~"):
@@ -117,8 +124,6 @@ async def file_list(session: CliSession, cmd: Command, pipeline: Pipeline) -> li
                 lines.append(f"total files: {sum(1 for e in entries if e.kind != 'dir')}")  # [G]
             if recursive:  # depth first, as `ls -R` walks
                 pending[:0] = [(*here, e.name) for e in entries if e.kind == "dir"]
-    except FileError as exc:
-        raise CliError(exc.message) from None
     return lines
 
 
@@ -126,36 +131,28 @@ async def file_list(session: CliSession, cmd: Command, pipeline: Pipeline) -> li
 
 
 async def file_delete(session: CliSession, cmd: Command, pipeline: Pipeline) -> None:
-    try:
+    with _errors_said():
         user_files(session).delete(cmd.value("path") or "")
-    except FileError as exc:
-        raise CliError(exc.message) from None
 
 
 async def file_copy(session: CliSession, cmd: Command, pipeline: Pipeline) -> None:
     """`file copy SOURCE DESTINATION` (a directory destination, `.` too, keeps the name)."""
     source, target = _two_names(cmd, "<destination>")
-    try:
+    with _errors_said():
         user_files(session).copy(source, target)
-    except FileError as exc:
-        raise CliError(exc.message) from None
 
 
 async def file_rename(session: CliSession, cmd: Command, pipeline: Pipeline) -> None:
     source, target = _two_names(cmd, "<destination>")
-    try:
+    with _errors_said():
         user_files(session).rename(source, target)
-    except FileError as exc:
-        raise CliError(exc.message) from None
 
 
 async def file_archive(session: CliSession, cmd: Command, pipeline: Pipeline) -> None:
     """`file archive source X destination Y [compress]`: a .tar (or .tgz) of a file, a directory or a pattern."""
     source, target = cmd.value("source") or "", cmd.value("destination") or ""
-    try:
+    with _errors_said():
         user_files(session).archive(source, target, compress=cmd.flag("compress"))
-    except FileError as exc:
-        raise CliError(exc.message) from None
 
 
 # -- comparing ----------------------------------------------------------------------------------------------
@@ -216,10 +213,8 @@ async def file_compare(session: CliSession, cmd: Command, pipeline: Pipeline) ->
     if {"context", "unified"} <= options:
         raise CliError("error: 'context' and 'unified' are mutually exclusive")  # [G]
     files = user_files(session)
-    try:
+    with _errors_said():
         a, b = (printable(files.read_text(name)) for name in words)
-    except FileError as exc:
-        raise CliError(exc.message) from None
     if "ignore-white-space" in options:
         a, b = [_Loose(line) for line in a], [_Loose(line) for line in b]
     if "unified" in options:

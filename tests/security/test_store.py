@@ -21,10 +21,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import trio
+from clidriver import Cli
 
-from nos.cli.io import BufferIO
-from nos.cli.session import CliSession
 from nos.config.database import ConfigDatabase
 from nos.config.statelock import StateDirInUse
 from nos.config.store import COMMIT_HEADER, CommitRecord, ConfigStore
@@ -55,32 +53,8 @@ def fast_dir(tmp_path: Path) -> Iterator[Path]:
         yield tmp_path
 
 
-class _Cli:
-    """A CLI session on a device, run line by line; each `run` returns its transcript.
-    (tests/conftest.py's Cli, which `from conftest import` may not reach from here.)"""
-
-    def __init__(self, device: Device):
-        self.io = BufferIO()
-        self.session = CliSession(device, "lab", self.io)
-
-    def run(self, *lines: str) -> str:
-        async def go() -> None:
-            for line in lines:
-                self.io.write(self.session.prompt() + line + "\n")
-                await self.session.execute(line)
-
-        trio.run(go)
-        return self.io.take()
-
-    def output(self, line: str) -> str:
-        echo = self.session.prompt() + line + "\n"
-        text = self.run(line)
-        assert text.startswith(echo)
-        return text[len(echo) :]
-
-
-def _cli(device: Device) -> _Cli:
-    return _Cli(device)
+def _cli(device: Device) -> Cli:
+    return Cli(device)
 
 
 def _log(device: Device) -> list[str]:
@@ -88,7 +62,7 @@ def _log(device: Device) -> list[str]:
     return [event.syslog(device.hostname).split(f" {device.hostname} ", 1)[1] for event in device.log.events]
 
 
-def _commit(cli: _Cli, *lines: str) -> str:
+def _commit(cli: Cli, *lines: str) -> str:
     return cli.run("configure", *lines, "commit", "exit")
 
 
