@@ -45,6 +45,10 @@ MAX_PATH_CHARS = 1024  # FreeBSD's PATH_MAX
 MAX_DEPTH = 32  # path components: deeper names are refused rather than created
 MAX_LISTED = 10_000  # entries `file list recursive` prints (and `file archive` takes) before it stops
 MAX_ARCHIVE_BYTES = 16 * 1024 * 1024  # what one `file archive` may gather (16 MB)
+# A device's share of the host disk: its files' bytes, and its files and directories. `| save` in a
+# loop must end in "Disk quota exceeded", not in a full host disk.
+QUOTA_BYTES = 256 * 1024 * 1024
+QUOTA_ENTRIES = 10_000
 
 # Directories created with the filesystem; the first two hold only the device's own views.
 READ_ONLY = (("config",), ("var", "log"))
@@ -81,6 +85,8 @@ def _reason(exc: _Refused | OSError) -> str:
     code = exc.code if isinstance(exc, _Refused) else exc.errno
     if code == _NOT_REGULAR:
         return "Not a regular file"  # [G] wording
+    if code == errno.EDQUOT:
+        return "Disc quota exceeded"  # FreeBSD's text (Junos), on every host
     if code == errno.EFBIG:
         return f"File too large (limit {MAX_READ_BYTES // (1024 * 1024)} MB)"  # [G] wording
     if isinstance(exc, OSError) and code is None:
@@ -161,6 +167,35 @@ class DeviceFilesystem:
         self._laid_out = False
         self.clock = clock  # device time: files written get it as their modification time
         self.views = dict(views or {})
+        self._usage: list[int] | None = None  # [bytes, entries] under the root, counted once, then kept
+
+    # -- the quota -------------------------------------------------------------------------------------
+
+    def usage(self) -> tuple[int, int]:
+        """Bytes of regular files, and files and directories, under the root. Counted once (one
+        process owns a state directory, so nothing else changes it) and kept up to date by writes."""
+        if self._usage is None:
+            used = [0, 0]
+            for folder, dirs, files in os.walk(self.root):  # links are listed, never followed
+                used[1] += len(dirs) + len(files)
+                for name in files:
+                    try:
+                        st = os.lstat(os.path.join(folder, name))
+                    except OSError:
+                        continue
+                    if stat.S_ISREG(st.st_mode):
+                        used[0] += st.st_size
+            self._usage = used
+        return self._usage[0], self._usage[1]
+
+    def _charge(self, size: int, entries: int) -> None:
+        """Count `size` more bytes and `entries` more names (negative: freed); refuse what breaks the quota."""
+        used_bytes, used_entries = self.usage()
+        if (size > 0 and used_bytes + size > QUOTA_BYTES) or (entries > 0 and used_entries + entries > QUOTA_ENTRIES):
+            raise _Refused(errno.EDQUOT)
+        assert self._usage is not None
+        self._usage[0] += size
+        self._usage[1] += entries
 
     # -- where things are ----------------------------------------------------------------------------
 
@@ -235,6 +270,8 @@ class DeviceFilesystem:
                 except FileNotFoundError:
                     if not create:
                         raise _Refused(errno.ENOENT) from None
+                    if self._usage is not None:  # (not counted yet: the first count will see it)
+                        self._charge(0, 1)
                     try:
                         os.mkdir(name, 0o755, dir_fd=fd)
                     except FileExistsError:
@@ -335,9 +372,11 @@ class DeviceFilesystem:
                 raise _Refused(errno.EISDIR)
             if st is not None and not stat.S_ISREG(st.st_mode):
                 raise _Refused(_NOT_REGULAR)
+            grown, added = len(data) - (st.st_size if st is not None else 0), 0 if st is not None else 1
+            self._charge(grown, added)
             temp = f".{name[:200]}.{os.getpid()}.{next(_temp_names)}"
-            fd = os.open(temp, _CREATE_FLAGS, 0o644, dir_fd=dir_fd)
             try:
+                fd = os.open(temp, _CREATE_FLAGS, 0o644, dir_fd=dir_fd)
                 try:
                     _write_all(fd, data)
                     now = self.clock()
@@ -346,6 +385,7 @@ class DeviceFilesystem:
                     os.close(fd)
                 os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
             except BaseException:
+                self._charge(-grown, -added)
                 try:
                     os.unlink(temp, dir_fd=dir_fd)
                 except OSError:
@@ -363,6 +403,7 @@ class DeviceFilesystem:
             if stat.S_ISDIR(st.st_mode):
                 raise _Refused(errno.EISDIR)
             os.unlink(name, dir_fd=dir_fd)
+            self._charge(-st.st_size if stat.S_ISREG(st.st_mode) else 0, -1)
 
     def rename(self, source: Parts, target: Parts) -> None:
         """Move a regular file; onto an existing regular file only."""
@@ -382,6 +423,8 @@ class DeviceFilesystem:
                 if existing is not None and not stat.S_ISREG(existing.st_mode):
                     raise _Refused(errno.EISDIR if stat.S_ISDIR(existing.st_mode) else _NOT_REGULAR)
                 os.rename(src_name, dst_name, src_dir_fd=src_fd, dst_dir_fd=dst_fd)
+                if existing is not None:  # the file it replaced is gone
+                    self._charge(-existing.st_size, -1)
 
     def entries(self, parts: Parts, *, create: bool = False, secrets: bool = False) -> list[Entry]:
         """A directory's entries (views included, sized as a class with or without `secret` reads

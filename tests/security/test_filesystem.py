@@ -425,3 +425,17 @@ def test_nos_cli_survives_every_file_attack(tmp_path: Path) -> None:
     assert "error: Could not open configuration file: /dev/zero" in result.stdout
     assert result.returncode == 0 and "Count: 9 lines" in result.stdout  # still there after them all
     assert (state / "fs" / "x").is_file()  # `../../../../../x` from /var/home/lab: the device's root
+
+
+def test_saving_in_a_loop_stops_at_the_device_quota(host: Host, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`| save` again and again fills the device's share of the disk, never the host's."""
+    from nos.runtime import filesystem
+
+    monkeypatch.setattr(filesystem, "QUOTA_BYTES", host.device.fs.usage()[0] + 2000)
+    cli = host.cli("reader")  # the weakest class that may save
+    answers = [cli.output(f"show cli | save /var/tmp/out{i}") for i in range(12)]
+    assert answers[0] == "Wrote 9 lines of output to '/var/tmp/out0'\n"
+    assert answers[-1] == "error: could not write /var/tmp/out11: Disc quota exceeded\n"
+    assert cli.output("file delete /var/tmp/out0") == ""  # deleting frees room again
+    assert cli.output("show cli | save /var/tmp/again") == "Wrote 9 lines of output to '/var/tmp/again'\n"
+    assert host.outside() == host.before

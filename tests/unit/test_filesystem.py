@@ -264,3 +264,44 @@ def test_copy_rename_and_archive(fs: DeviceFilesystem, lab: UserFiles) -> None:
     with pytest.raises(FileError) as caught:
         lab.archive("/var/tmp/*.none", "x", compress=False)
     assert caught.value.message == "error: could not resolve file: /var/tmp/*.none"
+
+
+# -- the quota: a device's share of the host disk ----------------------------------------------------------
+
+
+def test_writes_beyond_the_byte_quota_are_refused_and_deletes_free_it(
+    lab: UserFiles, fs: DeviceFilesystem, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(filesystem, "QUOTA_BYTES", 1000)
+    lab.write_bytes("a", b"x" * 600)
+    lab.write_bytes("a", b"x" * 900)  # a file replaced counts once, at its new size
+    with pytest.raises(FileError) as caught:
+        lab.write_bytes("b", b"x" * 200)
+    assert caught.value.message == "error: could not write b: Disc quota exceeded"
+    assert lab.kind("b") is None and fs.usage()[0] == 900  # nothing half-written, nothing counted
+    lab.delete("a")
+    lab.write_bytes("b", b"x" * 1000)
+    lab.write_bytes("c", b"")  # empty files take no bytes
+    lab.rename("c", "b")  # the 1000 bytes of the old `b` are gone with it
+    lab.write_bytes("d", b"x" * 1000)
+    assert fs.usage()[0] == 1000
+
+
+def test_the_entry_quota_counts_files_and_folders(lab: UserFiles, fs: DeviceFilesystem, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    lab.write_bytes("first", b"")  # the layout and the home, counted
+    monkeypatch.setattr(filesystem, "QUOTA_ENTRIES", fs.usage()[1] + 3)
+    lab.write_bytes("two", b"")
+    lab.write_bytes("sub/three", b"")  # a folder and a file
+    with pytest.raises(FileError, match="Disc quota exceeded"):
+        lab.write_bytes("four", b"")
+    with pytest.raises(FileError, match="Disc quota exceeded"):
+        lab.write_bytes("new/file", b"")  # the folder alone breaks it
+    lab.delete("two")
+    lab.write_bytes("four", b"")
+
+
+def test_usage_is_counted_from_what_a_restarted_device_finds(tmp_path: Path) -> None:
+    first = DeviceFilesystem(tmp_path / "fs", clock=lambda: 0.0)
+    first.for_user("lab", secrets=False).write_bytes("/var/tmp/big", b"x" * 5000)
+    again = DeviceFilesystem(tmp_path / "fs", clock=lambda: 0.0)
+    assert again.usage() == first.usage() and again.usage()[0] == 5000
