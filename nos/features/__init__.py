@@ -22,7 +22,7 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     engine = RoutingEngine(device.scheduler.epoch)
     ifaces = Interfaces(device, engine)
     firewall = Firewall()
-    routing_feature = RoutingFeature(engine)
+    routing_feature = RoutingFeature(engine, ifaces)  # a commit's interface changes join routing's batch
     plane = Dataplane(device, engine, ifaces, firewall)
     probes = rpm.RpmService(device)
     monitoring = ipmon.IpMonitoring(device, probes, engine, ifaces)

@@ -149,30 +149,132 @@ def _actions(node: Node | None) -> Actions:
     return a
 
 
-def compile_policies(root: Node) -> tuple[dict[str, Policy], dict[str, list[Prefix]], dict[str, tuple[Prefix, str]]]:
-    """(policies, prefix lists, conditions) from the expanded configuration."""
+Compiled = tuple[dict[str, Policy], dict[str, list[Prefix]], dict[str, tuple[Prefix, str]]]
+
+
+def compile_policies(root: Node, cache: dict | None = None) -> Compiled:
+    """(policies, prefix lists, conditions) from the expanded configuration.
+
+    With a `cache` (kept by the caller between commits), a statement whose node is the
+    same object as last time (unchanged by the commit) is not compiled again, and an
+    unchanged `policy-options` gives back the very same dicts.
+    """
     po = child(root, "policy-options")
-    policies: dict[str, Policy] = {}
-    for (name,), entry in entries(po, "policy-statement").items():
-        terms = [
-            Term(tname, _match(child(t, "from")), _actions(child(t, "then")))
-            for (tname,), t in entries(entry, "term").items()
-        ]
-        if flag(entry, "from") or flag(entry, "then"):
-            terms.append(Term("", _match(child(entry, "from")), _actions(child(entry, "then"))))
-        policies[name] = Policy(name, terms)
+    if cache is not None:
+        last = cache.get(None)
+        if last is not None and last[0] is po:
+            return last[1]
+    seen: dict = {}
+
+    def compiled(kind: str, name: str, entry: Node, make):  # type: ignore[no-untyped-def]
+        held = cache.get((kind, name)) if cache is not None else None
+        result = held[1] if held is not None and held[0] is entry else make(name, entry)
+        seen[(kind, name)] = (entry, result)
+        return result
+
+    policies = {
+        name: compiled("policy", name, entry, _policy) for (name,), entry in entries(po, "policy-statement").items()
+    }
     prefix_lists = {
-        name: [prefix(p[0]) for p in entries(entry, "prefix")] for (name,), entry in entries(po, "prefix-list").items()
+        name: compiled("prefix-list", name, entry, _prefix_list)
+        for (name,), entry in entries(po, "prefix-list").items()
     }
     conditions: dict[str, tuple[Prefix, str]] = {}
     for (name,), entry in entries(po, "condition").items():
-        exists = child(entry, "if-route-exists")
-        inet = child(child(exists, "address-family"), "inet")
-        where = inet if inet is not None else exists
-        address = value(where, "address")
-        if address is not None:
-            conditions[name] = (prefix(address), value(where, "table") or "inet.0")
-    return policies, prefix_lists, conditions
+        spec = compiled("condition", name, entry, _condition)
+        if spec is not None:
+            conditions[name] = spec
+    result = policies, prefix_lists, conditions
+    if cache is not None:
+        cache.clear()
+        cache.update(seen)
+        cache[None] = (po, result)
+    return result
+
+
+def _policy(name: str, entry: Node) -> Policy:
+    terms = [
+        Term(tname, _match(child(t, "from")), _actions(child(t, "then")))
+        for (tname,), t in entries(entry, "term").items()
+    ]
+    if flag(entry, "from") or flag(entry, "then"):
+        terms.append(Term("", _match(child(entry, "from")), _actions(child(entry, "then"))))
+    return Policy(name, terms)
+
+
+def _prefix_list(name: str, entry: Node) -> list[Prefix]:
+    return [prefix(p[0]) for p in entries(entry, "prefix")]
+
+
+def _condition(name: str, entry: Node) -> tuple[Prefix, str] | None:
+    exists = child(entry, "if-route-exists")
+    inet = child(child(exists, "address-family"), "inet")
+    where = inet if inet is not None else exists
+    address = value(where, "address")
+    if address is None:
+        return None
+    return prefix(address), value(where, "table") or "inet.0"
+
+
+# -- what a chain can accept (the routing engine's import index) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The routes one accepting term can match: of `instance` and/or `rib` (None: any), with a
+    prefix in `exact` or inside one of `within` (both None: any prefix)."""
+
+    instance: str | None
+    rib: str | None
+    exact: tuple[Prefix, ...] | None
+    within: tuple[Prefix, ...] | None
+
+
+def reach(chain: tuple[str, ...], policies: dict[str, Policy], prefix_lists: dict[str, list[Prefix]]) -> list[Reach]:
+    """What a policy chain may accept, from the `from` of its terms that can end in `accept`.
+
+    An over-approximation (protocols, attributes and conditions are left to `evaluate`),
+    never an under-approximation: a route outside every reach is never accepted.
+    """
+    out: list[Reach] = []
+    for name in chain:
+        policy = policies.get(name)
+        if policy is None:
+            continue
+        for term in policy.terms:
+            m = term.match
+            accepts = (
+                term.actions.flow == "accept"
+                or any(action == "accept" for _, _, action in m.prefix_list_filters)
+                or any(rf.action == "accept" for rf in m.route_filters)
+            )
+            if not accepts:
+                continue
+            if m.empty:
+                out.append(Reach(None, None, None, None))
+                continue
+            exact: tuple[Prefix, ...] | None = None
+            within: tuple[Prefix, ...] | None = None
+            if m.prefix_lists or m.prefix_list_filters or m.route_filters:
+                exact = tuple(p for n in m.prefix_lists for p in prefix_lists.get(n, ()))
+                within = tuple(p for n, _, _ in m.prefix_list_filters for p in prefix_lists.get(n, ()))
+                within += tuple(rf.prefix for rf in m.route_filters)
+            out.append(Reach(m.instance, m.rib, exact, within))
+    return out
+
+
+def references(chain: tuple[str, ...], policies: dict[str, Policy]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(prefix lists, conditions) the policies of a chain refer to: what their verdicts depend on."""
+    lists: set[str] = set()
+    conditions: set[str] = set()
+    for name in chain:
+        policy = policies.get(name)
+        for term in policy.terms if policy is not None else ():
+            m = term.match
+            lists.update(m.prefix_lists)
+            lists.update(n for n, _, _ in m.prefix_list_filters)
+            conditions.update(m.conditions)
+    return tuple(sorted(lists)), tuple(sorted(conditions))
 
 
 # -- evaluation ----------------------------------------------------------------------------------------
@@ -259,4 +361,18 @@ def _finish(changes: dict[str, object], prepend: list[str], route: Route) -> dic
     return changes
 
 
-__all__ = ["Context", "Policy", "RouteFilter", "child", "compile_policies", "entries", "evaluate", "value", "values"]
+__all__ = [
+    "Compiled",
+    "Context",
+    "Policy",
+    "Reach",
+    "RouteFilter",
+    "child",
+    "compile_policies",
+    "entries",
+    "evaluate",
+    "reach",
+    "references",
+    "value",
+    "values",
+]

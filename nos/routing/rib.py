@@ -1,168 +1,532 @@
 """One routing table: its routes, the active route per destination, and the forwarding table (FIB).
 
-The FIB keeps one dict per prefix length holding the active route of each
-destination (active routes are always resolved); a longest-prefix lookup tries
-the lengths present, longest first. A destination with a single route stores
-the route itself rather than a list: most destinations have one, and a
-million-route table must fit in memory.
+Storage. One entry per destination says both what its candidates are and which
+one is active:
+  - a Route: the only candidate, and active. Most destinations are like this, so
+    a million-route table holds no object per destination besides the route;
+  - a _Dest: anything else (several candidates, or none usable);
+  - a Pack (packed.py): one of many routes alike but for their destination, filed
+    without a Route object. A lookup or a listing sees a Route made for the
+    occasion; anything that needs the route itself (the active route or the
+    candidates of its destination, which is what every change there asks first)
+    unpacks it into a Route object kept from then on.
+`routes` shows the candidates as a mapping: prefix -> a Route, or a list of them.
+
+Where entries live, for a fast longest-prefix match. Prefixes up to /16 are in
+one dict per length, keyed by the network's significant bits (`net >> (32 -
+length)`: dense keys, which a dict spreads well, where masked networks, all
+ending in zero bits, collide). Longer ones are in one small dict per /16 block
+(_Block), keyed by `1 << length | net >> (32 - length)`, which tells lengths
+apart, with the lengths the block holds, longest first. A lookup probes the few
+lengths of its address's block, in a dict small enough to stay in the cache,
+then the short lengths: a few probes instead of one per length in a big dict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping
+from typing import TYPE_CHECKING, Union
 
-from nos.routing.prefix import MASKS, Prefix
+from nos.routing.prefix import Prefix
 from nos.routing.route import Route, selection_key
+
+if TYPE_CHECKING:
+    from nos.routing.packed import Pack
 
 Resolver = Callable[["Rib", Route], None]  # sets route.resolved as seen from this table
 Change = tuple[Route | None, Route | None]  # (old active, new active)
+Entry = Union[Route, "_Dest", "Pack"]
+
+_INDEXED = 4096  # from this many /16 blocks on, a list of all 65,536 finds them (one probe less per lookup)
+
+
+class _Dest:
+    """A destination that is not just one active route: several candidates, or none active.
+    `held` is None only between its last candidate leaving and the selection that follows."""
+
+    __slots__ = ("active", "held")
+
+    def __init__(self, held: Route | list[Route] | None, active: Route | None):
+        self.held = held
+        self.active = active
+
+    def found(self, address: int, shift: int) -> Route | None:
+        """What a lookup finds here (Pack has the same method)."""
+        return self.active
+
+
+class _Block(dict[int, Entry]):
+    """The destinations longer than /16 in one /16 block, by `1 << length | network bits`."""
+
+    __slots__ = ("levels", "mask")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mask = 0  # bit n set: the block holds some /n
+        self.levels: tuple[tuple[int, int], ...] = ()  # (shift, 1 << length) of those lengths, longest first
+
+
+_LEVELS: dict[int, tuple[tuple[int, int], ...]] = {}  # a block's mask -> its levels, shared by every block
+
+
+def _levels(mask: int) -> tuple[tuple[int, int], ...]:
+    levels = _LEVELS.get(mask)
+    if levels is None:
+        levels = _LEVELS[mask] = tuple((32 - n, 1 << n) for n in range(32, 16, -1) if mask >> n & 1)
+    return levels
+
+
+class _Routes(MutableMapping[Prefix, Route | list[Route]]):
+    """`rib.routes`: prefix -> its candidates, a Route or (several) a list of Routes."""
+
+    __slots__ = ("_rib",)
+
+    def __init__(self, rib: Rib):
+        self._rib = rib
+
+    def __getitem__(self, p: Prefix) -> Route | list[Route]:
+        held = self._rib._held(p)
+        if held is None:
+            raise KeyError(p)
+        return held
+
+    def get(self, p: Prefix, default: object = None) -> object:
+        held = self._rib._held(p)
+        return default if held is None else held
+
+    def __contains__(self, p: object) -> bool:
+        net, plen = p
+        rib = self._rib
+        if plen > 16:
+            block = rib._blocks.get(net >> 16)
+            entry = None if block is None else block.get(1 << plen | net >> (32 - plen))
+        else:
+            level = rib._short_levels.get(plen)
+            entry = None if level is None else level.get(net >> (32 - plen))
+        return entry is not None and (entry.__class__ is not _Dest or entry.held is not None)
+
+    def __setitem__(self, p: Prefix, held: Route | list[Route]) -> None:
+        self._rib._set_held(p, held)
+
+    def __delitem__(self, p: Prefix) -> None:
+        self._rib._del_held(p)
+
+    def __iter__(self) -> Iterator[Prefix]:
+        for p, entry in self._rib._entries():
+            if entry.__class__ is not _Dest or entry.held is not None:
+                yield p
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __repr__(self) -> str:
+        return f"<routes of {self._rib.name}: {len(self)} destinations>"
 
 
 class Rib:
-    __slots__ = ("_levels", "fib", "name", "routes")
+    __slots__ = ("_blocks", "_index", "_short", "_short_levels", "name", "routes")
 
     def __init__(self, name: str):
         self.name = name
-        self.routes: dict[Prefix, Route | list[Route]] = {}
-        self.fib: dict[int, dict[int, Route]] = {}
-        # (mask, that length's FIB dict) for the lengths present, longest first: the lookup loop.
-        self._levels: list[tuple[int, dict[int, Route]]] = []
+        self.routes = _Routes(self)
+        self._short_levels: dict[int, dict[int, Entry]] = {}  # length 0-16 -> network bits -> entry
+        self._short: tuple[tuple[int, dict[int, Entry]], ...] = ()  # (shift, level) of those in use, longest first
+        self._blocks: dict[int, _Block] = {}  # /16 block -> its destinations longer than /16
+        self._index: list[_Block | None] | None = None  # _blocks as a list, once there are _INDEXED blocks
 
     # -- reading --------------------------------------------------------------------------------------
 
     def candidates(self, p: Prefix) -> list[Route]:
-        held = self.routes.get(p)
+        held = self._held(p)
         if held is None:
             return []
         return held if isinstance(held, list) else [held]
 
     def all(self) -> Iterator[tuple[Prefix, list[Route]]]:
-        for p, held in self.routes.items():
-            yield p, held if isinstance(held, list) else [held]
+        """Every destination with its candidates (a packed route is a Route made for the occasion)."""
+        for p, entry in self._entries():
+            cls = entry.__class__
+            if cls is Route:
+                yield p, [entry]
+            elif cls is _Dest:
+                held = entry.held
+                if held is not None:
+                    yield p, held if isinstance(held, list) else [held]
+            else:
+                yield p, [entry.route(p)]
 
     def active(self, p: Prefix) -> Route | None:
-        by_len = self.fib.get(p[1])
-        return by_len.get(p[0]) if by_len is not None else None
+        net, plen = p
+        if plen > 16:
+            block = self._blocks.get(net >> 16)
+            entry = None if block is None else block.get(1 << plen | net >> (32 - plen))
+        else:
+            level = self._short_levels.get(plen)
+            entry = None if level is None else level.get(net >> (32 - plen))
+        if entry is None or entry.__class__ is Route:
+            return entry
+        if entry.__class__ is _Dest:
+            return entry.active
+        entry.unpack(p)
+        return self.active(p)
 
     def active_items(self) -> Iterator[tuple[Prefix, Route]]:
-        for plen, by_len in self.fib.items():
-            for net, route in by_len.items():
-                yield (net, plen), route
+        """Every destination with an active route, and that route (a packed one made for the occasion)."""
+        for p, entry in self._entries():
+            cls = entry.__class__
+            if cls is Route:
+                yield p, entry
+            elif cls is _Dest:
+                if entry.active is not None:
+                    yield p, entry.active
+            elif entry.live:
+                yield p, entry.route(p)
+
+    def _entries(self) -> Iterator[tuple[Prefix, Entry]]:
+        for plen, level in list(self._short_levels.items()):
+            shift = 32 - plen
+            for key, entry in level.items():
+                yield (entry.prefix if entry.__class__ is Route else (key << shift, plen)), entry
+        for block in list(self._blocks.values()):
+            for key, entry in block.items():
+                if entry.__class__ is Route:
+                    yield entry.prefix, entry
+                else:
+                    plen = key.bit_length() - 1
+                    yield ((key ^ 1 << plen) << (32 - plen), plen), entry
+
+    # -- where a destination's entry is ----------------------------------------------------------------
+
+    def _entry(self, p: Prefix) -> Entry | None:
+        net, plen = p
+        if plen > 16:
+            block = self._blocks.get(net >> 16)
+            return None if block is None else block.get(1 << plen | net >> (32 - plen))
+        level = self._short_levels.get(plen)
+        return None if level is None else level.get(net >> (32 - plen))
+
+    def _store(self, p: Prefix, entry: Entry) -> None:
+        """Replace the entry of a destination the table has."""
+        net, plen = p
+        if plen > 16:
+            self._blocks[net >> 16][1 << plen | net >> (32 - plen)] = entry
+        else:
+            self._short_levels[plen][net >> (32 - plen)] = entry
+
+    def _insert(self, p: Prefix, entry: Entry) -> bool:
+        """File a new destination; False, and nothing done, when the table has it."""
+        net, plen = p
+        if plen > 16:
+            block = self._blocks.get(net >> 16)
+            if block is None:
+                block = self._new_block(net >> 16)
+            key = 1 << plen | net >> (32 - plen)
+            if key in block:
+                return False
+            block[key] = entry
+            if not block.mask >> plen & 1:
+                block.mask |= 1 << plen
+                block.levels = _levels(block.mask)
+            return True
+        level = self._short_levels.get(plen)
+        if level is None:
+            level = self._short_levels[plen] = {}
+        key = net >> (32 - plen)
+        if key in level:
+            return False
+        level[key] = entry
+        if len(level) == 1:
+            self._reshort()
+        return True
+
+    def _delete(self, p: Prefix) -> None:
+        """A destination is gone."""
+        net, plen = p
+        if plen > 16:
+            block = self._blocks[net >> 16]
+            del block[1 << plen | net >> (32 - plen)]
+            if not block:
+                del self._blocks[net >> 16]
+                if self._index is not None:
+                    self._index[net >> 16] = None
+            elif not any(k >> plen == 1 for k in block):  # its last /plen
+                block.mask ^= 1 << plen
+                block.levels = _levels(block.mask)
+            return
+        level = self._short_levels[plen]
+        del level[net >> (32 - plen)]
+        if not level:
+            self._reshort()
+
+    def _new_block(self, number: int) -> _Block:
+        block = self._blocks[number] = _Block()
+        if self._index is not None:
+            self._index[number] = block
+        elif len(self._blocks) >= _INDEXED:
+            self._index = [None] * 65536
+            for n, held in self._blocks.items():
+                self._index[n] = held
+        return block
+
+    def _reshort(self) -> None:
+        levels = self._short_levels
+        self._short = tuple((32 - n, levels[n]) for n in range(16, -1, -1) if levels.get(n))
+
+    # -- the candidates, as `routes` reads and writes them --------------------------------------------
+
+    def _held(self, p: Prefix) -> Route | list[Route] | None:
+        entry = self._entry(p)
+        if entry is None or entry.__class__ is Route:
+            return entry
+        if entry.__class__ is _Dest:
+            return entry.held
+        entry.unpack(p)
+        return self._held(p)
+
+    def _set_held(self, p: Prefix, held: Route | list[Route]) -> None:
+        entry = self._entry(p)
+        if entry is None:
+            self._insert(p, _Dest(held, None))
+        elif entry.__class__ is Route:
+            if held is not entry:
+                self._store(p, _Dest(held, entry))
+        elif entry.__class__ is _Dest:
+            entry.held = held
+            if held is entry.active:
+                self._store(p, held)
+        else:
+            entry.unpack(p)
+            self._set_held(p, held)
+
+    def _del_held(self, p: Prefix) -> None:
+        entry = self._entry(p)
+        if entry is None or (entry.__class__ is _Dest and entry.held is None):
+            raise KeyError(p)
+        if entry.__class__ is Route:
+            self._store(p, _Dest(None, entry))  # active until the selection that follows
+        elif entry.__class__ is _Dest:
+            if entry.active is None:
+                self._delete(p)
+            else:
+                entry.held = None
+        else:
+            entry.unpack(p)
+            self._del_held(p)
 
     # -- changing -------------------------------------------------------------------------------------
 
     def add(self, route: Route, resolver: Resolver) -> Change | None:
         """Add a route; returns (old active, new active) when the active route changed."""
         p = route.prefix
-        held = self.routes.get(p)
-        if held is None:
+        if p not in self.routes:
             self.routes[p] = route
             resolver(self, route)
             if route.resolved is None:
                 return None
             self._fib_set(p, route)
             return None, route
-        if isinstance(held, list):
-            held.append(route)
-        else:
-            self.routes[p] = [held, route]
+        self.file(route)
         return self.select(p, resolver)
 
-    def insert_new(self, route: Route) -> None:
-        """File a resolved route for a destination this table has no route for (bulk loading)."""
-        p = route.prefix
-        self.routes[p] = route
-        if route.resolved is not None:
-            self._fib_set(p, route)
+    def insert_new(self, route: Route) -> bool:
+        """File a route for a destination this table has no route for, active when resolved, without a
+        selection (bulk loading). False, and nothing filed, when the destination has routes."""
+        return self._insert(route.prefix, route if route.resolved is not None else _Dest(route, None))
 
     def remove(self, route: Route, resolver: Resolver) -> Change | None:
+        if not self.unfile(route):
+            return None
+        return self.select(route.prefix, resolver)
+
+    def select(self, p: Prefix, resolver: Resolver, re_resolve: bool = True) -> Change | None:
+        """Choose the active route for `p` again; returns (old, new) when it changed."""
+        old = self.active(p)
+        if re_resolve:
+            for r in self.candidates(p):
+                resolver(self, r)
+        best = self.choose(p)
+        return None if best is old else (old, best)
+
+    # -- deferred selection (the routing engine's batches) ------------------------------------------
+
+    def file(self, route: Route) -> None:
+        """Put a route among the candidates for its destination, without selecting."""
         p = route.prefix
         held = self.routes.get(p)
         if held is None:
-            return None
+            self.routes[p] = route
+        elif isinstance(held, list):
+            held.append(route)
+        else:
+            self.routes[p] = [held, route]
+
+    def unfile(self, route: Route) -> bool:
+        """Take a route out of the candidates, without selecting; False when it was not there."""
+        p = route.prefix
+        held = self.routes.get(p)
+        if held is None:
+            return False
         if isinstance(held, list):
             if route not in held:
-                return None
+                return False
             held.remove(route)
             if len(held) == 1:
                 self.routes[p] = held[0]
         elif held is route:
             del self.routes[p]
         else:
-            return None
-        return self.select(p, resolver)
+            return False
+        return True
 
-    def select(self, p: Prefix, resolver: Resolver, re_resolve: bool = True) -> Change | None:
-        """Choose the active route for `p` again; returns (old, new) when it changed."""
-        old = self.active(p)
-        candidates = self.candidates(p)
-        if re_resolve:
-            for r in candidates:
-                resolver(self, r)
-        best = None
-        if candidates:
+    def choose(self, p: Prefix) -> Route | None:
+        """Make the best usable candidate for `p` (as resolved now) the active route; returns it."""
+        held = self.routes.get(p)
+        best: Route | None
+        if held is None:
+            best = None
+        elif isinstance(held, list):
             name = self.name
-            best = min(candidates, key=lambda r: selection_key(r, name))
-            if best.resolved is None:
-                best = None
-        if best is old:
-            return None
-        if best is None:
-            self._fib_remove(p)
+            best = min(held, key=lambda r: selection_key(r, name))
         else:
+            best = held
+        if best is not None and best.resolved is None:
+            best = None
+        if best is None:
+            if self.active(p) is not None:
+                self._fib_remove(p)
+        elif self.active(p) is not best:
             self._fib_set(p, best)
-        return old, best
+        return best
 
     # -- forwarding -----------------------------------------------------------------------------------
 
     def _fib_set(self, p: Prefix, route: Route) -> None:
-        net, plen = p
-        by_len = self.fib.get(plen)
-        if by_len is None:
-            by_len = self.fib[plen] = {}
-            self._relevel()
-        by_len[net] = route
+        """Make `route` (a candidate for `p`) the active route."""
+        entry = self._entry(p)
+        if entry is None:
+            self._insert(p, _Dest(None, route))
+        elif entry.__class__ is Route:
+            if entry is not route:
+                self._store(p, _Dest(entry, route))
+        elif entry.__class__ is _Dest:
+            entry.active = route
+            if entry.held is route:
+                self._store(p, route)
+        else:
+            entry.unpack(p)
+            self._fib_set(p, route)
 
     def _fib_remove(self, p: Prefix) -> None:
-        net, plen = p
-        by_len = self.fib.get(plen)
-        if by_len is None:
+        """`p` has no active route (its candidates stay)."""
+        entry = self._entry(p)
+        if entry is None:
             return
-        by_len.pop(net, None)
-        if not by_len:
-            del self.fib[plen]
-            self._relevel()
-
-    def _relevel(self) -> None:
-        self._levels = [(MASKS[plen], self.fib[plen]) for plen in sorted(self.fib, reverse=True)]
+        if entry.__class__ is Route:
+            self._store(p, _Dest(entry, None))
+        elif entry.__class__ is _Dest:
+            entry.active = None
+            if entry.held is None:
+                self._delete(p)
+        else:
+            entry.unpack(p)
+            self._fib_remove(p)
 
     def lookup(self, address: int) -> Route | None:
         """Longest-prefix match among the active routes."""
-        for mask, by_len in self._levels:
-            route = by_len.get(address & mask)
-            if route is not None:
-                return route
+        index = self._index
+        block = self._blocks.get(address >> 16) if index is None else index[address >> 16]
+        if block is not None:
+            get = block.get
+            for shift, bit in block.levels:
+                entry = get(bit | address >> shift)
+                if entry is not None:
+                    if entry.__class__ is Route:
+                        return entry
+                    route = entry.found(address, shift)
+                    if route is not None:
+                        return route
+        for shift, level in self._short:
+            entry = level.get(address >> shift)
+            if entry is not None:
+                if entry.__class__ is Route:
+                    return entry
+                route = entry.found(address, shift)
+                if route is not None:
+                    return route
         return None
 
     def lookup_where(self, address: int, accept: Callable[[Route], bool]) -> Route | None:
         """Longest match among active routes that `accept` likes (next-hop resolution)."""
-        for mask, by_len in self._levels:
-            route = by_len.get(address & mask)
-            if route is not None and accept(route):
-                return route
+        index = self._index
+        block = self._blocks.get(address >> 16) if index is None else index[address >> 16]
+        if block is not None:
+            get = block.get
+            for shift, bit in block.levels:
+                entry = get(bit | address >> shift)
+                if entry is not None:
+                    route = entry if entry.__class__ is Route else entry.found(address, shift)
+                    if route is not None and accept(route):
+                        return route
+        for shift, level in self._short:
+            entry = level.get(address >> shift)
+            if entry is not None:
+                route = entry if entry.__class__ is Route else entry.found(address, shift)
+                if route is not None and accept(route):
+                    return route
         return None
+
+    # -- packed routes (packed.py) --------------------------------------------------------------------
+
+    def file_packed(self, p: Prefix, pack: Pack) -> bool:
+        """File a packed route for `p`; False, and nothing filed, when the destination has routes."""
+        return self._insert(p, pack)
+
+    def holds(self, p: Prefix) -> bool:
+        """Has the table an entry for `p` (any candidates, packed or not)?"""
+        return self._entry(p) is not None
+
+    def holds_pack(self, p: Prefix, pack: Pack) -> bool:
+        return self._entry(p) is pack
+
+    def replace_packed(self, p: Prefix, pack: Pack, route: Route) -> None:
+        """The packed route at `p` became `route` (Pack.unpack does this in every table holding it)."""
+        if self._entry(p) is pack:
+            self._store(p, route if pack.live else _Dest(route, None))
+
+    def packed(self, pack: Pack) -> list[Prefix]:
+        """The destinations where this table holds `pack`."""
+        return [p for p, entry in self._entries() if entry is pack]
 
     # -- counts for `show route` ------------------------------------------------------------------------
 
     def counts(self) -> tuple[int, int, int, int]:
         """(destinations, routes, active, hidden)."""
-        routes = hidden = 0
-        for held in self.routes.values():
-            for r in held if isinstance(held, list) else (held,):
-                routes += 1
-                hidden += r.resolved is None
-        active = sum(len(by_len) for by_len in self.fib.values())
-        return len(self.routes), routes, active, hidden
+        destinations = routes = active = hidden = 0
+        for held_entries in (*self._short_levels.values(), *self._blocks.values()):
+            for entry in held_entries.values():
+                cls = entry.__class__
+                if cls is Route:
+                    destinations += 1
+                    routes += 1
+                    active += 1
+                    hidden += entry.resolved is None
+                elif cls is _Dest:
+                    held = entry.held
+                    active += entry.active is not None
+                    if held is None:
+                        continue
+                    destinations += 1
+                    for r in held if isinstance(held, list) else (held,):
+                        routes += 1
+                        hidden += r.resolved is None
+                else:
+                    destinations += 1
+                    routes += 1
+                    if entry.live:
+                        active += 1
+                    else:
+                        hidden += 1
+        return destinations, routes, active, hidden
 
 
 __all__ = ["Change", "Resolver", "Rib"]

@@ -36,6 +36,9 @@ class NextHop(NamedTuple):
     table: str | None = None
 
 
+_new_route = object.__new__
+
+
 class Route:
     """One route in one or more tables.
 
@@ -123,6 +126,30 @@ class Route:
             setattr(route, name, value)
         route.resolved = self.resolved
         route.seq = self.seq
+        return route
+
+    def at(self, prefix: Prefix, source: object) -> Route:
+        """The same route for another destination, with its own source: a packed route
+        (nos/routing/packed.py) becomes a Route object this way. Everything else is shared,
+        `resolved`, `seq` and `copies` included."""
+        route = _new_route(Route)
+        route.prefix = prefix
+        route.source = source
+        route.protocol = self.protocol
+        route.next_hops = self.next_hops
+        route.table = self.table
+        route.since = self.since
+        route.preference = self.preference
+        route.metric = self.metric
+        route.local_pref = self.local_pref
+        route.preference2 = self.preference2
+        route.tag = self.tag
+        route.as_path = self.as_path
+        route.resolve = self.resolve
+        route.primary = self.primary
+        route.resolved = self.resolved
+        route.seq = self.seq
+        route.copies = self.copies
         return route
 
     @property

@@ -45,18 +45,18 @@ def _selected(rib: Rib, query: RouteQuery) -> list[tuple[Prefix, list[Route]]]:
         best = route.prefix if route is not None else None
         if best is None:
             return []
-    for p in sorted(rib.routes):
+    # The destinations asked for, found without reading the others' routes (a table may hold a million).
+    if best is not None:
+        prefixes = [best]
+    elif dest is not None and query.match == "exact":
+        prefixes = [dest] if dest in rib.routes else []
+    elif dest is not None:
+        deeper = query.match == "longer"
+        prefixes = sorted(p for p in rib.routes if contains(dest, p) and (p[1] > dest[1] or not deeper))
+    else:
+        prefixes = sorted(rib.routes)
+    for p in prefixes:
         routes = rib.candidates(p)
-        if dest is not None:
-            if best is not None:
-                if p != best:
-                    continue
-            elif (
-                (query.match == "exact" and p != dest)
-                or (query.match == "longer" and not (contains(dest, p) and p[1] > dest[1]))
-                or (query.match in ("orlonger", "default") and not contains(dest, p))
-            ):
-                continue
         if query.protocol is not None:
             routes = [r for r in routes if r.protocol.lower() == query.protocol]
         if not query.hidden:

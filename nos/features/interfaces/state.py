@@ -113,6 +113,8 @@ class Interfaces:
         self.units: dict[str, Unit] = {}  # ge-0/0/0.0 -> Unit
         self.zone_of: dict[str, str] = {}  # ge-0/0/0.0 -> security zone (for show interfaces)
         self._next_index = 1
+        self._applied: Node | None = None  # the `interfaces` statement applied last
+        self._zones: Node | None = None  # the `security zones` statement zone_of was read from
 
     # -- configuration ------------------------------------------------------------------------------
 
@@ -120,42 +122,63 @@ class Interfaces:
         return []
 
     def apply(self, old: Node, new: Node) -> None:
+        """Read what changed since the configuration applied last (a commit keeps unchanged
+        statements as the same nodes) and tell the routing engine, in one batch."""
         config = child(new, "interfaces")
-        seen: set[str] = set()
-        for (name,), entry in entries(config, "interface").items():
+        zones = child(child(new, "security"), "zones")
+        if zones is not self._zones or self._applied is None:
+            self.zone_of = _zones(new)
+            self._zones = zones
+        if config is self._applied:
+            return
+        before = entries(self._applied, "interface")
+        current = entries(config, "interface")
+        self._applied = config
+        changed: list[Port] = []
+        for (name,), entry in current.items():
+            port = self.ports.get(name)
+            if port is not None and port.configured and before.get((name,)) is entry:
+                continue
             port = self._port(name)
-            port.configured = True
-            port.description = value(entry, "description")
-            port.disabled = flag(entry, "disable")
-            port.mtu = int(value(entry, "mtu") or 0) or None
-            units: dict[int, Unit] = {}
-            for (number,), u in entries(entry, "unit").items():
-                unit = port.units.get(int(number)) or Unit(f"{name}.{number}", int(number), index=self._index())
-                unit.description = value(u, "description")
-                unit.disabled = flag(u, "disable")
-                vlan = value(u, "vlan-id")
-                unit.vlan_id = int(vlan) if vlan else None
-                family = child(u, "family")
-                inet = child(family, "inet")
-                unit.families = [f for f in ("inet", "inet6", "ethernet-switching") if child(family, f) is not None]
-                unit.addresses = [key[0] for key in entries(inet, "address")]
-                unit.mtu = int(value(inet, "mtu") or 0) or None
-                filt = child(inet, "filter")
-                unit.filter_in, unit.filter_out = value(filt, "input"), value(filt, "output")
-                units[unit.unit] = unit
-                seen.add(unit.name)
-            port.units = units
+            self._configure_port(port, entry)
+            changed.append(port)
         for name, port in self.ports.items():
-            if (name,) not in entries(config, "interface"):
+            if port.configured and (name,) not in current:
                 port.configured = False
                 port.units = {}
-        self.zone_of = _zones(new)
+                changed.append(port)
+        if not changed:
+            return
         self.units = {u.name: u for p in self.ports.values() for u in p.units.values()}
-        for ifl in list(self.engine.interfaces):
-            if ifl not in self.units:
-                self.engine.forget_interface(ifl)
-        for port in self.ports.values():
-            self._push(port)
+        with self.engine.batch():
+            for ifl in list(self.engine.interfaces):
+                if ifl not in self.units:
+                    self.engine.forget_interface(ifl)
+            for port in changed:
+                self._push(port)
+
+    def _configure_port(self, port: Port, entry: Node) -> None:
+        name = port.name
+        port.configured = True
+        port.description = value(entry, "description")
+        port.disabled = flag(entry, "disable")
+        port.mtu = int(value(entry, "mtu") or 0) or None
+        units: dict[int, Unit] = {}
+        for (number,), u in entries(entry, "unit").items():
+            unit = port.units.get(int(number)) or Unit(f"{name}.{number}", int(number), index=self._index())
+            unit.description = value(u, "description")
+            unit.disabled = flag(u, "disable")
+            vlan = value(u, "vlan-id")
+            unit.vlan_id = int(vlan) if vlan else None
+            family = child(u, "family")
+            inet = child(family, "inet")
+            unit.families = [f for f in ("inet", "inet6", "ethernet-switching") if child(family, f) is not None]
+            unit.addresses = [key[0] for key in entries(inet, "address")]
+            unit.mtu = int(value(inet, "mtu") or 0) or None
+            filt = child(inet, "filter")
+            unit.filter_in, unit.filter_out = value(filt, "input"), value(filt, "output")
+            units[unit.unit] = unit
+        port.units = units
 
     def _index(self) -> int:
         self._next_index += 1
@@ -226,12 +249,14 @@ class Interfaces:
 
     def refresh(self) -> None:
         """Tell the routing engine every unit's state again (after the device was cabled into a lab)."""
-        for port in self.ports.values():
-            self._push(port)
+        with self.engine.batch():
+            for port in self.ports.values():
+                self._push(port)
 
     def _push(self, port: Port) -> None:
-        for unit in port.units.values():
-            self.engine.set_interface(unit.name, unit.parsed(), self.unit_up(unit))
+        with self.engine.batch():
+            for unit in port.units.values():
+                self.engine.set_interface(unit.name, unit.parsed(), self.unit_up(unit))
 
     def unit_for_port(self, port_name: str, vlan: int | None = None) -> Unit | None:
         """The unit that takes untagged traffic arriving on a port: unit 0, else the lowest unit."""

@@ -15,14 +15,19 @@ from nos.routing.show import (
     show_route_instance,
     show_route_summary,
 )
-from nos.runtime.features import CommandContext
+from nos.runtime.features import CommandContext, Feature
 
 
 class RoutingFeature:
+    """Routing's part of a commit. With `interfaces` (the feature applied next), the interface
+    changes join the same batch: one commit is one batch, each destination it touches is
+    recomputed once (a static route is not resolved once without its interface and once with it)."""
+
     name = "routing"
 
-    def __init__(self, engine: RoutingEngine):
+    def __init__(self, engine: RoutingEngine, interfaces: Feature | None = None):
         self.engine = engine
+        self.interfaces = interfaces
         self.router_id: str | None = None
         self.asn: str | None = None
 
@@ -34,7 +39,10 @@ class RoutingFeature:
         self.router_id = value(options, "router-id")
         asn = child(options, "autonomous-system")
         self.asn = value(asn, "as-number") if asn is not None else value(options, "autonomous-system")
-        self.engine.configure(new)
+        with self.engine.batch():
+            self.engine.configure(new)  # reads again only the statements the commit changed
+            if self.interfaces is not None:
+                self.interfaces.apply(old, new)  # its own apply, next, then finds nothing new
 
 
 def register(device, feature: RoutingFeature) -> None:  # type: ignore[no-untyped-def]

@@ -121,7 +121,8 @@ def test_destination_with_only_unusable_routes_has_no_active_route():
     route.next_hops = (NextHop(VIA, 0),)
     assert rib.select(prefix("10.0.0.0/8"), usable) == (route, None)
     assert rib.lookup(addr("10.0.0.1")) is None
-    assert rib.fib == {}
+    assert list(rib.active_items()) == []
+    assert rib.counts() == (1, 1, 0, 1)
 
 
 def test_insert_new_files_a_route_without_selection():
