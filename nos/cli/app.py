@@ -10,18 +10,34 @@ import trio
 from nos.cli.session import CliSession
 from nos.config.load import load_override
 from nos.config.statelock import StateDirInUse
+from nos.config.tree import ConfigTree
 from nos.features import install
 from nos.runtime.clock import TrioScheduler
-from nos.runtime.device import Device, default_state_dir
+from nos.runtime.device import ConfigRejected, Device, default_state_dir
 from nos.runtime.interrupt import stopped_by_ctrl_c
 from nos.schema.compile import load_schema
 
 
 def build_device(args: argparse.Namespace, scheduler: TrioScheduler) -> Device | None:
+    """The device, started from `--config` when given (read first: a new device then never builds
+    the factory configuration), else from its state directory's last commit or the factory one."""
     schema = load_schema()
+    config: ConfigTree | None = None
+    if args.config is not None:
+        try:
+            text = args.config.read_text(encoding="utf-8")
+        except OSError as exc:
+            print(f"error: could not read {args.config}: {exc.strerror}", file=sys.stderr)
+            return None
+        config = ConfigTree(schema.root)
+        report = load_override(config, text, str(args.config))
+        if report.errors:
+            print("\n".join(report.messages), file=sys.stderr)
+            print(f"error: {args.config}: {report.errors} errors; configuration not loaded", file=sys.stderr)
+            return None
     state_dir = args.state_dir or default_state_dir(args.hostname)
     try:
-        device = Device(schema, scheduler, hostname=args.hostname, state_dir=state_dir)
+        device = Device(schema, scheduler, hostname=args.hostname, state_dir=state_dir, factory=config is None)
     except StateDirInUse as exc:  # another `nos` runs this device: two would interleave their commits
         print(exc, file=sys.stderr)
         return None
@@ -31,23 +47,13 @@ def build_device(args: argparse.Namespace, scheduler: TrioScheduler) -> Device |
     for notice in device.db.store.notices:  # what opening the commit store repaired (also in the log)
         print(f"warning: {notice}", file=sys.stderr)
     install(device)
-    if args.config is not None:
+    if config is not None:
         try:
-            text = args.config.read_text(encoding="utf-8")
-        except OSError as exc:
-            print(f"error: could not read {args.config}: {exc.strerror}", file=sys.stderr)
+            device.start_with(config, f"loaded from {args.config}")
+        except ConfigRejected as exc:
+            print("\n".join(exc.lines), file=sys.stderr)
+            device.close()
             return None
-        tree = device.db.new_candidate()
-        report = load_override(tree, text, str(args.config))
-        if report.errors:
-            print("\n".join(report.messages), file=sys.stderr)
-            print(f"error: {args.config}: {report.errors} errors; configuration not loaded", file=sys.stderr)
-            return None
-        if device.db.changed(tree):
-            result = device.db.commit(tree, "root", client="other", comment=f"loaded from {args.config}")
-            if not result.ok:
-                print("\n".join(result.lines), file=sys.stderr)
-                return None
     return device
 
 

@@ -20,10 +20,10 @@ from typing import Protocol
 from nos import JUNOS_RELEASE
 from nos.config.groups import expand, undefined_groups
 from nos.config.load import parse_curly
-from nos.config.render import curly_text
+from nos.config.render import CurlyCache, curly_text
 from nos.config.store import CommitRecord, CommitUnavailable, ConfigStore
 from nos.config.tree import ConfigTree, Leaf, MergeConflict, Node, gc_paused, merge3, trees_equal
-from nos.config.validate import CheckError, check_config
+from nos.config.validate import CheckError, Checks
 from nos.runtime.clock import BaseScheduler, Timer, format_ago, format_time
 from nos.schema.model import Schema
 
@@ -113,6 +113,8 @@ class ConfigDatabase:
         self._rollback_failed = False  # and its first failure has been logged
         self.confirm_deadline: float | None = None
         self._rollback_cache: dict[str, Node] = {}
+        self._texts = CurlyCache()  # what the store writes, unchanged statements not rendered again
+        self._checks = Checks(schema)  # commit checks, unchanged statements not checked again
         for notice in store.notices:  # what opening the store found and repaired
             self.log("", notice)  # [G] no Junos tag known for these
         store.report = lambda message: self.log("", message)
@@ -120,6 +122,9 @@ class ConfigDatabase:
         self.active_expanded = expand(self.active)
         self.shared = ConfigTree(schema.root, self.active)
         self.shared.freeze()
+        with gc_paused():  # so that the first commit, too, renders and checks only what it changes
+            self._texts.warm(self.active)
+            self._checks.start(self.active_expanded)
 
     def _start(self, initial: str | None) -> Node:
         """The configuration to start with: rollback 0, else the newest readable rollback
@@ -147,6 +152,8 @@ class ConfigDatabase:
             self._record(root, "root", "other", comment)
         except OSError as exc:  # runs from memory; the next commit that can be written stores it
             self.log("", f"{write_error(exc)}: {comment} not saved")
+        else:
+            self._texts.keep()
 
     # -- trees --------------------------------------------------------------------------------
 
@@ -207,7 +214,7 @@ class ConfigDatabase:
             for path, group in (undefined_groups(root) if groups_used else ())
         ]
         expanded = expand(root, scan=groups_used or "inactive: " in text)  # type: ignore[operator]
-        errors += check_config(expanded, self.schema)
+        errors += self._checks.check(expanded)
         if not errors:
             errors = self.hooks.verify(expanded)
         return expanded, errors
@@ -241,7 +248,7 @@ class ConfigDatabase:
             except MergeConflict as exc:
                 return CommitResult(False, [f"error: commit failed: merge conflict at [edit {' '.join(exc.path)}]"])
         root = _with_version(root, self.schema)
-        text = curly_text(root)  # what the store writes; rendered once, also read by the check
+        text = self._texts.text(root)  # what the store writes; rendered once, also read by the check
         expanded, errors = self.check(root, text)
         if errors:
             lines = [line for e in errors for line in e.lines()]
@@ -293,6 +300,8 @@ class ConfigDatabase:
             self._record(root, user, client, comment, confirmed, text)
         except OSError as exc:  # nothing has changed yet
             raise WriteFailed(exc) from exc
+        self._texts.keep()  # `root` is now active, so frozen: its text and its checks can be reused
+        self._checks.keep(expanded)
         self.active = root
         self.active_expanded = expanded
         if self.shared.root is not root and not touched:
@@ -315,7 +324,7 @@ class ConfigDatabase:
         text: str | None = None,
     ) -> None:
         record = CommitRecord("", self.scheduler.epoch(), user, client, comment, confirmed)
-        self.store.commit(text if text is not None else curly_text(root), record)
+        self.store.commit(text if text is not None else self._texts.text(root), record)
 
     # -- commit confirmed ----------------------------------------------------------------------------
 

@@ -24,12 +24,19 @@ def expand(root: Node, scan: bool = True) -> Node:
     """The effective configuration of `root`. Returns `root` itself when nothing needs expanding.
 
     `scan=False` says the caller knows there is no inactive statement and no apply-groups.
+    What expanding leaves as it was is the same object in the result (a subtree no group
+    reaches and with nothing inactive), so features and checks still see by identity what a
+    commit did not touch.
     """
     groups = _group_roots(root)
     if not groups and (not scan or not _needs_expansion(root)):
         return root
-    out = _expand_node(root, [], groups)
-    out.children.pop("groups", None)
+    holder = root
+    if "groups" in root.children:  # the stanza itself is not part of the result: not expanded either
+        holder = root.copy(0)
+        del holder.children["groups"]
+    out = _expand_node(holder, [], groups)
+    out.children.pop("groups", None)  # inherited from a group that holds one (never `root`'s own: it has none)
     return out
 
 
@@ -69,8 +76,13 @@ def _applied(node: Node) -> tuple[list[str], set[str]]:
 PathStep = tuple[str, tuple[str, ...] | None]  # (statement name, list key or None)
 
 
-def _expand_node(node: Node, inherited: list[GroupNode], groups: dict[str, Node], path: tuple = ()) -> Node:
-    """Expand one level: `inherited` are the group nodes that apply at this path, best first."""
+def _expand_node(
+    node: Node, inherited: list[GroupNode], groups: dict[str, Node], path: tuple = (), keep: bool = True
+) -> Node:
+    """Expand one level: `inherited` are the group nodes that apply at this path, best first.
+
+    `keep`: return `node` itself when its expansion is the same (never for a group's own nodes,
+    which the caller marks with their origin)."""
     names, excluded = _applied(node)
     if excluded:
         inherited = [(g, n) for g, n in inherited if g not in excluded]
@@ -94,15 +106,17 @@ def _expand_node(node: Node, inherited: list[GroupNode], groups: dict[str, Node]
                 if entry.inactive:
                     continue
                 below = _below_entry(inherited, name, key)
-                lst.entries[key] = _expand_node(entry, below, groups, path=path + ((name, key),))
+                lst.entries[key] = _expand_node(entry, below, groups, path + ((name, key),), keep)
             _inherit_entries(lst, inherited, name, groups, path)
+            if keep and _same(lst.entries, child.entries):
+                lst = child
             if lst.entries:
                 out.children[name] = lst
         else:
             if child.inactive:
                 continue
             below = _below_container(inherited, name)
-            out.children[name] = _expand_node(child, below, groups, path=path + ((name, None),))
+            out.children[name] = _expand_node(child, below, groups, path + ((name, None),), keep)
     for group, gnode in inherited:
         for name, gchild in gnode.children.items():
             if name in out.children or name in ("apply-groups", "apply-groups-except") or _explicit(node, name):
@@ -110,7 +124,14 @@ def _expand_node(node: Node, inherited: list[GroupNode], groups: dict[str, Node]
             copied = _inherit_missing(name, gchild, group, inherited, groups, path)
             if copied is not None:
                 out.children[name] = copied
+    if keep and not node.inactive and _same(out.children, node.children):
+        return node
     return out
+
+
+def _same(out: dict, original: dict) -> bool:  # type: ignore[type-arg]
+    """Did expanding keep every child (entry) of a node (list) as the very same object?"""
+    return len(out) == len(original) and all(out.get(name) is c for name, c in original.items())
 
 
 def _inherit_missing(
@@ -130,7 +151,7 @@ def _inherit_missing(
     below = _below_container(inherited, name)
     if not below:
         return None
-    out = _expand_node(Node(gchild.schema, 0), below, groups, path=path + ((name, None),))
+    out = _expand_node(Node(gchild.schema, 0), below, groups, path + ((name, None),), keep=False)
     out.origin = below[0][0]
     return out
 
@@ -238,7 +259,7 @@ def _inherit_entries(
                 continue
             below = _below_entry(inherited, name, key)
             rest = [(g, n) for g, n in below if n is not entry]
-            expanded = _expand_node(entry, rest, groups, path=path + ((name, key),))
+            expanded = _expand_node(entry, rest, groups, path + ((name, key),), keep=False)
             lst.entries[key] = _mark_origin(expanded, group)
 
 

@@ -15,6 +15,12 @@ removes the file that fell off the end of the 50. A process killed at any
 moment leaves only complete files; the temp files of an interrupted write are
 the only leftovers, and the only files ever removed as such.
 
+A store opened with `durable=False` (a lab's temporary folder, deleted when
+the lab ends) writes its commit files the same way but skips the fsyncs, and
+keeps no index (which only spares the next opening a look at every file):
+nothing in it is read once the process is gone, and these were most of what a
+lab device's start cost.
+
 Opening the store reads each commit file's header (not its body) and checks
 the index against them. An index that is missing, unreadable or out of date
 is rebuilt from the headers, ordered by sequence number, and the rebuild is
@@ -90,14 +96,16 @@ def device_path(index: int) -> str:
     return f"{'/config' if index <= 3 else '/var/db/config'}/juniper.conf.{index}.gz"
 
 
-def atomic_write(path: Path, data: str) -> None:
-    """Write `data` to `path` so a crash leaves either the old file or the new one."""
+def atomic_write(path: Path, data: str | bytes, *, durable: bool = True) -> None:
+    """Write `data` (text: UTF-8) to `path` so a crash leaves either the old file or the new one
+    (`durable=False`: a crash of this process, not of the machine)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -105,7 +113,8 @@ def atomic_write(path: Path, data: str) -> None:
         except OSError:
             pass
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -122,11 +131,11 @@ def _fsync_dir(directory: Path) -> None:
 # -- sealed files: a header line that describes the body ------------------------------------------
 
 
-def seal(header: str, fields: dict[str, object], text: str) -> str:
-    """`text` behind a header line holding `fields`, its size in bytes and its SHA-256."""
+def seal(header: str, fields: dict[str, object], text: str) -> bytes:
+    """`text` behind a header line holding `fields`, its size in bytes and its SHA-256 (encoded once)."""
     body = text.encode("utf-8")
     meta = {**fields, "size": len(body), "sha256": hashlib.sha256(body).hexdigest()}
-    return header + json.dumps(meta, separators=(",", ":")) + "\n" + text
+    return (header + json.dumps(meta, separators=(",", ":")) + "\n").encode("utf-8") + body
 
 
 def unseal(data: bytes, header: str) -> tuple[dict[str, object] | None, str]:
@@ -212,7 +221,8 @@ def _kept(memory: dict[str, str], records: list[CommitRecord]) -> dict[str, str]
 
 
 class ConfigStore:
-    """Commits on disk. `None` as directory keeps everything in memory (tests, throwaway devices).
+    """Commits on disk. `None` as directory keeps everything in memory (tests, throwaway devices);
+    `durable=False` writes the files without fsync (a lab's temporary state directory).
 
     On disk the store holds the state directory's lock until `close()`; a second
     store on the same directory raises StateDirInUse. What opening the store
@@ -220,8 +230,9 @@ class ConfigStore:
     the configuration database points at the device log.
     """
 
-    def __init__(self, state_dir: Path | None, *, program: str | None = None):
+    def __init__(self, state_dir: Path | None, *, program: str | None = None, durable: bool = True):
         self.dir = state_dir / "config" if state_dir is not None else None
+        self.durable = durable
         self.records: list[CommitRecord] = []
         self.notices: list[str] = []
         self.report: Callable[[str], None] = self.notices.append
@@ -364,7 +375,7 @@ class ConfigStore:
         del fields["file"]
         path = self.dir / record.file
         try:
-            atomic_write(path, seal(COMMIT_HEADER, fields, text))
+            self._write(path, seal(COMMIT_HEADER, fields, text))
         except BaseException:
             _remove(path)  # in place only when the directory's fsync failed
             raise
@@ -379,15 +390,24 @@ class ConfigStore:
 
     def _write_index(self) -> None:
         assert self.dir is not None
+        if not self.durable:
+            return
         index = {"next": self._next, "commits": [r.index_entry() for r in self.records]}
-        atomic_write(self.dir / "commits.json", json.dumps(index, indent=1))
+        self._write(self.dir / "commits.json", json.dumps(index, indent=1))
+
+    def _write(self, path: Path, data: str | bytes) -> None:
+        """atomic_write (looked up at each call), without its fsyncs when the store is not durable."""
+        if self.durable:
+            atomic_write(path, data)
+        else:
+            atomic_write(path, data, durable=False)
 
     def save_rescue(self, text: str) -> None:
         """Raises OSError (a full disk), leaving the previous rescue configuration in place."""
         if self.dir is None:
             self._memory["rescue.conf"] = text
         else:
-            atomic_write(self.dir / "rescue.conf", seal(RESCUE_HEADER, {}, text))
+            self._write(self.dir / "rescue.conf", seal(RESCUE_HEADER, {}, text))
 
     def rescue(self) -> str | None:
         """The rescue configuration, or None when there is none (or it is damaged: reported)."""

@@ -122,22 +122,36 @@ class LabFileError(Exception):
 
 
 class _Source:
-    """The raw text of the file, to find the line an error is about."""
+    """The raw text of the file, to find the line an error is about.
+
+    Every node and link asks for its table's line, so the lines matching a header
+    pattern are found once and node headers are indexed by name: a scan per
+    question made a lab of a thousand nodes take seconds to read."""
 
     def __init__(self, label: str, text: str):
         self.label = label
         self.lines = text.splitlines()
+        self._matches: dict[str, list[int]] = {}  # header pattern -> the lines it matches
+        self._nodes: dict[str, int] | None = None  # node name -> line of its first [nodes.NAME]
 
     def header(self, pattern: str, occurrence: int = 1) -> int:
         """Line of the `occurrence`-th line matching a table-header regex (1 if none)."""
-        rx = re.compile(pattern)
-        seen = 0
-        for i, line in enumerate(self.lines, 1):
-            if rx.match(line):
-                seen += 1
-                if seen == occurrence:
-                    return i
-        return 1
+        found = self._matches.get(pattern)
+        if found is None:
+            rx = re.compile(pattern)
+            found = self._matches[pattern] = [i for i, line in enumerate(self.lines, 1) if rx.match(line)]
+        return found[occurrence - 1] if occurrence <= len(found) else 1
+
+    def node(self, name: str) -> int:
+        """Line of node `name`'s table header (1 if none)."""
+        if self._nodes is None:
+            self._nodes = {}
+            for i, line in enumerate(self.lines, 1):
+                m = _ANY_NODE_HEADER.match(line)
+                if m:
+                    self._nodes.setdefault(m.group(1), i)
+        line = self._nodes.get(name)
+        return line if line is not None else self.header(node_header(name))  # written with TOML escapes
 
     def find(self, start: int, *, key: str | None = None, value: object = None) -> int:
         """The line, within the table starting at `start`, holding `value` (quoted if possible) or setting `key`.
@@ -167,6 +181,9 @@ class _Source:
 
 def node_header(name: str) -> str:
     return rf"\s*\[\s*nodes\s*\.\s*[\"']?{re.escape(name)}[\"']?\s*\]"
+
+
+_ANY_NODE_HEADER = re.compile(r"\s*\[\s*nodes\s*\.\s*[\"']?(.*?)[\"']?\s*\]")  # node_header, whatever the name
 
 
 def load_lab_file(path: Path | str) -> LabSpec:
@@ -221,7 +238,7 @@ class _Checker:
         for name, body in nodes.items():
             other = folded.setdefault(name.casefold(), name)
             if other != name:  # their state folders would be one on a case-insensitive file system
-                line = self.src.header(node_header(name))
+                line = self.src.node(name)
                 self.fail(line, f"node '{name}' differs from node '{other}' only in case")
                 continue
             node = self._node(name, body)
@@ -267,7 +284,7 @@ class _Checker:
     # -- [nodes.NAME] ----------------------------------------------------------------------------------
 
     def _node(self, name: str, body: Any) -> NodeSpec | None:
-        start = self.src.header(node_header(name))
+        start = self.src.node(name)
         if not NODE_NAME.match(name):
             self.fail(start, f"bad node name '{name}' (letters, digits, '_', '.', '-')")
             return None

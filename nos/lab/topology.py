@@ -25,14 +25,16 @@ from typing import Any
 import trio
 
 from nos.config.load import load_override
+from nos.config.tree import ConfigTree
 from nos.lab import walk
 from nos.lab.labfile import LabFileError, LabSpec, NodeSpec, address_conflicts
 from nos.lab.nodes import BaseNode, DeviceNode, HostNode, InternetNode
 from nos.lab.packet import Exchange, Packet
 from nos.routing.show import describe_change
 from nos.runtime.clock import BaseScheduler, TrioScheduler
-from nos.runtime.device import Device
+from nos.runtime.device import ConfigRejected, Device
 from nos.schema.compile import load_schema
+from nos.schema.model import SchemaNode
 
 # Device log processes and what kind of lab event they stand for.
 EVENT_KINDS = {
@@ -362,7 +364,7 @@ def build_lab(
             ports = linked.get(node.name, [])
             if node.kind == "device":
                 assert state_dir is not None
-                lab.add_node(_device_node(lab, node, ports, state_dir / node.name))
+                lab.add_node(_device_node(lab, node, ports, state_dir / node.name, durable=lab._tmp is None))
             elif node.kind == "host":
                 lab.add_node(HostNode(node.name, node.addresses[0], node.gateway, node.ports, node.listen, node.ttl))
             else:
@@ -384,17 +386,25 @@ def build_lab(
     return lab
 
 
-def _device_node(lab: Lab, spec: NodeSpec, ports: list[str], state_dir: Path) -> DeviceNode:
-    """A nos device as `nos cli` makes one, on the lab's clock, cabled on its linked ports, then configured."""
-    device = Device(load_schema(), lab.scheduler, hostname=spec.name, state_dir=state_dir)
+def _device_node(lab: Lab, spec: NodeSpec, ports: list[str], state_dir: Path, *, durable: bool) -> DeviceNode:
+    """A nos device as `nos cli` makes one, on the lab's clock, cabled on its linked ports, then configured.
+
+    Its configuration file is read before the device exists, so a device with one never builds (and
+    commits) the factory configuration it would replace. The state of a lab's temporary folder is
+    not `durable`: it is deleted when the lab ends, so its commits skip fsync."""
+    schema = load_schema()
+    config = _read_config(schema.root, spec.config, spec.config_text) if spec.config is not None else None
+    device = Device(
+        schema, lab.scheduler, hostname=spec.name, state_dir=state_dir, factory=config is None, durable=durable
+    )
     try:
-        return _wire_device(lab, spec, ports, device)
+        return _wire_device(lab, spec, ports, device, config)
     except BaseException:
         device.close()  # not in the lab yet, so lab.close() would not release it
         raise
 
 
-def _wire_device(lab: Lab, spec: NodeSpec, ports: list[str], device: Device) -> DeviceNode:
+def _wire_device(lab: Lab, spec: NodeSpec, ports: list[str], device: Device, config: ConfigTree | None) -> DeviceNode:
     device.network = lab
     device.lab = lab
     device.node_name = spec.name
@@ -406,8 +416,12 @@ def _wire_device(lab: Lab, spec: NodeSpec, ports: list[str], device: Device) -> 
     node = DeviceNode(spec.name, device, ports)
     for port in ports:
         node.set_link(port, True)
-    if spec.config is not None:
-        _load_config(device, spec.config, spec.config_text)
+    if config is not None:
+        assert spec.config is not None
+        try:
+            device.start_with(config, f"loaded from {spec.config.name}")
+        except ConfigRejected as exc:
+            raise LabFileError([*exc.lines, f"{spec.config}: commit failed"]) from None
     engine = getattr(device, "routing", None)
     if engine is not None:  # route changes from here on join the timeline (the initial tables do not)
         engine.listeners.append(lab._route_event(spec.name))
@@ -425,16 +439,13 @@ def _install_features(device: Device) -> None:
         install(device)
 
 
-def _load_config(device: Device, path: Path, text: str) -> None:
-    """Load a configuration (curly or set, read with the lab file) and commit it, as `nos cli --config` does."""
-    tree = device.db.new_candidate()
+def _read_config(schema_root: SchemaNode, path: Path, text: str) -> ConfigTree:
+    """A device's configuration (curly or set, read with the lab file), as `nos cli --config` reads one."""
+    tree = ConfigTree(schema_root)
     report = load_override(tree, text, str(path))
     if report.errors:
         raise LabFileError([*report.messages, f"{path}: {report.errors} errors; configuration not loaded"])
-    if device.db.changed(tree):
-        result = device.db.commit(tree, "root", client="other", comment=f"loaded from {path.name}")
-        if not result.ok:
-            raise LabFileError([*result.lines, f"{path}: commit failed"])
+    return tree
 
 
 __all__ = ["EVENT_KINDS", "Lab", "LabError", "LabEvent", "Link", "build_lab", "format_lab_time", "sleep"]

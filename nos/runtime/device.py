@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Callable
@@ -11,7 +12,7 @@ from typing import Any
 from nos.config.database import ConfigDatabase
 from nos.config.render import RenderOptions, curly_lines
 from nos.config.store import ConfigStore
-from nos.config.tree import Leaf, Node
+from nos.config.tree import ConfigTree, Leaf, Node
 from nos.runtime.clock import BaseScheduler, format_time
 from nos.runtime.eventlog import Event, EventLog
 from nos.runtime.features import FeatureRegistry
@@ -34,10 +35,20 @@ def _salt(seed: str) -> str:
     return "".join(alphabet[b % 64] for b in digest[:16])
 
 
+@functools.lru_cache(maxsize=8)
+def factory_hash(account: str, password: str) -> str:
+    """The factory configuration's hash of `password` for `account`.
+
+    Salted by the account alone, so every device of a process shares it and it
+    is made once: sha512-crypt takes milliseconds, which a lab of a thousand
+    devices would otherwise pay twice per device."""
+    return sha512_crypt(password, _salt(account + "@nos-factory"))
+
+
 def factory_config(hostname: str, user: str = DEFAULT_USER, password: str = DEFAULT_PASSWORD) -> str:
     """The configuration a new device starts with: a host name, root and one super-user login."""
-    root_hash = sha512_crypt(password, _salt("root@" + hostname))
-    user_hash = sha512_crypt(password, _salt(f"{user}@{hostname}"))
+    root_hash = factory_hash("root", password)
+    user_hash = factory_hash(user, password)
     return f"""system {{
     host-name {hostname};
     root-authentication {{
@@ -62,7 +73,21 @@ def factory_config(hostname: str, user: str = DEFAULT_USER, password: str = DEFA
 """
 
 
+class ConfigRejected(Exception):
+    """The configuration a device was started with failed its commit (the lines say why, as `commit` does)."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
 class Device:
+    """A device. A new one (its state directory holds no commits) starts from `initial_config`
+    (curly text), else from the factory configuration; with `factory=False` it starts empty and
+    uncommitted, for a caller that has the configuration to start with (`start_with`).
+
+    `durable=False` is for throwaway state (a lab's temporary folder): commits skip fsync."""
+
     def __init__(
         self,
         schema: Schema,
@@ -71,6 +96,8 @@ class Device:
         hostname: str = "nos",
         state_dir: Path | None = None,
         initial_config: str | None = None,
+        factory: bool = True,
+        durable: bool = True,
     ):
         self.schema = schema
         self.scheduler = scheduler
@@ -91,17 +118,32 @@ class Device:
         self.lab: Any = None
         self.node_name = hostname  # the device's name in its lab
         self.cabled = False  # in a lab, only linked ports have a link; alone, every port is up
+        if initial_config is None and factory:
+            initial_config = factory_config(hostname)
         self.db = ConfigDatabase(
             schema,
-            ConfigStore(state_dir),
+            ConfigStore(state_dir, durable=durable),
             scheduler,
             hooks=self.features,
-            initial=initial_config if initial_config is not None else factory_config(hostname),
+            initial=initial_config,
             log=lambda tag, message: self.event("mgd", tag, message),
         )
         self.db.broadcast = self.broadcast
         # The files logins see: `<state-dir>/fs` (beside, never above, the commit store and host keys).
         self.fs = DeviceFilesystem(state_dir / "fs" if state_dir is not None else None, scheduler.epoch, self._views())
+
+    def start_with(self, config: ConfigTree, comment: str) -> None:
+        """Make `config` (the file a lab or `nos cli --config` names) the active configuration.
+
+        Called once the features are installed, so it is checked and applied like
+        any commit, by root. A device made with `factory=False` gets it as its
+        one and only commit; one whose state directory already holds commits
+        gets it on top, when it differs. Raises ConfigRejected."""
+        if self.db.store.records and not self.db.changed(config):
+            return
+        result = self.db.commit(config, "root", client="other", comment=comment)
+        if not result.ok:
+            raise ConfigRejected(result.lines)
 
     # -- identity -------------------------------------------------------------------------------
 
@@ -166,4 +208,12 @@ class Device:
             listener(message)
 
 
-__all__ = ["DEFAULT_PASSWORD", "DEFAULT_USER", "Device", "default_state_dir", "factory_config"]
+__all__ = [
+    "DEFAULT_PASSWORD",
+    "DEFAULT_USER",
+    "ConfigRejected",
+    "Device",
+    "default_state_dir",
+    "factory_config",
+    "factory_hash",
+]

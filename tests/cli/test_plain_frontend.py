@@ -178,19 +178,20 @@ def test_config_file_in_set_format_is_committed_at_start(tmp_path):
         tmp_path / "state", "show system commit\nshow configuration | display set\n", "--config", str(conf)
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (
-        "\n"
-        "lab@r5> show system commit\n"
-        "0   2026-01-01 00:00:00 UTC by root via other\n"
-        f"    loaded from {conf}\n"
-        "1   2026-01-01 00:00:00 UTC by root via other\n"
-        "    initial configuration\n"
-        "\n"
-        "lab@r5> show configuration | display set\n"
-        "set version 24.4R1.9\n"
-        "set system host-name r5\n" + ROOT_AUTH + "set interfaces ge-0/0/0 description wan\n"
-        "\n"
-        "lab@r5> "
+    assert (
+        result.stdout
+        == (
+            "\n"
+            "lab@r5> show system commit\n"
+            "0   2026-01-01 00:00:00 UTC by root via other\n"
+            f"    loaded from {conf}\n"  # the only commit: no factory configuration is built to be replaced
+            "\n"
+            "lab@r5> show configuration | display set\n"
+            "set version 24.4R1.9\n"
+            "set system host-name r5\n" + ROOT_AUTH + "set interfaces ge-0/0/0 description wan\n"
+            "\n"
+            "lab@r5> "
+        )
     )
 
 

@@ -93,40 +93,45 @@ def _addresses(node: Node | None) -> AddressList | None:
 
 
 def compile_filters(root: Node) -> dict[str, Filter]:
-    fw = child(root, "firewall")
-    found = dict(entries(child(child(fw, "family"), "inet"), "filter"))
-    found.update(entries(fw, "filter"))
-    filters = {}
-    for (name,), entry in found.items():
-        terms = []
-        for (tname,), t in entries(entry, "term").items():
-            f, then = child(t, "from"), child(t, "then")
-            term = FilterTerm(
-                tname,
-                source=_addresses(child(f, "source-address")),
-                destination=_addresses(child(f, "destination-address")),
-                address=_addresses(child(f, "address")),
-                prefix_lists=values(f, "prefix-list"),
-                source_prefix_lists=values(f, "source-prefix-list"),
-                destination_prefix_lists=values(f, "destination-prefix-list"),
-                protocols=_ranges(values(f, "protocol"), PROTOCOLS),
-                ports=_ranges(values(f, "port"), PORTS),
-                source_ports=_ranges(values(f, "source-port"), PORTS),
-                destination_ports=_ranges(values(f, "destination-port"), PORTS),
-                interfaces=values(f, "interface"),
-                counter=value(then, "count"),
-            )
-            if flag(then, "discard"):
-                term.action = "discard"
-            elif flag(then, "reject"):
-                term.action = "reject"
-            elif value(then, "routing-instance"):
-                term.action, term.instance = "routing-instance", value(then, "routing-instance")
-            elif value(then, "next"):
-                term.action = "next"
-            terms.append(term)
-        filters[name] = Filter(name, terms)
-    return filters
+    return {name: compile_filter(name, entry) for name, entry in filter_entries(child(root, "firewall")).items()}
+
+
+def filter_entries(fw: Node | None) -> dict[str, Node]:
+    """The filters of a `firewall` statement by name (`family inet filter` and `filter`)."""
+    found = {key[0]: entry for key, entry in entries(child(child(fw, "family"), "inet"), "filter").items()}
+    found.update((key[0], entry) for key, entry in entries(fw, "filter").items())
+    return found
+
+
+def compile_filter(name: str, entry: Node) -> Filter:
+    terms = []
+    for (tname,), t in entries(entry, "term").items():
+        f, then = child(t, "from"), child(t, "then")
+        term = FilterTerm(
+            tname,
+            source=_addresses(child(f, "source-address")),
+            destination=_addresses(child(f, "destination-address")),
+            address=_addresses(child(f, "address")),
+            prefix_lists=values(f, "prefix-list"),
+            source_prefix_lists=values(f, "source-prefix-list"),
+            destination_prefix_lists=values(f, "destination-prefix-list"),
+            protocols=_ranges(values(f, "protocol"), PROTOCOLS),
+            ports=_ranges(values(f, "port"), PORTS),
+            source_ports=_ranges(values(f, "source-port"), PORTS),
+            destination_ports=_ranges(values(f, "destination-port"), PORTS),
+            interfaces=values(f, "interface"),
+            counter=value(then, "count"),
+        )
+        if flag(then, "discard"):
+            term.action = "discard"
+        elif flag(then, "reject"):
+            term.action = "reject"
+        elif value(then, "routing-instance"):
+            term.action, term.instance = "routing-instance", value(then, "routing-instance")
+        elif value(then, "next"):
+            term.action = "next"
+        terms.append(term)
+    return Filter(name, terms)
 
 
 def _in(number: int, ranges: tuple[tuple[int, int], ...]) -> bool:
@@ -185,17 +190,29 @@ class Firewall:
 
     def __init__(self) -> None:
         self.filters: dict[str, Filter] = {}
+        # What the last apply read: the `firewall` statement and each filter's (a commit keeps
+        # unchanged statements as the same nodes, so only the filters that changed are compiled).
+        self._firewall: Node | None = None
+        self._sources: dict[str, Node] = {}
 
     def verify(self, new: Node) -> list[CheckError]:
         return []
 
     def apply(self, old: Node, new: Node) -> None:
-        fresh = compile_filters(new)
-        for name, flt in fresh.items():
+        config = child(new, "firewall")
+        if config is self._firewall:
+            return
+        found = filter_entries(config)
+        fresh = {}
+        for name, entry in found.items():
             before = self.filters.get(name)
+            if before is not None and self._sources.get(name) is entry:
+                fresh[name] = before
+                continue
+            fresh[name] = compile_filter(name, entry)
             if before is not None:
-                flt.counters = before.counters
-        self.filters = fresh
+                fresh[name].counters = before.counters
+        self.filters, self._sources, self._firewall = fresh, found, config
 
 
-__all__ = ["Decision", "Filter", "Firewall", "compile_filters", "run_filter"]
+__all__ = ["Decision", "Filter", "Firewall", "compile_filter", "compile_filters", "filter_entries", "run_filter"]

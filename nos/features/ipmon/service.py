@@ -62,26 +62,27 @@ class PolicyState:
 
 def compile_policies(root: Node) -> dict[str, PolicySpec]:
     ipmon = child(child(root, "services"), "ip-monitoring")
-    policies: dict[str, PolicySpec] = {}
-    for (name,), entry in entries(ipmon, "policy").items():
-        then = child(entry, "then")
-        preferred = child(then, "preferred-route")
-        routes = [_route(MASTER, key, r) for key, r in entries(preferred, "route").items()]
-        for (instance,), ri in entries(preferred, "routing-instances").items():
-            routes += [_route(instance, key, r) for key, r in entries(ri, "route").items()]
-        interfaces = tuple(
-            (ifname, "enable" if flag(action, "enable") else "disable")
-            for (ifname,), action in entries(then, "interface").items()
-        )
-        policies[name] = PolicySpec(
-            name=name,
-            probes=values(child(entry, "match"), "rpm-probe"),
-            no_preempt=flag(entry, "no-preempt"),
-            withdraw=flag(preferred, "withdraw"),
-            routes=tuple(routes),
-            interfaces=interfaces,
-        )
-    return policies
+    return {name: compile_policy(name, entry) for (name,), entry in entries(ipmon, "policy").items()}
+
+
+def compile_policy(name: str, entry: Node) -> PolicySpec:
+    then = child(entry, "then")
+    preferred = child(then, "preferred-route")
+    routes = [_route(MASTER, key, r) for key, r in entries(preferred, "route").items()]
+    for (instance,), ri in entries(preferred, "routing-instances").items():
+        routes += [_route(instance, key, r) for key, r in entries(ri, "route").items()]
+    interfaces = tuple(
+        (ifname, "enable" if flag(action, "enable") else "disable")
+        for (ifname,), action in entries(then, "interface").items()
+    )
+    return PolicySpec(
+        name=name,
+        probes=values(child(entry, "match"), "rpm-probe"),
+        no_preempt=flag(entry, "no-preempt"),
+        withdraw=flag(preferred, "withdraw"),
+        routes=tuple(routes),
+        interfaces=interfaces,
+    )
 
 
 def _route(instance: str, key: tuple[str, ...], entry: Node) -> PreferredRoute:
@@ -90,6 +91,19 @@ def _route(instance: str, key: tuple[str, ...], entry: Node) -> PreferredRoute:
     return PreferredRoute(
         instance, prefix(key[0]), addr(hop) if hop else None, flag(entry, "discard"), int(metric) if metric else None
     )
+
+
+def _check(spec: PolicySpec) -> list[CheckError]:
+    errors = []
+    path = ["services", "ip-monitoring", "policy", spec.name]
+    if not spec.probes:  # Junos names the statement that lacks a child under its parent's [edit] line
+        message = "Missing mandatory statement: 'match'"
+        errors.append(CheckError(path[:-2], f"policy {spec.name}", message, mandatory=True))
+    for route in spec.routes:
+        if route.next_hop is None and not route.discard:
+            message = f"ip-monitoring: route {prefix_text(route.prefix)} needs a next-hop or discard"
+            errors.append(CheckError(path, "then preferred-route", message))
+    return errors
 
 
 class IpMonitoring:
@@ -108,24 +122,39 @@ class IpMonitoring:
         self._routes: dict[object, PreferredRoute] = {}
         self._held: dict[str, bool] = {}
         rpm.listeners.append(self._test_completed)
+        # What the last apply read: the `ip-monitoring` and `rpm` statements (a commit keeps unchanged
+        # statements as the same nodes: only changed policies are compiled again).
+        self._ipmon: Node | None = None
+        self._rpm: Node | None = None
 
     # -- configuration -------------------------------------------------------------------------------
 
     def verify(self, new: Node) -> list[CheckError]:
+        """The checks of each policy; one that is the same node as the policy applied last (frozen,
+        so unchanged) is not compiled again."""
         errors = []
-        for spec in compile_policies(new).values():
-            path = ["services", "ip-monitoring", "policy", spec.name]
-            if not spec.probes:  # Junos names the statement that lacks a child under its parent's [edit] line
-                message = "Missing mandatory statement: 'match'"
-                errors.append(CheckError(path[:-2], f"policy {spec.name}", message, mandatory=True))
-            for route in spec.routes:
-                if route.next_hop is None and not route.discard:
-                    message = f"ip-monitoring: route {prefix_text(route.prefix)} needs a next-hop or discard"
-                    errors.append(CheckError(path, "then preferred-route", message))
+        applied = entries(self._ipmon, "policy")
+        for (name,), entry in entries(child(child(new, "services"), "ip-monitoring"), "policy").items():
+            state = self.policies.get(name)
+            if state is not None and applied.get((name,)) is entry:
+                errors += _check(state.spec)
+            else:
+                errors += _check(compile_policy(name, entry))
         return errors
 
     def apply(self, old: Node, new: Node) -> None:
-        specs = compile_policies(new)
+        services = child(new, "services")
+        ipmon, rpm = child(services, "ip-monitoring"), child(services, "rpm")
+        if ipmon is self._ipmon and rpm is self._rpm:  # (changed tests start again: their verdicts may change)
+            return
+        before = entries(self._ipmon, "policy")
+        specs = {
+            name: self.policies[name].spec
+            if before.get((name,)) is entry and name in self.policies
+            else compile_policy(name, entry)
+            for (name,), entry in entries(ipmon, "policy").items()
+        }
+        self._ipmon, self._rpm = ipmon, rpm
         for name, state in list(self.policies.items()):
             if specs.get(name) != state.spec:  # changed or gone: undo what the new policy does not do
                 self._release(state.spec, specs.get(name))
@@ -229,4 +258,4 @@ class IpMonitoring:
             lab.add_event(self.device.node_name, "probe", text)
 
 
-__all__ = ["IpMonitoring", "PolicySpec", "PolicyState", "PreferredRoute", "compile_policies"]
+__all__ = ["IpMonitoring", "PolicySpec", "PolicyState", "PreferredRoute", "compile_policies", "compile_policy"]

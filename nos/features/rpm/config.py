@@ -61,60 +61,90 @@ def _int(node: Node | None, name: str, default: int) -> int:
 
 def compile_tests(root: Node) -> tuple[dict[tuple[str, str], TestSpec], int]:
     """Every configured test with a target, and the probe-limit."""
-    rpm = child(child(root, "services"), "rpm")
+    rpm = rpm_config(root)
     specs: dict[tuple[str, str], TestSpec] = {}
     for (owner,), probe in entries(rpm, "probe").items():
-        for (name,), test in entries(probe, "test").items():
-            target = value(child(test, "target"), "address")
-            if target is None:
-                continue  # refused at commit (check_tests)
-            limits = child(test, "thresholds")
-            source, next_hop = value(test, "source-address"), value(test, "next-hop")
-            specs[owner, name] = TestSpec(
-                owner=owner,
-                name=name,
-                probe_type=value(test, "probe-type") or "icmp-ping",
-                target=ipv4_int(target),
-                probe_count=_int(test, "probe-count", 1),
-                probe_interval=_int(test, "probe-interval", 3),
-                test_interval=_int(test, "test-interval", 1),
-                history_size=_int(test, "history-size", 50),
-                routing_instance=value(test, "routing-instance"),
-                source=ipv4_int(source) if source else None,
-                destination_interface=value(test, "destination-interface"),
-                next_hop=ipv4_int(next_hop) if next_hop else None,
-                destination_port=_int(test, "destination-port", 0),
-                data_size=_int(test, "data-size", 0),
-                thresholds=Thresholds(
-                    successive_loss=_int(limits, "successive-loss", 1),
-                    total_loss=_int(limits, "total-loss", 1),
-                    rtt=_int(limits, "rtt", 0),
-                    jitter_rtt=_int(limits, "jitter-rtt", 0),
-                    std_dev_rtt=_int(limits, "std-dev-rtt", 0),
-                ),
-                traps=frozenset(values(test, "traps")),
-            )
-    return specs, _int(rpm, "probe-limit", 100)
+        specs.update(compile_probe(owner, probe))
+    return specs, probe_limit(rpm)
+
+
+def rpm_config(root: Node | None) -> Node | None:
+    """The `services rpm` statement of a configuration."""
+    return child(child(root, "services"), "rpm")
+
+
+def probe_limit(rpm: Node | None) -> int:
+    return _int(rpm, "probe-limit", 100)
+
+
+def compile_probe(owner: str, probe: Node) -> dict[tuple[str, str], TestSpec]:
+    """The tests of one `probe OWNER` that have a target."""
+    specs: dict[tuple[str, str], TestSpec] = {}
+    for (name,), test in entries(probe, "test").items():
+        target = value(child(test, "target"), "address")
+        if target is None:
+            continue  # refused at commit (check_tests)
+        limits = child(test, "thresholds")
+        source, next_hop = value(test, "source-address"), value(test, "next-hop")
+        specs[owner, name] = TestSpec(
+            owner=owner,
+            name=name,
+            probe_type=value(test, "probe-type") or "icmp-ping",
+            target=ipv4_int(target),
+            probe_count=_int(test, "probe-count", 1),
+            probe_interval=_int(test, "probe-interval", 3),
+            test_interval=_int(test, "test-interval", 1),
+            history_size=_int(test, "history-size", 50),
+            routing_instance=value(test, "routing-instance"),
+            source=ipv4_int(source) if source else None,
+            destination_interface=value(test, "destination-interface"),
+            next_hop=ipv4_int(next_hop) if next_hop else None,
+            destination_port=_int(test, "destination-port", 0),
+            data_size=_int(test, "data-size", 0),
+            thresholds=Thresholds(
+                successive_loss=_int(limits, "successive-loss", 1),
+                total_loss=_int(limits, "total-loss", 1),
+                rtt=_int(limits, "rtt", 0),
+                jitter_rtt=_int(limits, "jitter-rtt", 0),
+                std_dev_rtt=_int(limits, "std-dev-rtt", 0),
+            ),
+            traps=frozenset(values(test, "traps")),
+        )
+    return specs
 
 
 def check_tests(root: Node) -> list[CheckError]:
     """Commit checks: every test needs an address target; TCP and UDP probes need a port."""
+    return [e for (owner,), probe in entries(rpm_config(root), "probe").items() for e in check_probe(owner, probe)]
+
+
+def check_probe(owner: str, probe: Node) -> list[CheckError]:
+    """The commit checks of the tests of one `probe OWNER`."""
     errors: list[CheckError] = []
-    rpm = child(child(root, "services"), "rpm")
-    for (owner,), probe in entries(rpm, "probe").items():
-        for (name,), test in entries(probe, "test").items():
-            # Junos names the statement that lacks a child under its parent's [edit] line.
-            path, entry = ["services", "rpm", "probe", owner], f"test {name}"
-            if value(child(test, "target"), "address") is None:
-                errors.append(CheckError(path, entry, "Missing mandatory statement: 'target'", mandatory=True))
-            kind = value(test, "probe-type") or "icmp-ping"
-            if kind in ("http-get", "http-metadata-get", "icmp6-ping"):
-                message = f"rpm: probe-type {kind} is not supported"
-                errors.append(CheckError([*path, "test", name], f"probe-type {kind}", message))
-            elif kind in TRANSPORT_TYPES and value(test, "destination-port") is None:
-                message = "Missing mandatory statement: 'destination-port'"
-                errors.append(CheckError(path, entry, message, mandatory=True))
+    for (name,), test in entries(probe, "test").items():
+        # Junos names the statement that lacks a child under its parent's [edit] line.
+        path, entry = ["services", "rpm", "probe", owner], f"test {name}"
+        if value(child(test, "target"), "address") is None:
+            errors.append(CheckError(path, entry, "Missing mandatory statement: 'target'", mandatory=True))
+        kind = value(test, "probe-type") or "icmp-ping"
+        if kind in ("http-get", "http-metadata-get", "icmp6-ping"):
+            message = f"rpm: probe-type {kind} is not supported"
+            errors.append(CheckError([*path, "test", name], f"probe-type {kind}", message))
+        elif kind in TRANSPORT_TYPES and value(test, "destination-port") is None:
+            message = "Missing mandatory statement: 'destination-port'"
+            errors.append(CheckError(path, entry, message, mandatory=True))
     return errors
 
 
-__all__ = ["ICMP_TYPES", "TRANSPORT_TYPES", "TestSpec", "Thresholds", "check_tests", "compile_tests"]
+__all__ = [
+    "ICMP_TYPES",
+    "TRANSPORT_TYPES",
+    "TestSpec",
+    "Thresholds",
+    "check_probe",
+    "check_tests",
+    "compile_probe",
+    "compile_tests",
+    "probe_limit",
+    "rpm_config",
+]

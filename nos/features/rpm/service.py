@@ -31,10 +31,11 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from nos.config.query import child, entries
 from nos.config.tree import Node
 from nos.config.validate import CheckError
 from nos.features.dataplane.forwarding import LoneNetwork
-from nos.features.rpm.config import ICMP_TYPES, TestSpec, check_tests, compile_tests
+from nos.features.rpm.config import ICMP_TYPES, TestSpec, check_probe, compile_probe, probe_limit, rpm_config
 from nos.features.rpm.stats import Results, Span, measure
 from nos.lab.packet import ECHO_REPLY, ECHO_REQUEST, Packet
 
@@ -165,28 +166,75 @@ class RpmService:
         self._ends: list[float] = []
         self._end_counts: dict[float, int] = {}
         self._icmp_ids = itertools.count(1)
+        # What the last apply read: the `services rpm` and `interfaces` statements (a commit keeps
+        # unchanged statements as the same nodes, so the next apply compares them by identity).
+        self._rpm: Node | None = None
+        self._interfaces: Node | None = None
+        self._checked: dict[str, tuple[Node, list[CheckError]]] = {}  # owner -> applied probe, its checks
 
     # -- configuration -------------------------------------------------------------------------------
 
     def verify(self, new: Node) -> list[CheckError]:
-        return check_tests(new)
+        """The checks of each probe; a probe that is the same node as the one applied last (frozen,
+        so unchanged) has the checks found for it then."""
+        errors: list[CheckError] = []
+        for (owner,), probe in entries(rpm_config(new), "probe").items():
+            known = self._checked.get(owner)
+            errors += known[1] if known is not None and known[0] is probe else check_probe(owner, probe)
+        return errors
 
     def apply(self, old: Node, new: Node) -> None:
-        specs, self.probe_limit = compile_tests(new)
+        """Start, restart or stop the tests of the probes that changed since the last apply; a probe
+        whose statement is the same node as then is not read again. When the interfaces changed, the
+        tests with a source-address get their probe again (the device's addresses may have changed)."""
+        rpm, interfaces = rpm_config(new), child(new, "interfaces")
+        if rpm is self._rpm and interfaces is self._interfaces:
+            return
+        before, current = entries(self._rpm, "probe"), entries(rpm, "probe")
+        self.probe_limit = probe_limit(rpm)
+        addresses = set(self.device.dataplane.addresses()) if interfaces is not self._interfaces else None
         now = self.scheduler.now()
-        for key, run in list(self.runs.items()):
-            if specs.get(key) != run.spec:
-                run.alive = False
-                del self.runs[key]
-        for key, spec in specs.items():
-            if key not in self.runs:
-                run = TestRun(spec, next(self._icmp_ids), self._packet(spec), now)
-                self.runs[key] = run
-                self._at(now, run)
-            else:  # the device's addresses may have changed (source-address)
-                self.runs[key].packet = self._packet(spec)
+        for key, probe in current.items():
+            if before.get(key) is not probe:
+                self._configure(key[0], before.get(key), compile_probe(key[0], probe), now, addresses)
+                self._checked[key[0]] = (probe, check_probe(key[0], probe))
+        for key, probe in before.items():
+            if key not in current:
+                self._configure(key[0], probe, {}, now, addresses)
+                self._checked.pop(key[0], None)
+        if addresses is not None:  # and the unchanged probes' tests
+            for key, probe in current.items():
+                if before.get(key) is probe:
+                    for test in entries(probe, "test"):
+                        run = self.runs.get((key[0], test[0]))
+                        if run is not None and run.spec.source is not None:
+                            run.packet = self._packet(run.spec, addresses)
+        self._rpm, self._interfaces = rpm, interfaces
 
-    def _packet(self, spec: TestSpec) -> Packet:
+    def _configure(
+        self,
+        owner: str,
+        before: Node | None,
+        specs: dict[tuple[str, str], TestSpec],
+        now: float,
+        addresses: set[int] | None,
+    ) -> None:
+        """Bring the tests of probe `owner` (configured as `before` until now) to `specs`: a test
+        whose spec is unchanged keeps running; a changed one starts again; a gone one stops."""
+        for (name,) in entries(before, "test"):
+            run = self.runs.get((owner, name))
+            if run is not None and specs.get((owner, name)) != run.spec:
+                run.alive = False
+                del self.runs[owner, name]
+        for key, spec in specs.items():
+            run = self.runs.get(key)
+            if run is None:
+                run = self.runs[key] = TestRun(spec, next(self._icmp_ids), self._packet(spec, addresses), now)
+                self._at(now, run)
+            elif addresses is not None and spec.source is not None:
+                run.packet = self._packet(spec, addresses)
+
+    def _packet(self, spec: TestSpec, addresses: set[int] | None = None) -> Packet:
         """The probe every probe of the test is a copy of (its walk does not depend on the sequence)."""
         if spec.probe_type in ICMP_TYPES:
             proto, dport = "icmp", 0
@@ -194,7 +242,9 @@ class RpmService:
             proto, dport = ("tcp" if spec.probe_type == "tcp-ping" else "udp"), spec.destination_port
         # A source-address that is not one of the device's own is not used: the probe leaves with
         # its outgoing interface's address (semantics.md 1.1).
-        own = spec.source is not None and spec.source in self.device.dataplane.addresses()
+        if spec.source is not None and addresses is None:
+            addresses = set(self.device.dataplane.addresses())
+        own = spec.source is not None and spec.source in addresses  # type: ignore[operator]
         return Packet(
             src=spec.source if own else 0,
             dst=spec.target,
