@@ -40,7 +40,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
-MAX_READ_BYTES = 4 * 1024 * 1024  # the largest file `file show`, `load` or `file copy` reads (4 MB)
+# The largest file `file show`, `load` or `file copy` reads: a 400,000-line configuration in `set` form.
+MAX_READ_BYTES = 32 * 1024 * 1024
 MAX_PATH_CHARS = 1024  # FreeBSD's PATH_MAX
 MAX_DEPTH = 32  # path components: deeper names are refused rather than created
 MAX_LISTED = 10_000  # entries `file list recursive` prints (and `file archive` takes) before it stops

@@ -176,7 +176,7 @@ def test_reads_are_bounded(fs: DeviceFilesystem, lab: UserFiles) -> None:
     big.write_bytes(b"x" * (MAX_READ_BYTES + 1))
     with pytest.raises(FileError) as caught:
         lab.read_bytes("/var/tmp/big")
-    assert caught.value.message == "error: could not read /var/tmp/big: File too large (limit 4 MB)"
+    assert caught.value.message == "error: could not read /var/tmp/big: File too large (limit 32 MB)"
 
 
 def test_binary_and_unicode_content_reads_as_text(fs: DeviceFilesystem, lab: UserFiles) -> None:
