@@ -284,34 +284,45 @@ class Rib:
         return self._held(p)
 
     def _set_held(self, p: Prefix, held: Route | list[Route]) -> None:
-        entry = self._entry(p)
-        if entry is None:
-            self._insert(p, _Dest(held, None))
-        elif entry.__class__ is Route:
-            if held is not entry:
-                self._store(p, _Dest(held, entry))
-        elif entry.__class__ is _Dest:
-            entry.held = held
-            if held is entry.active:
-                self._store(p, held)
-        else:
-            entry.unpack(p)
-            self._set_held(p, held)
+        entry, _, active = self._parts(p)
+        self._put(p, entry, held, active)
 
     def _del_held(self, p: Prefix) -> None:
-        entry = self._entry(p)
-        if entry is None or (entry.__class__ is _Dest and entry.held is None):
+        entry, held, active = self._parts(p)
+        if held is None:
             raise KeyError(p)
+        self._put(p, entry, None, active)  # still active until the selection that follows
+
+    def _parts(self, p: Prefix) -> tuple[Entry | None, Route | list[Route] | None, Route | None]:
+        """A destination's entry, its candidates and its active route (a packed one unpacked first)."""
+        entry = self._entry(p)
+        if entry is None:
+            return None, None, None
         if entry.__class__ is Route:
-            self._store(p, _Dest(None, entry))  # active until the selection that follows
-        elif entry.__class__ is _Dest:
-            if entry.active is None:
-                self._delete(p)
-            else:
-                entry.held = None
-        else:
+            return entry, entry, entry
+        if entry.__class__ is not _Dest:
             entry.unpack(p)
-            self._del_held(p)
+            return self._parts(p)
+        return entry, entry.held, entry.active
+
+    def _put(self, p: Prefix, entry: Entry | None, held: Route | list[Route] | None, active: Route | None) -> None:
+        """File a destination in its smallest form: its one route when that is all it holds and
+        active, a _Dest otherwise, nothing when it holds nothing (`entry`: how it is filed now)."""
+        if held is None and active is None:
+            if entry is not None:
+                self._delete(p)
+            return
+        if held is active:
+            form: Entry = held  # type: ignore[assignment]  (a single Route: a list is never the active route)
+        elif entry.__class__ is _Dest:
+            entry.held, entry.active = held, active  # type: ignore[union-attr]
+            return
+        else:
+            form = _Dest(held, active)
+        if entry is None:
+            self._insert(p, form)
+        elif form is not entry:
+            self._store(p, form)
 
     # -- changing -------------------------------------------------------------------------------------
 
@@ -402,34 +413,13 @@ class Rib:
 
     def _fib_set(self, p: Prefix, route: Route) -> None:
         """Make `route` (a candidate for `p`) the active route."""
-        entry = self._entry(p)
-        if entry is None:
-            self._insert(p, _Dest(None, route))
-        elif entry.__class__ is Route:
-            if entry is not route:
-                self._store(p, _Dest(entry, route))
-        elif entry.__class__ is _Dest:
-            entry.active = route
-            if entry.held is route:
-                self._store(p, route)
-        else:
-            entry.unpack(p)
-            self._fib_set(p, route)
+        entry, held, _ = self._parts(p)
+        self._put(p, entry, held, route)
 
     def _fib_remove(self, p: Prefix) -> None:
         """`p` has no active route (its candidates stay)."""
-        entry = self._entry(p)
-        if entry is None:
-            return
-        if entry.__class__ is Route:
-            self._store(p, _Dest(entry, None))
-        elif entry.__class__ is _Dest:
-            entry.active = None
-            if entry.held is None:
-                self._delete(p)
-        else:
-            entry.unpack(p)
-            self._fib_remove(p)
+        entry, held, _ = self._parts(p)
+        self._put(p, entry, held, None)
 
     def lookup(self, address: int) -> Route | None:
         """Longest-prefix match among the active routes."""
