@@ -5,7 +5,8 @@ Route sources:
     copied by `interface-routes rib-group`;
   - static routes, from the configuration (`configure`), copied by `static rib-group`;
   - anything else through `add` / `withdraw` (ip-monitoring, ARI-TS, HA signal routes, BGP):
-    a route is owned by a `source` key and withdrawn by it.
+    a route is owned by a `source` key and withdrawn by it; a feed's worth of routes alike but
+    for their destination through `add_prefixes` / `withdraw_prefixes`, packed (packed.py).
 
 Changes come in batches (`with engine.batch(): ...`: a commit's routing and interface
 changes are one, and each change outside a batch, a link cut, a probe's route, is a
@@ -23,11 +24,13 @@ of cause and consequence (a change, then what it caused, then the next change).
 
 from __future__ import annotations
 
+from array import array
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from nos.config.query import child, entries, flag, value, values
 from nos.config.tree import Node
@@ -41,6 +44,11 @@ from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA, NextH
 _UNSEEN = object()  # a gateway the batch has not resolved yet
 
 Listener = Callable[[str, Prefix, Route | None, Route | None], None]
+Told = tuple[str, Prefix, Route | None, Route | None]  # what listeners hear: (table, prefix, old, new)
+# Packed destinations of one table that all changed from a route like `old` to a route like `new`
+# (one of them None): the routes are the same but for their destination.
+BulkListener = Callable[[str, list[Prefix], Route | None, Route | None], None]
+CHUNK = 65536  # packed destinations told to bulk listeners at a time
 
 MASTER = "master"
 
@@ -115,9 +123,13 @@ class RoutingEngine:
         self.prefix_lists: dict[str, list[Prefix]] = {}
         self.conditions: dict[str, tuple[Prefix, str]] = {}
         self.listeners: list[Listener] = []
+        # A listener may also take packed destinations in bulk (a feed coming or going: one call per
+        # table and chunk instead of one per destination, no Route made for each): listen(..., bulk).
+        self.bulk_listeners: dict[Listener, BulkListener] = {}
         self.work = Work()
         self._placed: dict[object, Route] = {}  # source -> its route (in route.table and route.copies)
         self._packs: dict[object, Pack] = {}  # family (a template's source) -> its packed routes (add_prefixes)
+        self._pack_gateways: dict[str, dict[int, dict[Pack, None]]] = {}  # table -> gateway -> packs via it
         self._modified: dict[int, list[tuple[str, Route]]] = {}  # id(route) -> its changed copies elsewhere
         self._imports: dict[str, dict[tuple[str, Prefix], Route]] = {}  # into -> (from, prefix) -> imported copy
         self._importers: list[Instance] = []  # instances with instance-import, in configuration order
@@ -151,6 +163,7 @@ class RoutingEngine:
         self._roots = 0
         self._fresh: list[tuple[tuple[int], list[Route]]] = []  # runs of add_many's new destinations
         self._batch_seq = 0  # routes with a later seq arrived in this batch
+        self._flips: dict[Pack, list] = {}  # packs flipped in this batch -> [key, live when the batch began]
         self._reimport: set[str] = set()  # importers to consider again over all they can take
 
     # -- looking up ---------------------------------------------------------------------------------
@@ -205,6 +218,8 @@ class RoutingEngine:
             start = rib.active(p) if rib is not None else None
             if start is not None and start.seq > self._batch_seq:
                 start = None  # filed by add_many's fast path in this batch: there was nothing before
+            entry = self._dirty.get(k)  # unpacked from a pack flipped in this batch: filed (_unpacked)
+        if entry is None:
             if parent is None:
                 self._roots += 1
                 key: tuple[int, ...] = (self._roots,)
@@ -243,9 +258,13 @@ class RoutingEngine:
                 self._settle()
                 told = self._told()
                 self._batch_seq = self._seq
-                for table, p, old, new in told:
-                    for listener in self.listeners:
-                        listener(table, p, old, new)
+                for change in told:
+                    if change.__class__ is tuple:
+                        for listener in self.listeners:
+                            listener(*change)
+                        continue
+                    for chunk in _chunks(change.keys):  # a flipped pack: where it is, active to hidden or back
+                        self._tell_packed(change.pack, chunk, added=not change.was)
         finally:
             self._depth -= 1
 
@@ -276,16 +295,16 @@ class RoutingEngine:
             if inst.name in names:
                 self._reimport_one(inst)
 
-    def _told(self) -> list[tuple[str, Prefix, Route | None, Route | None]]:
+    def _told(self) -> list[Told | _Flipped]:
         """The changes of the batch in the order of their keys; the batch is then over."""
         dirty, fresh = self._dirty, self._fresh
-        items: list[tuple[tuple[int, ...], str, Prefix, Route | None]] = [
-            (entry.key, table, p, entry.start) for (table, p), entry in dirty.items()
-        ]
+        flips, self._flips = self._flips, {}
+        items: list[tuple] = [(entry.key, table, p, entry.start) for (table, p), entry in dirty.items()]
         items.extend((key, "", (0, 0), None) for key, _ in fresh)
+        items.extend((key, None, pack, was) for pack, (key, was) in flips.items())
         items.sort(key=lambda item: item[0])
         runs = dict(fresh)
-        out: list[tuple[str, Prefix, Route | None, Route | None]] = []
+        out: list[Told | _Flipped] = []
         tables = self.tables
         for key, table, p, start in items:
             if table:
@@ -293,6 +312,10 @@ class RoutingEngine:
                 new = rib.active(p) if rib is not None else None
                 if new is not start:
                     out.append((table, p, start, new))
+                continue
+            if table is None:  # a pack flipped: where it still is, from active to hidden or back
+                if p.live != start:
+                    out.append(_Flipped(p, start, array("Q", p.compact())))
                 continue
             for route in runs[key]:  # type: ignore[index]
                 q = route.prefix
@@ -488,9 +511,38 @@ class RoutingEngine:
 
     # -- packed routes: a feed's worth of routes alike but for their destination (packed.py) ---------
 
+    def listen(self, listener: Listener, bulk: BulkListener | None = None) -> None:
+        """Hear each change of an active route; with `bulk`, packed destinations in bulk instead."""
+        self.listeners.append(listener)
+        if bulk is not None:
+            self.bulk_listeners[listener] = bulk
+
+    def _tell_packed(self, pack: Pack, prefixes: list[Prefix], added: bool) -> None:
+        """Listeners hear destinations of `pack` come (active) or go, in every table holding it: a bulk
+        listener once per table, the others one destination at a time with a route made for each."""
+        template = pack.template
+        names = [rib.name for rib in pack.ribs]
+        plain = []
+        for listener in self.listeners:
+            bulk = self.bulk_listeners.get(listener)
+            if bulk is None:
+                plain.append(listener)
+                continue
+            for name in names:
+                bulk(name, prefixes, None if added else template, template if added else None)
+        if not plain:
+            return
+        at, family = template.at, pack.family
+        for p in prefixes:
+            route = at(p, (family, p))
+            old, new = (None, route) if added else (route, None)
+            for name in names:
+                for listener in plain:
+                    listener(name, p, old, new)
+
     def add_prefixes(self, template: Route, prefixes: Iterable[Prefix], rib_group: str | None = None) -> None:
         """Originate, for each prefix, a route like `template` (protocol, next hop, attributes, table),
-        owned by the source (template.source, prefix) and withdrawn by it.
+        owned by the source (template.source, prefix) and withdrawn by it (or in bulk: withdraw_prefixes).
 
         Where nothing watches the tables they land in (import policies, instance-import, conditions,
         `resolve` routes) and the next hop is one gateway (or discard, reject...), new destinations are
@@ -503,25 +555,29 @@ class RoutingEngine:
             self.add_many([template.at(p, (family, p)) for p in prefixes], rib_group)
             return
         primary, copies = pack.ribs[0], pack.ribs[1:]
-        names = (pack.template.table, *pack.template.copies)
-        listeners = self.listeners if pack.live else []
+        telling = pack.live and bool(self.listeners)
+        told: list[Prefix] = []  # filed since listeners were last told
         others: list[Prefix] = []  # destinations that already have routes: the usual way
         filed = 0
+        keep = pack.keys.append
         for p in prefixes:
             if (copies and any(rib.holds(p) for rib in copies)) or not primary.file_packed(p, pack):
                 others.append(p)
                 continue
             for rib in copies:
                 rib.file_packed(p, pack)
+            keep(p[0] << 6 | p[1])
             filed += 1
-            if listeners:
-                route = pack.route(p)
-                for name in names:
-                    for listener in listeners:
-                        listener(name, p, None, route)
+            if telling:
+                told.append(p)
+                if len(told) == CHUNK:
+                    self._tell_packed(pack, told, added=True)
+                    told = []
+        if told:
+            self._tell_packed(pack, told, added=True)
         pack.count += filed
         if not pack.count:  # nothing packed after all: a pack is only kept (and refreshed) while it holds some
-            del self._packs[family]
+            self._drop_pack(pack)
         self._batch_seq = self._seq  # what is filed now was there before any later batch
         if others:
             self.add_many([template.at(p, (family, p)) for p in others], rib_group)
@@ -557,7 +613,20 @@ class RoutingEngine:
         self._resolve(rib, shared)
         ribs = [rib, *(self.tables[t] for t in copies)]
         pack = self._packs[template.source] = Pack(shared, ribs, rib_group, self._unpacked)
+        if pack.gateway is not None:
+            self._pack_gateways.setdefault(table, {}).setdefault(pack.gateway, {})[pack] = None
         return pack
+
+    def _drop_pack(self, pack: Pack) -> None:
+        """A pack holds no destination any more: it is no longer kept, nor refreshed."""
+        if self._packs.get(pack.family) is pack:
+            del self._packs[pack.family]
+        by_gateway = self._pack_gateways.get(pack.template.table)
+        packs = None if by_gateway is None else by_gateway.get(pack.gateway)  # type: ignore[arg-type]
+        if packs is not None:
+            packs.pop(pack, None)
+            if not packs:
+                del by_gateway[pack.gateway]  # type: ignore[index,arg-type]
 
     def _unpacked(self, route: Route, pack: Pack) -> None:
         """A packed route became a Route object: the engine owns it as if `add` had put it there."""
@@ -566,8 +635,16 @@ class RoutingEngine:
             self._grouped[route.source] = pack.group
         if pack.gateway is not None:
             self._gateway_index(route.table).add(pack.gateway, route.prefix)
+        if self._flips:
+            flipped = self._flips.get(pack)
+            if flipped is not None:  # after the pack flipped in this batch: told as a route from the start
+                key, was = flipped
+                p, dirty = route.prefix, self._dirty
+                for name in (route.table, *route.copies):
+                    if (name, p) not in dirty:
+                        dirty[(name, p)] = _Dirty(route if was else None, key)
         if pack.count == 0:
-            del self._packs[pack.family]
+            self._drop_pack(pack)
 
     def _unpack_source(self, source: object) -> None:
         """`source` is about to be added or withdrawn: if it owns a packed route, unpack it."""
@@ -578,35 +655,120 @@ class RoutingEngine:
                 pack.unpack(p)
 
     def _refresh_packs(self, table: str, p: Prefix, parent: _Dirty) -> None:
-        """A Direct route for `p` in `table` came, went or changed: packs whose gateway it covers resolve
-        again. When that makes their routes usable or unusable, every one of them changes: they are
-        unpacked and recomputed one by one."""
-        for pack in list(self._packs.values()):
-            shared = pack.template
-            if shared.table != table or pack.gateway is None or not covers_address(p, pack.gateway):
-                continue
-            rib = pack.ribs[0]
+        """A Direct route for `p` in `table` came, went or changed: packs via a gateway it covers resolve
+        again, once per gateway. When that makes their routes usable or unusable, each pack flips
+        (_flip), or, where an instance-import may take its routes, they are unpacked and recomputed
+        one by one."""
+        by_gateway = self._pack_gateways.get(table)
+        if not by_gateway:
+            return
+        rib = self.tables[table]
+        for gateway in [g for g in by_gateway if covers_address(p, g)]:
+            packs = list(by_gateway[gateway])
+            shared = packs[0].template
             probe = shared.at(shared.prefix, shared.source)
-            self._resolve(rib, probe)
-            if pack.refresh(probe.resolved):
-                for q in rib.packed(pack):
+            self._resolve(rib, probe)  # the same for every pack via this gateway: one hop, no interface
+            resolved = probe.resolved
+            takes = self._import_index.takes_from(table)
+            for pack in packs:
+                if not pack.refresh(resolved):
+                    continue
+                if not takes:
+                    self._flip(pack, resolved, parent)
+                    continue
+                for q in pack.destinations():
                     pack.unpack(q)
                     self._touch(table, q, parent)
-                self._packs.pop(pack.family, None)
+
+    def _flip(self, pack: Pack, resolved: tuple | None, parent: _Dirty) -> None:
+        """A pack's routes became usable or unusable: they stay packed, the pack's `live` says which.
+        Listeners hear of it when the batch ends (_told), after the change that caused it; `resolve`
+        routes whose gateway lies inside one of its destinations resolve again."""
+        key = (*parent.key, parent.children)
+        flipped = self._flips.get(pack)
+        if flipped is None:
+            self._flips[pack] = [key, pack.live]
+            parent.children += 1
+        elif key > flipped[0]:  # told after the last of its causes
+            flipped[0] = key
+            parent.children += 1
+        pack.flip(resolved)
+        if not self._resolving:
+            return
+        watchers = [(rib.name, index) for rib in pack.ribs if (index := self._resolving.get(rib.name))]
+        if watchers:
+            for q in pack.destinations():
+                for name, index in watchers:
+                    for r in index.covered(q):
+                        self._touch(name, r, parent)
 
     def _unpack_groups(self, changed: set[str]) -> None:
         """Rib-groups changed: the packs they copied are unpacked, to be copied again as routes are."""
         for pack in list(self._packs.values()):
             if pack.group in changed:
-                for q in pack.ribs[0].packed(pack):
+                for q in pack.destinations():
                     pack.unpack(q)
 
     def _forget_packs(self, gone: set[str]) -> None:
         """Tables are going: the packs in them are unpacked, and then go (or lose a copy) as routes do."""
         for pack in list(self._packs.values()):
             if not gone.isdisjoint((pack.template.table, *pack.template.copies)):
-                for q in pack.ribs[0].packed(pack):
+                for q in pack.destinations():
                     pack.unpack(q)
+
+    def evaluate_policy(self, chain: tuple[str, ...] | list[str], route: Route) -> tuple[str | None, dict]:
+        """Run a protocol's import or export policy chain on a route: (accept | reject | None, changes)."""
+        return evaluate(list(chain), self.policies, route, self._context)
+
+    def withdraw_prefixes(self, family: object, prefixes: Iterable[Prefix]) -> None:
+        """Withdraw the routes of the sources (family, p) for every p in `prefixes`: add_prefixes undone
+        (a neighbour's session going down takes its whole table).
+
+        Where a destination still holds the family's pack, its entry leaves every table holding it
+        at once (it was the destination's only route: nothing is selected again), and listeners hear
+        it as it goes (a live pack's route made for the telling). The rest (routes made Route
+        objects since, prefixes never added) and any call inside a batch are `withdraw`n, in one batch.
+        """
+        pack = self._packs.get(family)
+        if pack is None or self._depth:
+            with self.batch():
+                for p in prefixes:
+                    self._withdraw((family, p))
+            return
+        primary, copies = pack.ribs[0], pack.ribs[1:]
+        resolving = self._resolving
+        watchers = [(rib.name, index) for rib in pack.ribs if (index := resolving.get(rib.name))] if resolving else []
+        others: list[Prefix] = []
+        touched: list[tuple[str, Prefix]] = []  # `resolve` routes whose gateway was inside what left
+        remove = primary.remove_packed
+        telling = pack.live and bool(self.listeners)
+        told: list[Prefix] = []  # removed since listeners were last told
+        for p in prefixes:
+            if not remove(p, pack):
+                others.append(p)
+                continue
+            for rib in copies:
+                rib.remove_packed(p, pack)
+            pack.count -= 1
+            if telling:
+                told.append(p)
+                if len(told) == CHUNK:
+                    self._tell_packed(pack, told, added=False)
+                    told = []
+            for name, index in watchers:
+                touched.extend((name, q) for q in index.covered(p))
+        if told:
+            self._tell_packed(pack, told, added=False)
+        if pack.count == 0:
+            self._drop_pack(pack)
+        else:
+            pack.left()
+        if others or touched:
+            with self.batch():
+                for p in others:
+                    self._withdraw((family, p))
+                for name, q in touched:
+                    self._touch(name, q)
 
     def withdraw(self, source: object) -> None:
         """Remove the route of `source` from every table."""
@@ -1203,6 +1365,20 @@ class RoutingEngine:
             route.since = now
             self._statics[name][src] = (route, group)
             self._add(route, group[0])  # type: ignore[index]
+
+
+class _Flipped(NamedTuple):
+    """A pack whose routes became usable or unusable in a batch, and the destinations it holds."""
+
+    pack: Pack
+    was: bool  # live when the batch began
+    keys: array
+
+
+def _chunks(keys: array) -> Iterator[list[Prefix]]:
+    """A pack's destinations (keys: network << 6 | length) as prefixes, CHUNK at a time."""
+    for start in range(0, len(keys), CHUNK):
+        yield [(k >> 6, k & 63) for k in keys[start : start + CHUNK]]
 
 
 def _is_direct(route: Route) -> bool:

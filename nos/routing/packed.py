@@ -13,10 +13,17 @@ itself (the active route or the candidates of the destination, which every
 change there asks for first; its source withdrawn or added again) unpacks it:
 the Route is made once, put in every table holding the pack in its place, and
 handed to the engine, which from then on owns it like any other route.
+
+What happens to many of them at once stays packed: the gateway going
+unreachable (or reachable again) flips the pack (`flip`: every table holding it
+reads its routes as hidden, or active, from then on), and a neighbour's
+withdrawal takes the packed entries out of the tables (the engine's
+`withdraw_prefixes`), a Route object made only for the listeners to hear.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -30,7 +37,7 @@ if TYPE_CHECKING:
 class Pack:
     """The shared part of the packed routes of one family, and the tables they are filed in."""
 
-    __slots__ = ("count", "family", "gateway", "group", "live", "ribs", "template", "unpacked")
+    __slots__ = ("count", "family", "gateway", "group", "keys", "live", "ribs", "template", "unpacked")
 
     def __init__(self, template: Route, ribs: list[Rib], group: str | None, unpacked: Callable[[Route, Pack], None]):
         self.template = template  # its prefix and source stand for nothing; resolved, seq and copies are shared
@@ -42,6 +49,10 @@ class Pack:
         self.gateway = hop.gateway if hop.kind == VIA else None  # what the resolution depends on
         self.live = template.resolved is not None  # usable: active in every table holding it
         self.count = 0  # destinations still packed
+        # Where it was filed, as `network << 6 | length` in filing order (8 bytes a destination): a flip
+        # reads the pack's own destinations, not the tables. Those unpacked or withdrawn since stay until
+        # `compact` (a destination filed again after leaving is there twice).
+        self.keys = array("Q")
 
     def route(self, p: Prefix) -> Route:
         """The route of destination `p`, made afresh."""
@@ -60,16 +71,40 @@ class Pack:
         for rib in self.ribs:
             rib.replace_packed(p, self, route)
         self.count -= 1
+        self.left()
         self.unpacked(route, self)
         return route
 
     def refresh(self, resolved: tuple | None) -> bool:
         """The template resolves to `resolved` now; True when that changed whether the routes are usable
-        (the caller then unpacks them to recompute each: it is a change of active route everywhere)."""
+        (the caller then flips the pack, or unpacks its routes to recompute each)."""
         if (resolved is None) != (self.template.resolved is None):
             return True
         self.template.resolved = resolved
         return False
+
+    def flip(self, resolved: tuple | None) -> None:
+        """The routes become usable (active where they are filed) or unusable (hidden), all at once:
+        every reader of a packed entry (Rib.lookup, counts, active_items, unpack) follows `live`."""
+        self.template.resolved = resolved
+        self.live = resolved is not None
+
+    def compact(self) -> array:
+        """The destinations still packed, each once, as `keys` holds them (stale ones dropped)."""
+        keys = self.keys
+        if len(keys) != self.count:  # every packed destination is there: a longer array has stale ones
+            holds, pack = self.ribs[0].holds_pack, self
+            keys = self.keys = array("Q", dict.fromkeys(k for k in keys if holds((k >> 6, k & 63), pack)))
+        return keys
+
+    def destinations(self) -> list[Prefix]:
+        """The destinations still packed."""
+        return [(k >> 6, k & 63) for k in self.compact()]
+
+    def left(self) -> None:
+        """Destinations left the pack: forget them once they outnumber those still there."""
+        if len(self.keys) > 2 * self.count + 4096:
+            self.compact()
 
 
 __all__ = ["Pack"]

@@ -170,6 +170,79 @@ class Rib:
         entry.unpack(p)
         return self.active(p)
 
+    def seen(self, p: Prefix) -> tuple[list[Route], Route | None]:
+        """The candidates of `p` and its active route, to look at: a packed route is made for the
+        occasion (the same object in both), not unpacked. For listings of tables that hold a feed."""
+        entry = self._entry(p)
+        cls = entry.__class__
+        if entry is None:
+            return [], None
+        if cls is Route:
+            return [entry], entry  # type: ignore[list-item]
+        if cls is _Dest:
+            held = entry.held  # type: ignore[union-attr]
+            routes = [] if held is None else list(held) if isinstance(held, list) else [held]
+            return routes, entry.active  # type: ignore[union-attr]
+        route = entry.route(p)  # type: ignore[union-attr]
+        return [route], route if entry.live else None  # type: ignore[union-attr]
+
+    def protocol_counts(self) -> dict[str, list[int]]:
+        """protocol -> [routes, active routes] (`show route summary`), nothing unpacked."""
+        counts: dict[str, list[int]] = {}
+        for held_entries in (*self._short_levels.values(), *self._blocks.values()):
+            for entry in held_entries.values():
+                cls = entry.__class__
+                if cls is Route:
+                    c = counts.get(entry.protocol)
+                    if c is None:
+                        c = counts[entry.protocol] = [0, 0]
+                    c[0] += 1
+                    c[1] += 1
+                elif cls is _Dest:
+                    held = entry.held
+                    for r in () if held is None else held if isinstance(held, list) else (held,):
+                        c = counts.setdefault(r.protocol, [0, 0])
+                        c[0] += 1
+                        c[1] += r is entry.active
+                else:
+                    c = counts.setdefault(entry.template.protocol, [0, 0])
+                    c[0] += 1
+                    c[1] += entry.live
+        return counts
+
+    def active_counts(self, classify: Callable[[Route], object]) -> dict[object, int]:
+        """How many destinations' active routes fall in each class (`classify(route)`, None: not
+        counted), in one pass; a packed feed is classified once, by its template, not unpacked."""
+        counts: dict[object, int] = {}
+        packs: dict[Pack, int] = {}
+        for held_entries in (*self._short_levels.values(), *self._blocks.values()):
+            for entry in held_entries.values():
+                cls = entry.__class__
+                if cls is Route or cls is _Dest:
+                    route = entry if cls is Route else entry.active  # type: ignore[union-attr]
+                    if route is not None:
+                        k = classify(route)  # type: ignore[arg-type]
+                        if k is not None:
+                            counts[k] = counts.get(k, 0) + 1
+                elif entry.live:  # type: ignore[union-attr]
+                    packs[entry] = packs.get(entry, 0) + 1  # type: ignore[index]
+        for pack, n in packs.items():
+            k = classify(pack.template)
+            if k is not None:
+                counts[k] = counts.get(k, 0) + n
+        return counts
+
+    def active_seen(self, p: Prefix) -> Route | None:
+        """The active route of `p` to look at (a packed one made for the occasion, not unpacked):
+        for readers such as a protocol's export, which must not turn a feed into Route objects."""
+        entry = self._entry(p)
+        cls = entry.__class__
+        if entry is None or cls is Route:
+            return entry  # type: ignore[return-value]
+        if cls is _Dest:
+            return entry.active  # type: ignore[union-attr]
+        return entry.route(p) if entry.live else None  # type: ignore[union-attr]
+
     def active_items(self) -> Iterator[tuple[Prefix, Route]]:
         """Every destination with an active route, and that route (a packed one made for the occasion)."""
         for p, entry in self._entries():
@@ -249,9 +322,13 @@ class Rib:
                 del self._blocks[net >> 16]
                 if self._index is not None:
                     self._index[net >> 16] = None
-            elif not any(k >> plen == 1 for k in block):  # its last /plen
-                block.mask ^= 1 << plen
-                block.levels = _levels(block.mask)
+            else:
+                for k in block:  # (a loop: any() over a generator takes twice as long)
+                    if k >> plen == 1:
+                        break
+                else:  # its last /plen
+                    block.mask ^= 1 << plen
+                    block.levels = _levels(block.mask)
             return
         level = self._short_levels[plen]
         del level[net >> (32 - plen)]
@@ -482,6 +559,15 @@ class Rib:
         """The packed route at `p` became `route` (Pack.unpack does this in every table holding it)."""
         if self._entry(p) is pack:
             self._store(p, route if pack.live else _Dest(route, None))
+
+    def remove_packed(self, p: Prefix, pack: Pack) -> bool:
+        """Take `pack`'s entry at `p` out (a bulk withdrawal); False, and nothing done, when the
+        destination holds anything else. A packed entry is the destination's only candidate: no
+        selection follows."""
+        if self._entry(p) is not pack:
+            return False
+        self._delete(p)
+        return True
 
     def packed(self, pack: Pack) -> list[Prefix]:
         """The destinations where this table holds `pack`."""

@@ -36,7 +36,7 @@ class RouteQuery:
     style: str = "brief"  # brief | terse | detail | extensive
 
 
-def _selected(rib: Rib, query: RouteQuery) -> list[tuple[Prefix, list[Route]]]:
+def _selected(rib: Rib, query: RouteQuery) -> list[tuple[Prefix, list[Route], Route | None]]:
     out = []
     dest = query.destination
     best: Prefix | None = None
@@ -56,7 +56,7 @@ def _selected(rib: Rib, query: RouteQuery) -> list[tuple[Prefix, list[Route]]]:
     else:
         prefixes = sorted(rib.routes)
     for p in prefixes:
-        routes = rib.candidates(p)
+        routes, active = rib.seen(p)  # a packed route made for the occasion, not unpacked
         if query.protocol is not None:
             routes = [r for r in routes if r.protocol.lower() == query.protocol]
         if not query.hidden:
@@ -64,9 +64,8 @@ def _selected(rib: Rib, query: RouteQuery) -> list[tuple[Prefix, list[Route]]]:
         else:
             routes = [r for r in routes if r.resolved is None]
         if routes:
-            active = rib.active(p)
             routes.sort(key=lambda r: r is not active)
-            out.append((p, routes))
+            out.append((p, routes, active))
     return out
 
 
@@ -94,16 +93,16 @@ def show_route(engine: RoutingEngine, now: float, query: RouteQuery) -> list[str
         if not selected:
             continue
         if query.style in ("detail", "extensive"):  # no legend; a blank line between destinations
-            for k, (p, rs) in enumerate(selected):
-                lines.extend(([""] if k else []) + _detail(rib, p, rs, now, query.style == "extensive"))
+            for k, (p, rs, active) in enumerate(selected):
+                lines.extend(([""] if k else []) + _detail(rib, p, rs, active, now, query.style == "extensive"))
             continue
         lines.append(LEGEND)
         lines.append("")
         if query.style == "terse":
             lines.extend(_terse(rib, selected))
         else:
-            for p, rs in selected:
-                lines.extend(_destination(rib, p, rs, now, query.style))
+            for p, rs, active in selected:
+                lines.extend(_destination(p, rs, active, now, query.style))
     return lines
 
 
@@ -113,8 +112,8 @@ def _table_order(engine: RoutingEngine) -> list[str]:
     return ["inet.0"] + [n for n in names if n != "inet.0"] if "inet.0" in engine.tables else names
 
 
-def _marker(rib: Rib, p: Prefix, route: Route) -> str:
-    return "*" if rib.active(p) is route else " "
+def _marker(active: Route | None, route: Route) -> str:
+    return "*" if active is route else " "
 
 
 def _attributes(route: Route, now: float) -> str:
@@ -126,12 +125,12 @@ def _attributes(route: Route, now: float) -> str:
     return ", ".join(parts)
 
 
-def _destination(rib: Rib, p: Prefix, routes: list[Route], now: float, style: str) -> list[str]:
+def _destination(p: Prefix, routes: list[Route], active: Route | None, now: float, style: str) -> list[str]:
     lines = []
     text = prefix_text(p)
     for i, route in enumerate(routes):
         head = f"[{route.protocol}/{route.preference}] {_attributes(route, now)}"
-        mark = _marker(rib, p, route)
+        mark = _marker(active, route)
         if i == 0:
             if len(text) >= 19:
                 lines.append(text)
@@ -181,9 +180,8 @@ def detail_age(seconds: float) -> str:
 _TASK = {"Direct": "IF", "Local": "IF", "Static": "RT", "Aggregate": "Aggregate", "ARI-TS": "ARI-TS"}
 
 
-def _detail(rib: Rib, p: Prefix, routes: list[Route], now: float, extensive: bool) -> list[str]:
+def _detail(rib: Rib, p: Prefix, routes: list[Route], active: Route | None, now: float, extensive: bool) -> list[str]:
     """One destination in `show route detail|extensive` form (genie ShowRouteProtocolExtensive captures)."""
-    active = rib.active(p)
     count = len(routes)
     text = prefix_text(p)
     lines = [f"{text} ({count} {'entry' if count == 1 else 'entries'}, {1 if active is not None else 0} announced)"]
@@ -253,11 +251,11 @@ def _inactive_reason(route: Route, active: Route | None) -> str:
 _LETTER = {"Direct": "D", "Local": "L", "Static": "S", "BGP": "B", "OSPF": "O", "ARI-TS": "A", "Access-internal": "A"}
 
 
-def _terse(rib: Rib, selected: list[tuple[Prefix, list[Route]]]) -> list[str]:
+def _terse(rib: Rib, selected: list[tuple[Prefix, list[Route], Route | None]]) -> list[str]:
     lines = ["A V Destination        P Prf   Metric 1   Metric 2  Next hop        AS path"]
-    for p, routes in selected:
+    for p, routes, active in selected:
         for i, route in enumerate(routes):
-            mark = "*" if rib.active(p) is route else " "
+            mark = _marker(active, route)
             dest = prefix_text(p) if i == 0 else ""
             metric = f"{route.metric:>10}" if route.metric is not None else f"{'':10}"
             hops = route.resolved or route.next_hops
@@ -313,13 +311,7 @@ def show_route_summary(engine: RoutingEngine, router_id: str | None, asn: str | 
         dests, routes, active, hidden = rib.counts()
         lines.append("")
         lines.append(f"{name}: {dests} destinations, {routes} routes ({active} active, 0 holddown, {hidden} hidden)")
-        by_proto: dict[str, list[int]] = {}
-        for p, rs in rib.all():
-            active = rib.active(p)
-            for r in rs:
-                counts = by_proto.setdefault(r.protocol, [0, 0])
-                counts[0] += 1
-                counts[1] += active is r
+        by_proto = rib.protocol_counts()
         for proto in ("Direct", "Local", "Access-internal", "OSPF", "BGP", "Static", "ARI-TS"):
             if proto in by_proto:
                 total, act = by_proto.pop(proto)

@@ -13,6 +13,14 @@ issue's "1M routes" line), then through `add_many` (a Route object per route,
 made by the caller and timed with the insert), then the packed feed copied into
 two more tables by a rib-group, with the worst time to replace one route.
 
+Then what happens to a packed feed all at once (the BGP slice's session down and
+link cut), a listener attached and its count checked, the feed as one family (one
+template) and as families of 10 prefixes (one template per set of path attributes,
+as a neighbour's full table comes):
+  - withdraw: `withdraw_prefixes` of the whole feed, family by family;
+  - flip: the connected route of the feed's gateway removed (every route hidden:
+    the pack goes dead) and added again (alive), each timed.
+
 This is the routing engine's own benchmark: nothing in the product feeds a table
 this big yet (see the report of issue 10 for a way through `nos`). Not a test: run
 
@@ -32,6 +40,7 @@ import sys
 import time
 import tracemalloc
 from array import array
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -44,11 +53,15 @@ from nos.routing.route import VIA, NextHop, Route  # noqa: E402
 
 SIZES = (125_000, 250_000, 500_000, 1_000_000)
 TARGETS = {"insert": 3.0, "rss": 250.0, "lookups": 500_000}  # the issue's, at 1,000,000 routes
+BULK_TARGET = 2.0  # seconds for a session down or a link cut at 1,000,000 routes (the BGP slice's aim)
+FAMILY = 10  # prefixes per family (set of path attributes) in the "families" variant
 GATEWAY = addr("10.255.0.2")
 KINDS = {
     "packed": "add_prefixes (packed), 1 table",
     "objects": "add_many (a Route object per route), 1 table",
     "copies": "add_prefixes (packed), rib-group into 3 tables",
+    "withdraw": "add_prefixes (packed), then withdraw_prefixes of the whole feed, 1 table",
+    "flip": "add_prefixes (packed), the gateway's connected route removed and added again, 1 table",
 }
 
 
@@ -71,9 +84,62 @@ def resident_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
+def bulk(kind: str, keys: array, family_size: int) -> dict[str, float]:
+    """A packed feed withdrawn, or its gateway going and coming back, with a listener attached; the
+    feed in families of `family_size` prefixes (one template each, all via one gateway)."""
+    n = len(keys)
+    engine = RoutingEngine(lambda: 0.0)
+    interface = [(addr("10.255.0.1"), 16)]
+    engine.set_interface("ge-0/0/0.0", interface, True)
+    heard = [0]
+
+    def listener(table: str, p: object, old: object, new: object) -> None:
+        heard[0] += 1
+
+    engine.listeners.append(listener)
+    hop = (NextHop(VIA, GATEWAY),)
+    families: list[tuple[object, list[tuple[int, int]]]] = []
+    for start in range(0, n, family_size):
+        family = ("bgp", "master", GATEWAY, start)
+        prefixes = [(k >> 6, k & 63) for k in keys[start : start + family_size]]
+        families.append((family, prefixes))
+        engine.add_prefixes(Route((0, 0), "BGP", hop, source=family, table="inet.0", since=0.0, metric=start), prefixes)
+    gc.collect()
+    out: dict[str, float] = {}
+
+    def timed(name: str, change: Callable[[], None], expected: int) -> None:
+        heard[0] = 0
+        start = time.perf_counter()
+        change()
+        out[name] = time.perf_counter() - start
+        if heard[0] != expected:
+            raise SystemExit(f"{name}: the listener heard {heard[0]:,} changes, not {expected:,}")
+
+    if kind == "withdraw":
+
+        def withdraw() -> None:
+            for family, prefixes in families:
+                engine.withdraw_prefixes(family, prefixes)
+
+        timed("withdraw", withdraw, n)
+        if engine._packs or engine.tables["inet.0"].counts()[0] != 2:  # the interface's Direct and Local
+            raise SystemExit("withdraw_prefixes left routes behind")
+    else:  # the Direct and Local routes change too
+        timed("dead", lambda: engine.set_interface("ge-0/0/0.0", [], True), n + 2)
+        timed("alive", lambda: engine.set_interface("ge-0/0/0.0", interface, True), n + 2)
+        if any(isinstance(source[0], tuple) for source in engine._placed):  # (family, prefix): a feed's
+            raise SystemExit("the flip made Route objects")
+    return out
+
+
 def child(kind: str, n: int, trace: bool) -> dict[str, float]:
     """One measure in this (fresh) process."""
     keys = feed(n)
+    if kind in ("withdraw", "flip"):
+        one = bulk(kind, keys, n)
+        gc.collect()
+        many = bulk(kind, keys, FAMILY)
+        return {**one, **{f"{name} families": value for name, value in many.items()}}
     rng = random.Random(2)
     probes = array("Q", (rng.getrandbits(32) for _ in range(300_000)))
     engine = RoutingEngine(lambda: 0.0)
@@ -198,6 +264,18 @@ def main() -> None:
         def values(name: str, scale: float = 1.0, ok: dict = ok) -> list[tuple[int, float | None]]:
             return [(n, ok[n][name] * scale if n in ok and name in ok[n] else None) for n in sizes]
 
+        if kind in ("withdraw", "flip"):
+            for name, title in (
+                ("withdraw", "withdraw_prefixes, one family"),
+                ("withdraw families", f"withdraw_prefixes, families of {FAMILY}"),
+                ("dead", "connected route removed: pack dead, one family"),
+                ("alive", "connected route added again: pack alive, one family"),
+                ("dead families", f"connected route removed: packs dead, families of {FAMILY}"),
+                ("alive families", f"connected route added again: packs alive, families of {FAMILY}"),
+            ):
+                if any(n in ok and name in ok[n] for n in sizes):
+                    row(f"{title}, a listener attached", "s", values(name), BULK_TARGET, False)
+            continue
         main_line = kind == "packed"
         row("insert with a listener", "s", values("insert"), TARGETS["insert"] if main_line else None, False)
         row("memory per table (RSS)", "MB", values("rss"), TARGETS["rss"] if main_line else None, False)
