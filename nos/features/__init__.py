@@ -12,7 +12,8 @@ from nos.config.tree import Node
 
 
 def install(device) -> None:  # type: ignore[no-untyped-def]
-    from nos.features import dataplane, interfaces, ipmon, routing, rpm
+    from nos.features import bgp, dataplane, interfaces, ipmon, routing, rpm
+    from nos.features.bgp.speaker import Bgp
     from nos.features.dataplane.forwarding import Dataplane
     from nos.features.firewall.filters import Firewall
     from nos.features.interfaces.state import Interfaces
@@ -26,18 +27,21 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     plane = Dataplane(device, engine, ifaces, firewall)
     probes = rpm.RpmService(device)
     monitoring = ipmon.IpMonitoring(device, probes, engine, ifaces)
+    speaker = Bgp(device, engine, plane)
     device.routing = engine
     device.dataplane = plane
     device.rpm = probes
+    device.bgp = speaker
     # The data plane after what it forwards with; RPM after the data plane it probes through;
-    # ip-monitoring after RPM, whose results it acts on.
-    for feature in (routing_feature, ifaces, firewall, plane, probes, monitoring):
+    # ip-monitoring after RPM, whose results it acts on; BGP last, its sessions over all of them.
+    for feature in (routing_feature, ifaces, firewall, plane, probes, monitoring, speaker):
         device.features.register(feature)
     routing.register(device, routing_feature)
     interfaces.register(device, ifaces)
     dataplane.register(device, plane)
     rpm.register(device, probes)
     ipmon.register(device, monitoring)
+    bgp.register(device, speaker)
     empty = Node(device.schema.root)
     for feature in device.features.features:
         feature.apply(empty, device.db.active_expanded)

@@ -26,6 +26,14 @@ address = ["198.51.100.2/30", "203.0.113.2/30"]   # its own address on each port
 ports = ["eth0", "eth1"] # optional (default eth0, eth1, ... one per address)
 serves = ["8.8.8.8", "208.67.220.0/24"]           # what it answers for
 
+[nodes.Internet.bgp]     # optional: a BGP speaker (single-hop EBGP to its neighbours)
+as = 65001
+router-id = "198.51.100.2"                 # optional (default: its first address)
+hold-time = 90                             # optional (0, or 3..65535)
+neighbors = { "198.51.100.1" = 65000 }     # peer address = peer AS, on a subnet of the node
+announce = ["8.8.8.0/24", "0.0.0.0/0"]     # optional: prefixes it announces and answers for
+feeds = [ { from = "16.0.0.0", length = 24, count = 1000000, path = [174, 3356] } ]  # optional
+
 [[links]]
 a = "BranchC:ge-0/0/3"
 b = "Debian1:eth0"
@@ -65,8 +73,12 @@ HOST_PORT = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
 _NODE_KEYS = {
     "device": {"kind", "config"},
     "host": {"kind", "address", "gateway", "ports", "listen", "ttl"},
-    "internet": {"kind", "address", "ports", "serves"},
+    "internet": {"kind", "address", "ports", "serves", "bgp"},
 }
+_BGP_KEYS = {"as", "router-id", "hold-time", "neighbors", "announce", "feeds"}
+_FEED_KEYS = {"from", "length", "count", "path"}
+MAX_ASN = 4294967295
+MAX_FEED = 4_000_000  # prefixes in one generated feed: a few full tables (each costs the device its entries)
 _LINK_KEYS = {"a", "b", "latency", "loss"}
 _LAB_KEYS = {"name", "seed", "clock", "speed", "guide"}
 LAB_NAME = re.compile(r"[^/\\\x00-\x1f\x7f]{1,64}\Z")  # it names a temporary folder: no '/', not too long
@@ -90,6 +102,47 @@ class NodeSpec:
     listen: list[tuple[str, int]] = field(default_factory=list)  # host: ("tcp", 22)
     ttl: int = 64  # host: the TTL its packets start with
     serves: list[ipaddress.IPv4Network] = field(default_factory=list)  # internet
+    bgp: BgpSpec | None = None  # internet: its BGP speaker
+
+
+@dataclass(frozen=True)
+class FeedSpec:
+    """A generated table: `count` consecutive /`length` networks from `start`, one AS path.
+
+    Never a list: its destinations are a `range` of keys (`network << 6 | length`, the
+    form BGP messages carry, nos/features/bgp/messages.py), its addresses one interval."""
+
+    start: int  # the first network, as an int
+    length: int
+    count: int
+    path: tuple[int, ...] = ()
+
+    def keys(self) -> range:
+        step = (1 << (32 - self.length)) << 6
+        first = self.start << 6 | self.length
+        return range(first, first + self.count * step, step)
+
+    def span(self) -> tuple[int, int]:
+        """The addresses it covers: [first, end)."""
+        return self.start, self.start + (self.count << (32 - self.length))
+
+
+@dataclass
+class BgpSpec:
+    """An Internet node's BGP speaker (`[nodes.NAME.bgp]`)."""
+
+    asn: int
+    router_id: ipaddress.IPv4Address
+    neighbors: dict[ipaddress.IPv4Address, int]  # address -> AS
+    hold_time: int = 90
+    announce: list[ipaddress.IPv4Network] = field(default_factory=list)
+    feeds: list[FeedSpec] = field(default_factory=list)
+    line: int = 0
+
+    def spans(self) -> list[tuple[int, int]]:
+        """The addresses it announces, as intervals [first, end): what its node answers for."""
+        prefixes = [(int(n.network_address), int(n.broadcast_address) + 1) for n in self.announce]
+        return prefixes + [f.span() for f in self.feeds]
 
 
 @dataclass
@@ -310,6 +363,8 @@ class _Checker:
             self._host(node, body)
         else:
             self._internet(node, body)
+            if "bgp" in body:
+                self._bgp(node, body["bgp"])
         return node if len(self.errors) == before else None
 
     def _device(self, node: NodeSpec, body: dict[str, Any]) -> None:
@@ -410,6 +465,165 @@ class _Checker:
             node.serves.append(served)
             if served.prefixlen == 32 and self.claims.get(served.network_address, ("",))[0] != node.name:
                 self._claim(node, served.network_address, line)
+
+    # -- [nodes.NAME.bgp] ------------------------------------------------------------------------------
+
+    def _bgp(self, node: NodeSpec, body: Any) -> None:
+        """An Internet node's BGP speaker; needs its addresses (checked before) for the neighbours."""
+        name = re.escape(node.name)
+        start = self._table_line(rf"\s*\[\s*nodes\s*\.\s*[\"']?{name}[\"']?\s*\.\s*bgp\s*\]", node.line, "bgp")
+        if not isinstance(body, dict):
+            self.fail(start, "'bgp' must be a table")
+            return
+        before = len(self.errors)
+        for key in body:
+            if key not in _BGP_KEYS:
+                allowed = ", ".join(sorted(_BGP_KEYS))
+                self.fail(self.src.find(start, key=key), f"unknown key '{key}' in bgp (expected {allowed})")
+        asn = body.get("as")
+        if asn is None:
+            self.fail(start, f"bgp of node '{node.name}' has no 'as'")
+        else:
+            asn = self._asn(self.src.find(start, key="as"), asn, "AS")
+        router_id = node.addresses[0].ip if node.addresses else ipaddress.IPv4Address(0)
+        if "router-id" in body:
+            text = body["router-id"]
+            try:
+                router_id = ipaddress.IPv4Address(text if isinstance(text, str) else "-")
+            except ValueError:
+                self.fail(self.src.find(start, key="router-id"), f"bad router-id '{text}' (expected an IPv4 address)")
+        hold = body.get("hold-time", 90)
+        if not _integer(hold) or not (hold == 0 or 3 <= hold <= 65535):
+            self.fail(self.src.find(start, key="hold-time"), f"bad hold-time '{hold}' (0, or 3..65535 seconds)")
+        neighbors = self._neighbors(node, body.get("neighbors"), start)
+        announce = self._announce(start, body.get("announce", []))
+        feeds = self._feeds(node, start, body.get("feeds", []))
+        if len(self.errors) == before:
+            node.bgp = BgpSpec(asn, router_id, neighbors, hold, announce, feeds, start)  # type: ignore[arg-type]
+
+    def _table_line(self, header: str, parent: int, key: str) -> int:
+        """The line of a sub-table: its `[header]`, or the `key = {...}` line of its parent table."""
+        line = self.src.header(header)
+        if line != 1 or re.match(header, self.src.lines[0] if self.src.lines else ""):
+            return line
+        return self.src.find(parent, key=key)
+
+    def _asn(self, line: int, value: Any, what: str) -> int | None:
+        if not _integer(value) or not 1 <= value <= MAX_ASN:
+            self.fail(line, f"bad {what} '{value}' (1..{MAX_ASN})")
+            return None
+        return int(value)
+
+    def _neighbors(self, node: NodeSpec, table: Any, start: int) -> dict[ipaddress.IPv4Address, int]:
+        name = re.escape(node.name)
+        header = rf"\s*\[\s*nodes\s*\.\s*[\"']?{name}[\"']?\s*\.\s*bgp\s*\.\s*neighbors\s*\]"
+        line = self._table_line(header, start, "neighbors")
+        if table is None or table == {}:
+            self.fail(line, f"bgp of node '{node.name}' has no neighbors (neighbors = {{ \"ADDRESS\" = AS }})")
+            return {}
+        if not isinstance(table, dict):
+            self.fail(line, "'neighbors' must be a table of address = AS")
+            return {}
+        found: dict[ipaddress.IPv4Address, int] = {}
+        for text, peer_as in table.items():
+            at = self.src.find(line, value=text)
+            try:
+                address = ipaddress.IPv4Address(text)
+            except ValueError:
+                self.fail(at, f"bad neighbor address '{text}'")
+                continue
+            asn = self._asn(at, peer_as, f"AS for neighbor {text}")
+            if any(address == i.ip for i in node.addresses):
+                self.fail(at, f"neighbor {address} is an address of node '{node.name}'")
+            elif node.addresses and not any(address in i.network for i in node.addresses):
+                subnets = ", ".join(str(i.network) for i in node.addresses)
+                self.fail(
+                    at, f"neighbor {address} is not on a subnet of node '{node.name}' ({subnets}): single-hop only"
+                )
+            elif asn is not None:
+                found[address] = asn
+        return found
+
+    def _announce(self, start: int, items: Any) -> list[ipaddress.IPv4Network]:
+        if not isinstance(items, list):
+            self.fail(self.src.find(start, key="announce"), "'announce' must be a list")
+            return []
+        out = []
+        for item in items:
+            line = self.src.find(start, key="announce", value=str(item))
+            try:
+                out.append(ipaddress.IPv4Network(item if isinstance(item, str) else "-"))
+            except ValueError:
+                hint = ""
+                if isinstance(item, str):
+                    try:
+                        hint = f"; {ipaddress.IPv4Network(item, strict=False)}?"
+                    except ValueError:
+                        pass
+                self.fail(line, f"bad prefix '{item}' in announce (expected network/length, like 8.8.8.0/24{hint})")
+        return out
+
+    def _feeds(self, node: NodeSpec, start: int, items: Any) -> list[FeedSpec]:
+        if not isinstance(items, list):
+            self.fail(self.src.find(start, key="feeds"), "'feeds' must be a list of tables")
+            return []
+        name = re.escape(node.name)
+        header = rf"\s*\[\[\s*nodes\s*\.\s*[\"']?{name}[\"']?\s*\.\s*bgp\s*\.\s*feeds\s*\]\]"
+        out = []
+        for i, feed in enumerate(items, 1):
+            base = self.src.header(header, i)
+            if base == 1 and not re.match(header, self.src.lines[0] if self.src.lines else ""):
+                base = self.src.find(start, key="feeds", value=feed.get("from") if isinstance(feed, dict) else None)
+            made = self._feed(base, feed)
+            if made is not None:
+                out.append(made)
+        return out
+
+    def _feed(self, line: int, feed: Any) -> FeedSpec | None:
+        if not isinstance(feed, dict):
+            self.fail(line, 'a feed must be a table ({ from = "16.0.0.0", length = 24, count = 1000 })')
+            return None
+        before = len(self.errors)
+        for key in feed:
+            if key not in _FEED_KEYS:
+                self.fail(line, f"unknown key '{key}' in a feed (expected {', '.join(sorted(_FEED_KEYS))})")
+        for key in ("from", "length", "count"):
+            if key not in feed:
+                self.fail(line, f"feed has no '{key}'")
+        if len(self.errors) != before:
+            return None
+        text, length, count = feed["from"], feed["length"], feed["count"]
+        try:
+            first = ipaddress.IPv4Address(text if isinstance(text, str) else "-")
+        except ValueError:
+            self.fail(line, f"bad feed start '{text}' (expected an IPv4 address)")
+            return None
+        if not _integer(length) or not 8 <= length <= 32:
+            self.fail(line, f"bad feed length '{length}' (8..32)")
+            return None
+        if not _integer(count) or not 1 <= count <= MAX_FEED:
+            self.fail(line, f"bad feed count '{count}' (1..{MAX_FEED})")
+            return None
+        path = feed.get("path", [])
+        if not isinstance(path, list):
+            self.fail(line, "a feed's 'path' must be a list of AS numbers")
+            return None
+        for asn in path:
+            self._asn(line, asn, "AS in feed path")
+        size = 1 << (32 - length)
+        if int(first) % size:
+            self.fail(
+                line,
+                f"feed start {first} is not a /{length} network ({ipaddress.IPv4Address(int(first) // size * size)}?)",
+            )
+        elif int(first) + count * size > 1 << 32:
+            room = ((1 << 32) - int(first)) // size
+            self.fail(
+                line, f"feed of {count} /{length} networks from {first} runs past 255.255.255.255 (room for {room})"
+            )
+        if len(self.errors) != before:
+            return None
+        return FeedSpec(int(first), length, count, tuple(path))
 
     def _claim(self, node: NodeSpec, address: ipaddress.IPv4Address, line: int) -> None:
         """`address` is `node`'s: report it when another node of the lab had it first."""
@@ -534,6 +748,10 @@ class _Checker:
         return (name, port)
 
 
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _number(value: Any) -> bool:
     """An int or a float that is not infinite or NaN (TOML has `inf` and `nan`)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
@@ -568,8 +786,12 @@ def address_conflicts(spec: LabSpec, device_addresses: dict[str, list[int]]) -> 
 __all__ = [
     "CLOCKS",
     "KINDS",
+    "MAX_ASN",
     "MAX_CONFIG_BYTES",
+    "MAX_FEED",
     "MAX_LAB_BYTES",
+    "BgpSpec",
+    "FeedSpec",
     "LabFileError",
     "LabSpec",
     "LinkSpec",

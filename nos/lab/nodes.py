@@ -166,6 +166,11 @@ class InternetNode(BaseNode):
     each ISP sees the answers to what it sent. Seen from a traceroute it is one
     router (its port address: a probe to a served address that expires here
     gets time-exceeded from it) followed by the served host.
+
+    With a BGP speaker (`bgp`), it also answers for what it announces: each
+    announced prefix and generated feed is one interval of addresses (a feed of
+    a million prefixes is one range check). Its ports' subnets are left out:
+    the neighbours there are not behind it, even when it announces 0.0.0.0/0.
     """
 
     kind = "internet"
@@ -176,6 +181,7 @@ class InternetNode(BaseNode):
         ports: list[str],
         addresses: list[ipaddress.IPv4Interface],
         serves: list[ipaddress.IPv4Network] | None = None,
+        announced: list[tuple[int, int]] | None = None,
     ):
         super().__init__(name)
         self._ports = list(ports)
@@ -183,6 +189,9 @@ class InternetNode(BaseNode):
         self.own = {int(i.ip) for i in addresses}
         self.serves = list(serves or [])
         self._served = [(int(n.network_address), int(n.netmask)) for n in self.serves]
+        self.bgp: Any = None  # its BGP speaker (nos.features.bgp.labpeer), when the lab file gives one
+        self._announced = list(announced or [])  # [first, end) address intervals its BGP announces
+        self._subnets = [(int(i.network.network_address), int(i.network.netmask)) for i in addresses]
 
     def ports(self) -> list[str]:
         return list(self._ports)
@@ -195,8 +204,17 @@ class InternetNode(BaseNode):
     def own_addresses(self) -> set[int]:
         return self.own
 
+    def set_link(self, port: str, up: bool) -> None:
+        super().set_link(port, up)
+        if not up and self.bgp is not None:  # its sessions with neighbours on that port close at once
+            self.bgp.port_down(self.port_address[port].network)
+
     def serves_address(self, dst: int) -> bool:
-        return dst in self.own or any(dst & mask == net for net, mask in self._served)
+        if dst in self.own or any(dst & mask == net for net, mask in self._served):
+            return True
+        if not self._announced or any(dst & mask == net for net, mask in self._subnets):
+            return False
+        return any(first <= dst < end for first, end in self._announced)
 
     def receive(self, packet: Packet, port: str) -> Verdict:
         if self.blackholed(packet, received=True):
@@ -207,6 +225,8 @@ class InternetNode(BaseNode):
             return Verdict.keep()
         here = int(self.port_address[port].ip)
         if packet.dst in self.own:
+            if packet.proto == "tcp" and packet.dport == 179 and self.bgp is not None:
+                return answer_out(icmp.transport_answer(packet, self.bgp.tcp(packet)), port)
             return answer_out(self._answer(packet), port)
         if packet.ttl <= 1:
             return answer_out(icmp.time_exceeded(packet, here), port)
@@ -241,7 +261,11 @@ class InternetNode(BaseNode):
     def describe(self) -> str:
         own = " ".join(i.with_prefixlen for i in self.port_address.values())
         served = " ".join(str(n.network_address) if n.prefixlen == 32 else str(n) for n in self.serves)
-        return f"{own}; serves {served}" if served else own
+        text = f"{own}; serves {served}" if served else own
+        if self.bgp is not None:
+            n = len(self.bgp.neighbors)
+            text += f"; AS {self.bgp.asn}, {n} neighbor{'' if n == 1 else 's'}"
+        return text
 
 
 class DeviceNode(BaseNode):

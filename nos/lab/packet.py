@@ -38,6 +38,9 @@ class Packet:
     instance: str | None = None  # routing instance chosen when the packet was originated (ping routing-instance)
     via: int = 0  # originated packets: leave through this gateway, not the route lookup's (RPM next-hop)
     out_interface: str | None = None  # originated packets: leave by this interface (RPM destination-interface)
+    # What a TCP or UDP packet carries for the program listening at its destination port (a BGP
+    # message): handed to the node's listener when the packet arrives; never part of its identity.
+    payload: object = field(default=None, compare=False, repr=False)
 
     def evolve(self, **changes: object) -> Packet:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -86,6 +86,9 @@ class LabEvent:
         return self.node == node or node in self.related
 
 
+BULK_ROUTE_EVENTS = 8  # more BGP route changes than this at one moment: one timeline line per table
+
+
 class Lab:
     """A running lab. It is also the `Network` its devices send their own packets into."""
 
@@ -166,7 +169,8 @@ class Lab:
         self._changed()
 
     def _changed(self) -> None:
-        self.settle()
+        if self._owed:  # called once per route of a BGP feed: skip the call when nothing is owed
+            self.settle()
         self.generation += 1
 
     def link_at(self, node: str, port: str) -> Link | None:
@@ -264,16 +268,9 @@ class Lab:
 
         return listen
 
-    def _route_event(self, node: str) -> Callable[[str, Any, Any, Any], None]:
+    def _route_event(self, node: str) -> _RouteTimeline:
         """A listener for a device's routing engine: active-route changes join the timeline."""
-
-        def listen(table: str, p: Any, old: Any, new: Any) -> None:
-            self._changed()
-            text = describe_change(table, p, old, new)
-            if text is not None:
-                self.add_event(node, "route", text)
-
-        return listen
+        return _RouteTimeline(self, node)
 
     async def sleep(self, seconds: float) -> None:
         """Let lab time pass: on the virtual clock it jumps, on the others it is waited for."""
@@ -313,6 +310,56 @@ class Lab:
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
+
+
+class _RouteTimeline:
+    """A device's active-route changes on the lab's timeline: one line each, except BGP's, told at the
+    end of the moment: a few one by one, a feed (an UPDATE's thousands) as one line per table."""
+
+    def __init__(self, lab: Lab, node: str):
+        self.lab = lab
+        self.node = node
+        self.few: list[tuple[str, Any, Any, Any]] = []  # the first BGP changes of this moment
+        self.counts: dict[str, list[int]] = {}  # table -> [added, removed, changed] this moment
+        self.total = 0
+
+    def __call__(self, table: str, p: Any, old: Any, new: Any) -> None:
+        self.lab._changed()
+        if (new or old).protocol == "BGP":
+            self._note(table, [p], old, new)
+            return
+        text = describe_change(table, p, old, new)
+        if text is not None:
+            self.lab.add_event(self.node, "route", text)
+
+    def bulk(self, table: str, prefixes: list[Any], old: Any, new: Any) -> None:
+        """Packed destinations (a feed) that changed alike: counted, not told one by one."""
+        self.lab._changed()
+        self._note(table, prefixes, old, new)
+
+    def _note(self, table: str, prefixes: list[Any], old: Any, new: Any) -> None:
+        if not self.total:
+            self.lab.scheduler.call_later(0.0, self._tell)
+        room = BULK_ROUTE_EVENTS + 1 - len(self.few)
+        if room > 0:
+            self.few.extend((table, p, old, new) for p in prefixes[:room])
+        self.total += len(prefixes)
+        counts = self.counts.setdefault(table, [0, 0, 0])
+        counts[0 if old is None else 1 if new is None else 2] += len(prefixes)
+
+    def _tell(self) -> None:
+        few, counts, total = self.few, self.counts, self.total
+        self.few, self.counts, self.total = [], {}, 0
+        if total <= BULK_ROUTE_EVENTS:
+            for change in few:
+                text = describe_change(*change)
+                if text is not None:
+                    self.lab.add_event(self.node, "route", text)
+            return
+        for table, (added, removed, changed) in counts.items():
+            counted = ((added, "added"), (removed, "removed"), (changed, "changed"))
+            parts = [f"{n} {what}" for n, what in counted if n]
+            self.lab.add_event(self.node, "route", f"{table}: BGP routes: {', '.join(parts)}")
 
 
 async def _run_scheduler(scheduler: TrioScheduler, task_status: Any = trio.TASK_STATUS_IGNORED) -> None:
@@ -368,7 +415,8 @@ def build_lab(
             elif node.kind == "host":
                 lab.add_node(HostNode(node.name, node.addresses[0], node.gateway, node.ports, node.listen, node.ttl))
             else:
-                lab.add_node(InternetNode(node.name, node.ports, node.addresses, node.serves))
+                spans = node.bgp.spans() if node.bgp is not None else None
+                lab.add_node(InternetNode(node.name, node.ports, node.addresses, node.serves, spans))
         configured = {n.name: n.addresses() for n in lab.nodes.values() if isinstance(n, DeviceNode)}
         conflicts = address_conflicts(spec, configured)
         if conflicts:
@@ -380,10 +428,36 @@ def build_lab(
             if isinstance(n, BaseNode) and not isinstance(n, DeviceNode):
                 for port in ports:
                     n.set_link(port, True)
+        _start_speakers(lab, spec)
     except BaseException:
         lab.close()
         raise
     return lab
+
+
+def _start_speakers(lab: Lab, spec: LabSpec) -> None:
+    """The Internet nodes' BGP speakers, started: their sessions come up on the lab's clock.
+
+    nos.features.bgp.labpeer is imported here, and only for a lab that has one (the lab never
+    imports the features at module level). A feed is handed over as a `range` of keys."""
+    wanted = [n for n in spec.nodes.values() if n.kind == "internet" and n.bgp is not None]
+    if not wanted:
+        return
+    from nos.features.bgp.labpeer import Announcement, LabPeer
+
+    for node in wanted:
+        bgp = node.bgp
+        assert bgp is not None
+        announcements = [Announcement(f.keys(), f.path) for f in bgp.feeds]
+        if bgp.announce:
+            keys = tuple(int(n.network_address) << 6 | n.prefixlen for n in bgp.announce)
+            announcements.insert(0, Announcement(keys))
+        neighbors = {int(address): asn for address, asn in bgp.neighbors.items()}
+        internet = lab.nodes[node.name]
+        internet.bgp = LabPeer(
+            internet, lab, bgp.asn, int(bgp.router_id), neighbors, announcements, hold_time=bgp.hold_time
+        )
+        internet.bgp.start()
 
 
 def _device_node(lab: Lab, spec: NodeSpec, ports: list[str], state_dir: Path, *, durable: bool) -> DeviceNode:
@@ -424,7 +498,8 @@ def _wire_device(lab: Lab, spec: NodeSpec, ports: list[str], device: Device, con
             raise LabFileError([*exc.lines, f"{spec.config}: commit failed"]) from None
     engine = getattr(device, "routing", None)
     if engine is not None:  # route changes from here on join the timeline (the initial tables do not)
-        engine.listeners.append(lab._route_event(spec.name))
+        timeline = lab._route_event(spec.name)
+        engine.listen(timeline, timeline.bulk)
     return node
 
 

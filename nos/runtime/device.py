@@ -114,6 +114,7 @@ class Device:
         self.routing: Any = None  # nos.routing.engine.RoutingEngine
         self.dataplane: Any = None  # the device's forwarding (nos.features.dataplane)
         self.rpm: Any = None  # the RPM tests (nos.features.rpm), which ip-monitoring follows
+        self.bgp: Any = None  # BGP sessions and their routes (nos.features.bgp)
         self.network: Any = None  # what carries the device's own packets (a lab, or none)
         self.lab: Any = None
         self.node_name = hostname  # the device's name in its lab

@@ -67,6 +67,7 @@ def test_question_mark_at_the_operational_prompt(cli):
 def test_show_question_mark(cli):
     assert cli.session.help_lines("show ") == [
         "Possible completions:",
+        "  bgp                  Show Border Gateway Protocol information",
         "  cli                  Show command-line interface settings",
         "  configuration        Show current configuration",
         "  interfaces           Show interface information",
@@ -351,6 +352,7 @@ def test_run_continues_in_the_operational_tree(cli):
     cli.run("configure")
     assert cli.session.help_lines("run show ") == [
         "Possible completions:",
+        "  bgp                  Show Border Gateway Protocol information",
         "  cli                  Show command-line interface settings",
         "  configuration        Show current configuration",
         "  interfaces           Show interface information",

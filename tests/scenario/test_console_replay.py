@@ -18,6 +18,7 @@ SCENARIOS = [
     ("dual-isp/lab.toml", "dual-isp/scenario-failover.txt"),
     ("dual-isp-pitfall/lab.toml", "dual-isp-pitfall/scenario-pitfall.txt"),
     ("remote-hosts/lab.toml", "remote-hosts/scenario-remote-hosts.txt"),
+    ("bgp-upstream/lab.toml", "bgp-upstream/scenario-bgp.txt"),
 ]
 
 

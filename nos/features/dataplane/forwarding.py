@@ -12,6 +12,8 @@ looked up in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from nos.config.tree import Node
 from nos.config.validate import CheckError
 from nos.features.firewall.filters import Firewall, run_filter
@@ -30,6 +32,10 @@ class Dataplane:
         self.engine = engine
         self.interfaces = interfaces
         self.firewall = firewall
+        # Programs of the device listening on a TCP port (BGP on 179): called with each packet that
+        # reaches the port, they say the answer ("syn-ack", "ack" or "rst"). ssh and NETCONF are
+        # the device's own servers and answer a handshake without one.
+        self.tcp_listeners: dict[int, Callable[[Packet, str], str]] = {}  # (packet, instance)
 
     # -- as a feature: a commit may change filters and interfaces -------------------------------------
 
@@ -145,8 +151,13 @@ class Dataplane:
             answer = icmp.echo_reply(packet)
         elif packet.proto == "udp":
             answer = icmp.unreachable(packet, packet.dst, "port")
-        else:  # TCP: the device's services (ssh, netconf) listen; other ports reset
-            answer = icmp.transport_answer(packet, "syn-ack" if packet.dport in (22, 830) else "rst")
+        else:  # TCP: the device's services (ssh, netconf) and listening programs; other ports reset
+            listener = self.tcp_listeners.get(packet.dport)
+            if listener is not None:
+                code = listener(packet, instance)
+            else:
+                code = "syn-ack" if packet.dport in (22, 830) else "rst"
+            answer = icmp.transport_answer(packet, code)
         return Verdict.answer(answer.evolve(instance=instance))
 
     def _error(self, packet: Packet, unit_in: Unit, kind: str, code: str, table: str) -> Verdict:
