@@ -264,3 +264,20 @@ def test_removing_a_table_takes_its_packed_routes_and_their_copies_along(schema)
     engine.withdraw(("feed", p))
     assert heard == [("inet.0", p)]
     assert engine.lookup("inet.0", prefixes[21][0]).copies == ()
+
+
+def test_a_lookup_of_a_packed_destination_reads_like_the_route_itself(schema):
+    """What a lookup finds at a packed destination (packed.PackedRoute, made cheaply for forwarding)
+    has the attributes of the route the destination holds, and cannot be changed."""
+    lab = Lab(schema, CONFIG)
+    engine = lab.engine
+    engine.add_prefixes(feed(), [prefix("198.51.100.0/24"), prefix("203.0.113.0/25")])
+    found = engine.lookup("inet.0", addr("203.0.113.77"))
+    assert found is not None and type(found).__name__ == "PackedRoute"
+    real = engine.tables["inet.0"].candidates(prefix("203.0.113.0/25"))[0]  # unpacks: a Route from now on
+    for name in ("prefix", "source", "protocol", "next_hops", "table", "preference", "as_path", "resolved", "seq"):
+        assert getattr(found, name) == getattr(real, name), name
+    assert found.same_spec(real) and found.origin is found
+    with pytest.raises(AttributeError):
+        found.resolved = None  # type: ignore[misc]
+    assert engine.lookup("inet.0", addr("198.51.100.9")).prefix == prefix("198.51.100.0/24")  # type: ignore[union-attr]

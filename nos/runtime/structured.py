@@ -1,0 +1,183 @@
+"""Structured output: a show command's data as the Junos XML element tree, and its three renderings.
+
+A feature's show command builds its answer once, as the element Junos
+returns for the command's RPC (`<route-summary-information>`, ...), and gives
+the text renderer that reads it back: the CLI's text, `| display xml`, `|
+display json` and the NETCONF reply all come from that one tree, so they
+cannot disagree. Elements are lxml's; `E`/`sub` keep building them short.
+
+`| display xml` prints the tree inside `<rpc-reply>` with 4-space indentation
+and the `<cli><banner>` trailer; `| display json` follows Junos' JSON of XML
+(every element a key holding a list of objects, text as {"data": ...},
+attributes under "attributes", empty elements as {"data": [null]});
+`| display xml rpc` prints the RPC that asks for the same data
+(junos-xml/INDEX.md in the reference lists these rules with samples).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from nos import JUNOS_RELEASE
+
+JUNOS = f"http://xml.juniper.net/junos/{JUNOS_RELEASE}/junos"
+NSMAP = {"junos": JUNOS}
+_JUNOS_ATTR = f"{{{JUNOS}}}"
+
+Element = etree._Element
+
+
+def namespace(module: str) -> str:
+    """The default namespace of a reply element: `junos-routing`, `junos-interface` ..."""
+    release = JUNOS_RELEASE.split(".")[0][:-1] + "0"  # 24.4R1.9 -> 24.4R0, as replies carry it
+    return f"http://xml.juniper.net/junos/{release}/{module}"
+
+
+def E(tag: str, text: object = None, *, ns: str | None = None, **attrs: object) -> Element:
+    """A new element; `junos_x=...` keyword attributes become `junos:x` (style, seconds, format)."""
+    element = etree.Element(tag, nsmap=NSMAP if ns is None else {None: ns, **NSMAP})  # type: ignore[dict-item]
+    _fill(element, text, attrs)
+    return element
+
+
+def sub(parent: Element, tag: str, text: object = None, **attrs: object) -> Element:
+    """A child element (an empty one when text is None: a flag such as `<current-active/>`)."""
+    element = etree.SubElement(parent, tag)
+    _fill(element, text, attrs)
+    return element
+
+
+def _fill(element: Element, text: object, attrs: dict[str, object]) -> None:
+    if text is not None:
+        element.text = str(text)
+    for name, value in attrs.items():
+        key = _JUNOS_ATTR + name[6:].replace("_", "-") if name.startswith("junos_") else name.replace("_", "-")
+        element.set(key, str(value))
+
+
+def text_of(element: Element | None, path: str, default: str = "") -> str:
+    """The text of the first element at `path` under `element` (renderers read their tree with it)."""
+    if element is None:
+        return default
+    found = element.find(path)
+    return default if found is None or found.text is None else found.text
+
+
+@dataclass
+class Structured:
+    """A command's answer: the reply element, how its text reads, and the RPC that asks for it."""
+
+    xml: Element
+    render: Callable[[Element], list[str]]
+    rpc: str
+    rpc_args: dict[str, str | bool] = field(default_factory=dict)  # the request, for `| display xml rpc`
+
+    def text(self) -> list[str]:
+        return self.render(self.xml)
+
+
+# -- | display xml ------------------------------------------------------------------------------------
+
+
+def xml_lines(structured: Structured) -> list[str]:
+    """`| display xml`: the reply as the CLI prints it."""
+    body = etree.tostring(structured.xml, pretty_print=True, encoding="unicode")
+    body = body.replace(f' xmlns:junos="{JUNOS}"', "")  # declared once, on <rpc-reply>
+    lines = [f'<rpc-reply xmlns:junos="{JUNOS}">']
+    lines += [_indent(line) for line in _four_spaces(body.rstrip("\n").split("\n"))]
+    lines += ["    <cli>", "        <banner></banner>", "    </cli>", "</rpc-reply>"]
+    return lines
+
+
+def rpc_lines(structured: Structured) -> list[str]:
+    """`| display xml rpc`: the request (its arguments indented as Junos indents them)."""
+    lines = [f'<rpc-reply xmlns:junos="{JUNOS}">', "    <rpc>", f"        <{structured.rpc}>"]
+    for name, value in structured.rpc_args.items():
+        lines.append(f"{'':16}<{name}/>" if value is True else f"{'':16}<{name}>{_escape(value)}</{name}>")
+    lines.append(f"        </{structured.rpc}>")
+    lines += ["    </rpc>", "    <cli>", "        <banner></banner>", "    </cli>", "</rpc-reply>"]
+    return lines
+
+
+def _four_spaces(lines: Iterable[str]) -> Iterable[str]:
+    """lxml indents by two spaces; Junos by four."""
+    for line in lines:
+        stripped = line.lstrip(" ")
+        yield " " * (2 * (len(line) - len(stripped))) + stripped
+
+
+def _indent(line: str) -> str:
+    return "    " + line
+
+
+def _escape(value: object) -> str:
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# -- | display json -------------------------------------------------------------------------------
+
+
+def json_value(element: Element) -> dict[str, list[dict]]:
+    """Junos JSON of an element: {tag: [object]} (siblings of one tag share a list)."""
+    return {etree.QName(element).localname: [_json_object(element)]}
+
+
+def _json_object(element: Element) -> dict:
+    obj: dict = {}
+    attrs = _json_attributes(element)
+    if attrs:
+        obj["attributes"] = attrs
+    children = [c for c in element if isinstance(c.tag, str)]
+    comments = [c for c in element if c.tag is etree.Comment]
+    for comment in comments:
+        obj["comment"] = (comment.text or "").strip()
+    if not children:
+        obj["data"] = element.text if element.text else [None]  # an empty element: a flag
+        return obj
+    for child in children:
+        obj.setdefault(etree.QName(child).localname, []).append(_json_object(child))
+    return obj
+
+
+def _json_attributes(element: Element) -> dict[str, str]:
+    attrs: dict[str, str] = {}
+    ns = etree.QName(element).namespace
+    if ns and element.getparent() is None:
+        attrs["xmlns"] = ns
+    for key, value in element.attrib.items():
+        name = "junos:" + key[len(_JUNOS_ATTR) :] if key.startswith(_JUNOS_ATTR) else key
+        attrs[name] = value
+    return attrs
+
+
+def json_lines(structured: Structured) -> list[str]:
+    """`| display json`: valid JSON, laid out as Junos lays it out (4-space indent)."""
+    return json.dumps(json_value(structured.xml), indent=4).split("\n")
+
+
+# -- NETCONF ----------------------------------------------------------------------------------------
+
+
+def to_bytes(element: Element) -> bytes:
+    """The element serialised (with `xmlns:junos` where a `junos:` attribute needs it)."""
+    return etree.tostring(element)
+
+
+__all__ = [
+    "JUNOS",
+    "E",
+    "Element",
+    "Structured",
+    "json_lines",
+    "json_value",
+    "namespace",
+    "rpc_lines",
+    "sub",
+    "text_of",
+    "to_bytes",
+    "xml_lines",
+]
