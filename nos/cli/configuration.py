@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -32,6 +33,7 @@ from nos.runtime.clock import format_time
 from nos.runtime.filesystem import FileError
 from nos.runtime.passwords import sha512_crypt
 from nos.runtime.patterns import BadPattern, compile_user_regex
+from nos.runtime.structured import JUNOS
 from nos.schema.model import LEAF, LIST
 
 # -- showing configuration (shared with operational `show configuration`) ---------------------------
@@ -104,6 +106,9 @@ async def render_config(
         holder.children[full[-1].schema.name] = target
         parent = "set" + (" " + path_text(full[:-1]) if full[:-1] else "")
         return await _off_thread(set_lines, holder, parent, opts)
+    if pipeline.wants("display-xml"):
+        attributes = session.device.db.commit_attributes()
+        return await _off_thread(_xml_lines, _along_path(root, full, target), attributes, opts.secrets)
     if pipeline.wants("display-json"):
         attributes = session.device.db.commit_attributes()
         return await _off_thread(json_lines, _along_path(root, full, target), attributes, opts)
@@ -113,6 +118,32 @@ async def render_config(
             lines = header + lines
         return lines
     return render_child(target, opts)
+
+
+def _xml_lines(tree: Node, attributes: dict[str, str], secrets: bool) -> list[str]:
+    """`show configuration | display xml`: `<configuration>` with the last commit's attributes, one
+    to a line, and its statements indented as Junos indents them (four spaces more than their depth)."""
+    from nos.net.netconf.configxml import to_xml  # the XML form NETCONF serves, here for the CLI
+
+    config = to_xml(tree, secrets=secrets)
+    ET.indent(config, space="    ")
+    head = "    <configuration"
+    pad = " " * len(head)
+    attrs = [f'{k}="{v}"' for k, v in attributes.items()]
+    opening = [head + (" " + attrs[0] if attrs else "")] + [f"{pad} {a}" for a in attrs[1:]]
+    opening[-1] += ">"
+    lines = ET.tostring(config, encoding="unicode").split("\n")
+    body = ["        " + line.replace(" />", "/>") for line in lines[1:-1]]  # depth 1 at 12 spaces
+    return [
+        f'<rpc-reply xmlns:junos="{JUNOS}">',
+        *opening,
+        *body,
+        "    </configuration>",
+        "    <cli>",
+        "        <banner></banner>",
+        "    </cli>",
+        "</rpc-reply>",
+    ]
 
 
 def _along_path(root: Node, full: list[Step], target: Node | ListNode | Leaf) -> Node:

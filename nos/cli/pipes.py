@@ -17,9 +17,18 @@ import trio
 from nos.cli.commands import Command, CommandError, parse_command
 from nos.runtime.filesystem import FileError, UserFiles
 from nos.runtime.patterns import BadPattern, UserRegex, compile_user_regex
+from nos.runtime.structured import E, Structured, json_lines, rpc_lines, xml_lines
 from nos.schema.model import SchemaNode
 
-DISPLAY_ACTIONS = ("display-set", "display-json", "display-inheritance", "display-max-depth", "compare")
+DISPLAY_ACTIONS = (
+    "display-set",
+    "display-json",
+    "display-xml",
+    "display-xml-rpc",
+    "display-inheritance",
+    "display-max-depth",
+    "compare",
+)
 
 
 @dataclass
@@ -100,6 +109,25 @@ async def _sliced(lines: list[str]) -> AsyncIterator[tuple[int, list[str]]]:
         yield start, lines[start : start + FILTER_SLICE]
 
 
+def rendered(result: list[str] | Structured, pipeline: Pipeline) -> list[str]:
+    """An operational command's output as the display pipes ask: text, `| display xml`, `| display
+    json` or `| display xml rpc` of a structured answer; a text-only answer inside `<output>`."""
+    if isinstance(result, Structured):
+        if pipeline.wants("display-xml-rpc"):
+            return rpc_lines(result)
+        if pipeline.wants("display-xml"):
+            return xml_lines(result)
+        if pipeline.wants("display-json"):
+            return json_lines(result)
+        return result.text()
+    if pipeline.wants("display-xml-rpc"):
+        return ["xml rpc equivalent of this command is not available."]
+    if pipeline.wants("display-xml") or pipeline.wants("display-json"):
+        output = Structured(E("output", "\n" + "".join(line + "\n" for line in result)), lambda _: result, "")
+        return json_lines(output) if pipeline.wants("display-json") else xml_lines(output)
+    return result
+
+
 async def run_filters(lines: list[str], pipeline: Pipeline, files: UserFiles) -> list[str]:
     """Apply the text filters, in order (`save` writes through the login's view of the device's files)."""
     for cmd in pipeline.filters:
@@ -137,4 +165,4 @@ async def run_filters(lines: list[str], pipeline: Pipeline, files: UserFiles) ->
     return lines
 
 
-__all__ = ["DISPLAY_ACTIONS", "Pipeline", "parse_pipes", "run_filters", "split_pipes"]
+__all__ = ["DISPLAY_ACTIONS", "Pipeline", "parse_pipes", "rendered", "run_filters", "split_pipes"]

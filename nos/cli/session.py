@@ -25,7 +25,7 @@ from nos.cli.commands import (
     parse_command,
 )
 from nos.cli.io import SessionIO
-from nos.cli.pipes import Pipeline, parse_pipes, run_filters, split_pipes
+from nos.cli.pipes import Pipeline, parse_pipes, rendered, run_filters, split_pipes
 from nos.config.database import Editor
 from nos.config.edit import find
 from nos.config.path import PathError, Step, path_text, path_words, walk
@@ -37,6 +37,7 @@ from nos.runtime.clock import format_time
 from nos.runtime.device import Device
 from nos.runtime.features import CommandContext
 from nos.runtime.interrupt import Interrupts
+from nos.runtime.structured import Structured
 from nos.schema.model import LIST, SchemaNode
 
 Handler = Callable[["CliSession", Command, Pipeline], Awaitable[list[str] | None]]
@@ -73,6 +74,13 @@ def split_line(line: str) -> list[tuple[str, int, int]]:
         else:
             out.append((m.group(0), m.start(), m.end()))
     return out
+
+
+def _asks_xml(cmd: Command, pipeline: Pipeline) -> bool:
+    """`| display xml [rpc]` after a command of the CLI's own that has no XML form of its own
+    (`show configuration` renders its XML itself)."""
+    wants = pipeline.wants("display-xml") or pipeline.wants("display-xml-rpc")
+    return wants is not None and cmd.action != "show-configuration"
 
 
 @dataclass
@@ -223,6 +231,8 @@ class CliSession:
             lines = await self._feature_command(cmd)
         if lines is None:
             return None
+        if handler is None or isinstance(lines, Structured) or _asks_xml(cmd, pipeline):
+            lines = rendered(lines, pipeline)  # text, xml or json of a feature's (or a structured) answer
         return await run_filters(lines, pipeline, self.device.fs.for_user(self.user, secrets=self.rights.sees_secrets))
 
     async def _feature_command(self, cmd: Command) -> list[str] | None:

@@ -15,6 +15,7 @@ from nos.routing.prefix import Prefix, addr_text, contains, prefix_text
 from nos.routing.rib import Rib
 from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA, NextHop, Route
 from nos.runtime.clock import format_ago
+from nos.runtime.structured import E, Element, Structured, namespace, sub, text_of
 
 LEGEND = "+ = Active Route, - = Last Active, * = Both"
 
@@ -301,24 +302,58 @@ def _brief(route: Route) -> str:
     return f"{route.protocol}/{route.preference}{hop}"
 
 
-def show_route_summary(engine: RoutingEngine, router_id: str | None, asn: str | None) -> list[str]:
-    lines = []
+def route_summary_xml(engine: RoutingEngine, router_id: str | None, asn: str | None) -> Element:
+    """`show route summary` as `<route-summary-information>` (get-route-summary-information)."""
+    info = E("route-summary-information", ns=namespace("junos-routing"))
     if asn:
-        lines.append(f"Autonomous system number: {asn}")
-    lines.append(f"Router ID: {router_id or '0.0.0.0'}")
+        sub(info, "as-number", asn)
+    sub(info, "router-id", router_id or "0.0.0.0")
     for name in _table_order(engine):
         rib = engine.tables[name]
         dests, routes, active, hidden = rib.counts()
-        lines.append("")
-        lines.append(f"{name}: {dests} destinations, {routes} routes ({active} active, 0 holddown, {hidden} hidden)")
+        table = sub(info, "route-table")
+        sub(table, "table-name", name)
+        for tag, n in (("destination-count", dests), ("total-route-count", routes), ("active-route-count", active)):
+            sub(table, tag, n)
+        sub(table, "holddown-route-count", 0)
+        sub(table, "hidden-route-count", hidden)
         by_proto = rib.protocol_counts()
-        for proto in ("Direct", "Local", "Access-internal", "OSPF", "BGP", "Static", "ARI-TS"):
-            if proto in by_proto:
-                total, act = by_proto.pop(proto)
-                lines.append(f"{proto + ':':>21}{total:7d} routes,{act:7d} active")
-        for proto, (total, act) in sorted(by_proto.items()):
-            lines.append(f"{proto + ':':>21}{total:7d} routes,{act:7d} active")
+        order = [p for p in ("Direct", "Local", "Access-internal", "OSPF", "BGP", "Static", "ARI-TS") if p in by_proto]
+        order += sorted(p for p in by_proto if p not in order)
+        for proto in order:
+            total, act = by_proto[proto]
+            protocols = sub(table, "protocols")
+            sub(protocols, "protocol-name", proto)
+            sub(protocols, "protocol-route-count", total)
+            sub(protocols, "active-route-count", act)
+    return info
+
+
+def render_route_summary(info: Element) -> list[str]:
+    """The text of `show route summary`, read from its XML."""
+    lines = []
+    if info.find("as-number") is not None:
+        lines.append(f"Autonomous system number: {text_of(info, 'as-number')}")
+    lines.append(f"Router ID: {text_of(info, 'router-id')}")
+    for table in info.iterfind("route-table"):
+        counts = [text_of(table, tag) for tag in _COUNTS]
+        lines.append("")
+        lines.append(
+            f"{text_of(table, 'table-name')}: {counts[0]} destinations, {counts[1]} routes "
+            f"({counts[2]} active, {counts[3]} holddown, {counts[4]} hidden)"
+        )
+        for protocols in table.iterfind("protocols"):
+            total = int(text_of(protocols, "protocol-route-count"))
+            act = int(text_of(protocols, "active-route-count"))
+            lines.append(f"{text_of(protocols, 'protocol-name') + ':':>21}{total:7d} routes,{act:7d} active")
     return lines
+
+
+_COUNTS = ("destination-count", "total-route-count", "active-route-count", "holddown-route-count", "hidden-route-count")
+
+
+def show_route_summary(engine: RoutingEngine, router_id: str | None, asn: str | None) -> Structured:
+    return Structured(route_summary_xml(engine, router_id, asn), render_route_summary, "get-route-summary-information")
 
 
 def show_route_instance(engine: RoutingEngine, only: str | None = None) -> list[str]:

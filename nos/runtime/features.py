@@ -46,19 +46,33 @@ class CommandContext:
         return bool(self.args.get(name))
 
 
-CommandHandler = Callable[[CommandContext], Awaitable[list[str] | None]]
+CommandHandler = Callable[[CommandContext], Awaitable[Any]]  # lines, a Structured answer, or None
+
+
+@dataclass(frozen=True)
+class RpcSpec:
+    """A command's Junos RPC: NETCONF clients call it by name with the command's arguments as
+    elements (`<get-route-information><table>ISP1</table><detail/></get-route-information>`)."""
+
+    name: str
+    action: str
+    words: tuple[str, ...]  # the command spelled out, as the login class judges it
+    args: dict[str, str] = field(default_factory=dict)  # RPC argument -> the command's, where they differ
 
 
 class FeatureRegistry:
     def __init__(self) -> None:
         self.features: list[Feature] = []
         self.commands: dict[str, CommandHandler] = {}
+        self.rpcs: dict[str, RpcSpec] = {}  # RPC name -> the command behind it
 
     def register(self, feature: Feature) -> None:
         self.features.append(feature)
 
-    def command(self, action: str, handler: CommandHandler) -> None:
+    def command(self, action: str, handler: CommandHandler, rpc: RpcSpec | None = None) -> None:
         self.commands[action] = handler
+        if rpc is not None:
+            self.rpcs[rpc.name] = rpc
 
     def verify(self, new: Node) -> list[CheckError]:
         errors: list[CheckError] = []

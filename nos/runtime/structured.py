@@ -33,7 +33,7 @@ Element = etree._Element
 
 def namespace(module: str) -> str:
     """The default namespace of a reply element: `junos-routing`, `junos-interface` ..."""
-    release = JUNOS_RELEASE.split(".")[0][:-1] + "0"  # 24.4R1.9 -> 24.4R0, as replies carry it
+    release = JUNOS_RELEASE.split("R")[0] + "R0"  # 24.4R1.9 -> 24.4R0, as replies carry it
     return f"http://xml.juniper.net/junos/{release}/{module}"
 
 
@@ -145,8 +145,8 @@ def _json_object(element: Element) -> dict:
 
 def _json_attributes(element: Element) -> dict[str, str]:
     attrs: dict[str, str] = {}
-    ns = etree.QName(element).namespace
-    if ns and element.getparent() is None:
+    ns = element.nsmap.get(None) if element.getparent() is None else None
+    if ns:
         attrs["xmlns"] = ns
     for key, value in element.attrib.items():
         name = "junos:" + key[len(_JUNOS_ATTR) :] if key.startswith(_JUNOS_ATTR) else key
@@ -155,8 +155,32 @@ def _json_attributes(element: Element) -> dict[str, str]:
 
 
 def json_lines(structured: Structured) -> list[str]:
-    """`| display json`: valid JSON, laid out as Junos lays it out (4-space indent)."""
-    return json.dumps(json_value(structured.xml), indent=4).split("\n")
+    """`| display json`: valid JSON, laid out as Junos lays it out (a list's objects at its key's
+    indentation, `"key" : value`, attributes on one line)."""
+    lines = ["{"]
+    _json_members(json_value(structured.xml), 1, lines)
+    lines.append("}")
+    return lines
+
+
+def _json_members(obj: dict, depth: int, lines: list[str]) -> None:
+    pad = "    " * depth
+    items = list(obj.items())
+    for k, (key, value) in enumerate(items):
+        comma = "," if k < len(items) - 1 else ""
+        name = json.dumps(key)
+        if key == "attributes":
+            inner = ", ".join(f"{json.dumps(a)} : {json.dumps(v)}" for a, v in value.items())
+            lines.append(f"{pad}{name} : {{{inner}}}{comma}")
+        elif key in ("data", "comment"):
+            lines.append(f"{pad}{name} : {'[null]' if value == [None] else json.dumps(value)}{comma}")
+        else:  # a list of objects
+            lines.append(f"{pad}{name} : [")
+            for n, child in enumerate(value):
+                lines.append(f"{pad}{{")
+                _json_members(child, depth + 1, lines)
+                lines.append(f"{pad}}}" + ("," if n < len(value) - 1 else ""))
+            lines.append(f"{pad}]{comma}")
 
 
 # -- NETCONF ----------------------------------------------------------------------------------------

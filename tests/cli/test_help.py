@@ -143,6 +143,7 @@ def test_pipe_display_question_mark(cli):
         "  json                 Show output in JSON format",
         "  max-depth            Maximum depth of configuration data",
         "  set                  Show 'set' commands that create configuration",
+        "  xml                  Show output as XML tags",
     ]
     assert cli.session.help_lines("show configuration | display s") == [
         "Possible completions:",

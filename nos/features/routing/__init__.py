@@ -15,7 +15,8 @@ from nos.routing.show import (
     show_route_instance,
     show_route_summary,
 )
-from nos.runtime.features import CommandContext, Feature
+from nos.runtime.features import CommandContext, Feature, RpcSpec
+from nos.runtime.structured import Structured
 
 
 class RoutingFeature:
@@ -62,7 +63,7 @@ def register(device, feature: RoutingFeature) -> None:  # type: ignore[no-untype
         )
         return show_route(engine, device.scheduler.epoch(), query)
 
-    async def summary(ctx: CommandContext) -> list[str]:
+    async def summary(ctx: CommandContext) -> Structured:
         return show_route_summary(engine, feature.router_id, feature.asn)
 
     async def instance(ctx: CommandContext) -> list[str]:
@@ -73,6 +74,10 @@ def register(device, feature: RoutingFeature) -> None:  # type: ignore[no-untype
         return show_forwarding_table(engine, ctx.arg("table"), prefix(dest)[0] if dest else None)
 
     device.features.command("show-route", route)
-    device.features.command("show-route-summary", summary)
+    device.features.command(
+        "show-route-summary",
+        summary,
+        RpcSpec("get-route-summary-information", "show-route-summary", ("show", "route", "summary")),
+    )
     device.features.command("show-route-instance", instance)
     device.features.command("show-route-forwarding-table", forwarding)

@@ -20,7 +20,7 @@ from nos.cli.io import BufferIO
 from nos.cli.session import CliSession
 from nos.net.netconf import xml
 from nos.net.netconf.framing import Framer, FramingError, TooBig
-from nos.net.netconf.rpcs import HANDLERS
+from nos.net.netconf.rpcs import HANDLERS, operational
 from nos.runtime.accounts import Rights
 from nos.runtime.device import Device
 
@@ -164,6 +164,8 @@ class NetconfSession:
         op = ops[0]
         name = xml.local(op.tag)
         handler = HANDLERS.get(name)
+        if handler is None and name in self.device.features.rpcs:  # a feature's command, by its RPC name
+            handler = operational.handler_for(self.device.features.rpcs[name])
         if handler is None:
             error = xml.Error(
                 f"syntax error, expecting <rpc> operation: <{name}> is not supported",

@@ -103,7 +103,7 @@ def test_summary_lists_protocols_in_junos_order(build):
     """`show route summary`: Router ID, then per table the protocol lines, colon at column 20."""
     lab = build(CONFIG)
     lab.engine.add(route("10.9.0.0/16", "BGP", "198.51.100.1", "b", as_path="65001"))
-    lines = show_route_summary(lab.engine, None, None)
+    lines = show_route_summary(lab.engine, None, None).text()
     assert lines[:3] == ["Router ID: 0.0.0.0", "", "inet.0: 7 destinations, 7 routes (7 active, 0 holddown, 0 hidden)"]
     assert lines[3:7] == [
         "              Direct:      2 routes,      2 active",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from nos.cli.commands import CommandError, parse_command
 from nos.cli.session import CliError, split_line
+from nos.net.netconf.rpcs import operational
 from nos.net.netconf.rpcs.system import route_engine_information, software_information
 from nos.net.netconf.xml import element, failed, sub
 
@@ -44,6 +45,21 @@ async def command(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
     words = [w for w, _, _ in split_line(line)]
     main = words[: words.index("|")] if "|" in words else words
     pipes = " ".join(words[len(main) :])
+    try:
+        parsed = parse_command(session.device.schema.commands["operational"], main)
+        action = parsed.action
+    except CommandError:
+        parsed, action = None, ""  # the CLI run below reports the error the Junos way
+    spec = next((s for s in session.device.features.rpcs.values() if s.action == action), None)
+    if parsed is not None and spec is not None:
+        if "display xml rpc" in pipes:
+            rpc = element("rpc")
+            sub(rpc, spec.name)
+            return [rpc]
+        if fmt == "xml" and not pipes:  # the command's XML form, from the same handler
+            if not session.cli.rights.may_run(parsed.full):
+                raise failed("permission denied", tag="access-denied")
+            return await operational.run(session, spec, dict(parsed.args))
     form = _xml_form(main)
     if "display xml rpc" in pipes:
         if form is None:
@@ -57,10 +73,6 @@ async def command(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
         if not session.cli.rights.may_run(list(form[0]) + main[len(form[0]) :]):  # spelled out, as the CLI judges it
             raise failed("permission denied", tag="access-denied")
         return [form[2](session)]
-    try:
-        action = parse_command(session.device.schema.commands["operational"], main).action
-    except CommandError:
-        action = ""  # the CLI run below reports the error the Junos way
     if action in _REFUSED:
         raise failed(f"command is not valid in a NETCONF session: {line}", tag="operation-not-supported")
     session.io.take()
