@@ -69,6 +69,8 @@ class Bgp:
 
     def apply(self, old: Node, new: Node) -> None:
         wanted, _ = peers(new)
+        if not wanted and not self.sessions:
+            return  # no BGP, before or after
         options = new.children.get("routing-options")
         addresses = self.device.dataplane.addresses()
         rid = router_id(options if isinstance(options, Node) else None, addresses)
