@@ -12,6 +12,8 @@ from pathlib import Path
 
 from nos import __version__
 
+PLAIN_HELP = "read whole lines, even on a terminal (no line editing: the terminal echoes what you type)"
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="nos", description="A Junos-like network OS that runs on a laptop.")
@@ -25,6 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     cli.add_argument("--clock", choices=("real", "accelerated", "virtual"), default="real")
     cli.add_argument("--speed", type=float, default=60.0, help="speed of the accelerated clock")
     cli.add_argument("--ssh", type=int, metavar="PORT", help="also serve the device over SSH on 127.0.0.1:PORT")
+    cli.add_argument("--plain", action="store_true", help=PLAIN_HELP)
     lab = sub.add_parser("lab", help="start a lab and open its console (default: the dual-ISP demo lab)")
     lab.add_argument("lab", nargs="?", type=Path, help="lab file (default: the dual-ISP demo lab)")
     run = sub.add_parser("run", help="run a scenario script on a lab and print the transcript")
@@ -37,11 +40,14 @@ def _parser() -> argparse.ArgumentParser:
     lab.add_argument(
         "--ssh", type=int, metavar="PORT", help="serve every device over SSH, one port each from PORT (127.0.0.1)"
     )
+    lab.add_argument("--plain", action="store_true", help=PLAIN_HELP)
     return parser
 
 
-def device_cli():  # type: ignore[no-untyped-def]
-    """How the lab opens a device's Junos CLI: sessions and front-ends of nos.cli."""
+def device_cli(plain: bool = False):  # type: ignore[no-untyped-def]
+    """How the lab opens a device's Junos CLI: sessions and front-ends of nos.cli.
+
+    The console's IO on a terminal is the CLI's line editor, unless `--plain`."""
     from nos.cli.io import BufferIO
     from nos.cli.plain import PlainIO
     from nos.cli.session import CliSession
@@ -64,10 +70,17 @@ def device_cli():  # type: ignore[no-untyped-def]
 
         return access_table(service)
 
+    def console_io(stdin, stdout):  # type: ignore[no-untyped-def]
+        if not plain and stdin.isatty() and stdout.isatty():
+            from nos.cli.terminal import TerminalIO
+
+            return TerminalIO()
+        return PlainIO(stdin, stdout)
+
     return DeviceCli(
         session=lambda device, io: CliSession(device, DEFAULT_USER, io),
         buffer_io=BufferIO,
-        plain_io=PlainIO,
+        plain_io=console_io,
         terminal=terminal,
         ssh_service=ssh_service,
         ssh_table=ssh_table,
@@ -83,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "lab":
         from nos.lab.main import run_lab
 
-        return run_lab(args, device_cli())
+        return run_lab(args, device_cli(plain=args.plain))
     if args.command == "run":
         from nos.lab.main import run_script
 

@@ -22,6 +22,23 @@ def schema() -> Schema:
     return load_schema()
 
 
+@pytest.fixture(autouse=True)
+def _devices_closed(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Every device a test makes releases its state directory's lock when the test ends: a worker
+    runs hundreds of tests, and each open lock file is a descriptor (past 1,024, select() fails)."""
+    made: list[Device] = []
+    init = Device.__init__
+
+    def tracked(self: Device, *args: object, **kwargs: object) -> None:
+        init(self, *args, **kwargs)  # type: ignore[arg-type]
+        made.append(self)
+
+    monkeypatch.setattr(Device, "__init__", tracked)
+    yield
+    for device in made:
+        device.close()
+
+
 @pytest.fixture
 def clock() -> ManualScheduler:
     return ManualScheduler()

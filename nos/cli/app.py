@@ -62,7 +62,8 @@ def run_cli(args: argparse.Namespace) -> int:
     device = build_device(args, scheduler)
     if device is None:
         return 1
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    # On a terminal, the line editor (literal prompts and echo); `--plain` keeps the line-by-line front-end there.
+    interactive = sys.stdin.isatty() and sys.stdout.isatty() and not getattr(args, "plain", False)
 
     async def main() -> None:
         async with trio.open_nursery() as nursery:

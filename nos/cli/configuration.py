@@ -383,7 +383,7 @@ async def do_commit(session: CliSession, cmd: Command, pipeline: Pipeline) -> li
     result = db.commit(
         tree,
         session.user,
-        client=session.client,
+        client="cli",  # Junos records a commit typed at the CLI `via cli`, whatever carried the session
         comment=cmd.value("comment"),
         check_only=cmd.flag("check"),
         confirmed=confirmed,

@@ -3,32 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 
-from nos import JUNOS_RELEASE, __version__
 from nos.cli import files, lockouts
 from nos.cli.commands import Command
 from nos.cli.configuration import fmt_time, render_config
 from nos.cli.pipes import Pipeline
 from nos.cli.session import CliError, CliSession
 from nos.config.path import PathError, walk
-from nos.runtime.clock import format_ago
+from nos.features import system as device_commands
+from nos.runtime.structured import Structured
 from nos.schema.types import DurationType
-
-
-def _bsd_uptime(session: CliSession) -> str:
-    """The BSD `w` header line: ` 9:22PM  up 32 days,  5:35, 1 user, load averages: ...`."""
-    device = session.device
-    now = device.scheduler.epoch()
-    clock = time.strftime("%I:%M%p", time.gmtime(now)).lstrip("0").rjust(7)
-    up = int(now - device.boot_time)
-    days, rem = divmod(up, 86400)
-    hours, rem = divmod(rem, 3600)
-    minutes = rem // 60
-    span = f"{hours:2d}:{minutes:02d}" if hours else f"{minutes} min{'s' if minutes != 1 else ''}"
-    if days:
-        span = f"{days} day{'s' if days != 1 else ''}, {span}"
-    users = len(device.sessions)
-    return f"{clock}  up {span}, {users} user{'s' if users != 1 else ''}, load averages: 0.00, 0.00, 0.00"
 
 
 async def show_configuration(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
@@ -42,61 +27,6 @@ async def show_configuration(session: CliSession, cmd: Command, pipeline: Pipeli
         r = db.store.records[0]
         header = [f"## Last commit: {fmt_time(r.time)} by {r.user}"]
     return await render_config(session, db.active, steps, pipeline, compare_base=None, header=header)
-
-
-async def show_system_commit(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
-    db = session.device.db
-    lines = []
-    for i, r in enumerate(db.store.records):
-        lines.append(f"{i:<4}{fmt_time(r.time)} by {r.user} via {r.client}")
-        if i == 0 and db.confirm_deadline is not None:
-            left = int(db.confirm_deadline - db.scheduler.now())
-            lines.append(f"    commit confirmed, rollback in {left // 60}m{left % 60}s")
-        if r.comment:
-            lines.append(f"    {r.comment}")
-    return lines
-
-
-async def show_system_uptime(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
-    device = session.device
-    now = device.scheduler.epoch()
-    lines = [
-        f"Current time: {fmt_time(now)}",
-        "Time Source:  LOCAL CLOCK",
-        f"System booted: {fmt_time(device.boot_time)} ({format_ago(now - device.boot_time)} ago)",
-        f"Protocols started: {fmt_time(device.boot_time)} ({format_ago(now - device.boot_time)} ago)",
-    ]
-    records = device.db.store.records
-    if records:
-        r = records[0]
-        lines.append(f"Last configured: {fmt_time(r.time)} ({format_ago(now - r.time)} ago) by {r.user}")
-    lines.append(_bsd_uptime(session))
-    return lines
-
-
-async def show_system_users(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
-    lines = [_bsd_uptime(session), f"{'USER':<9}{'TTY':<9}{'FROM':<34}{'LOGIN@':>6}  IDLE WHAT"]
-    now = session.device.scheduler.epoch()
-    for other in session.device.sessions.values():
-        assert isinstance(other, CliSession)
-        login = time.strftime("%I:%M%p", time.gmtime(other.login_time)).lstrip("0")
-        idle = int(now - other.last_activity) // 60
-        what = "-cli (cli)"
-        lines.append(
-            f"{other.user:<9}{other.terminal:<9}{(other.origin or '-'):<34}{login:>6} {idle if idle else '-':>5} {what}"
-        )
-    return lines
-
-
-async def show_version(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
-    return [
-        f"Hostname: {session.device.hostname}",
-        "Model: vsrx",
-        "Family: junos-es",
-        f"Junos: {JUNOS_RELEASE}",
-        f"JUNOS Software Release [{JUNOS_RELEASE}]",
-        f"JUNOS nos simulator [{__version__}]",
-    ]
 
 
 async def show_cli(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
@@ -256,12 +186,19 @@ async def quit_session(session: CliSession, cmd: Command, pipeline: Pipeline) ->
     return None
 
 
+def _device_command(action: str) -> Callable[[CliSession, Command, Pipeline], Awaitable[Structured]]:
+    """One of the device's own commands (nos/features/system): they answer on any device, its
+    features installed or not, as their Junos XML (the session renders text, xml or json)."""
+
+    async def run(session: CliSession, cmd: Command, pipeline: Pipeline) -> Structured:
+        return await device_commands.run(session.device, action, cmd.args, session.user)
+
+    return run
+
+
 HANDLERS = {
     "show-configuration": show_configuration,
-    "show-system-commit": show_system_commit,
-    "show-system-uptime": show_system_uptime,
-    "show-system-users": show_system_users,
-    "show-version": show_version,
+    **{action: _device_command(action) for action in device_commands.COMMANDS},  # show version, system, chassis
     "show-cli": show_cli,
     "show-cli-history": show_cli_history,
     "show-lab-clock": show_lab_clock,

@@ -76,11 +76,11 @@ def split_line(line: str) -> list[tuple[str, int, int]]:
     return out
 
 
-def _asks_xml(cmd: Command, pipeline: Pipeline) -> bool:
-    """`| display xml [rpc]` after a command of the CLI's own that has no XML form of its own
-    (`show configuration` renders its XML itself)."""
-    wants = pipeline.wants("display-xml") or pipeline.wants("display-xml-rpc")
-    return wants is not None and cmd.action != "show-configuration"
+def _asks_xml(cmd: Command, pipeline: Pipeline, mode: str) -> bool:
+    """`| display xml [rpc]|json` after an operational command of the CLI's own that has no XML form
+    of its own (`show configuration` renders its XML and JSON itself, as configuration mode's `show`)."""
+    wants = pipeline.wants("display-xml") or pipeline.wants("display-xml-rpc") or pipeline.wants("display-json")
+    return wants is not None and mode == "operational" and cmd.action != "show-configuration"
 
 
 @dataclass
@@ -231,7 +231,7 @@ class CliSession:
             lines = await self._feature_command(cmd)
         if lines is None:
             return None
-        if handler is None or isinstance(lines, Structured) or _asks_xml(cmd, pipeline):
+        if handler is None or isinstance(lines, Structured) or _asks_xml(cmd, pipeline, mode):
             lines = rendered(lines, pipeline)  # text, xml or json of a feature's (or a structured) answer
         return await run_filters(lines, pipeline, self.device.fs.for_user(self.user, secrets=self.rights.sees_secrets))
 

@@ -1,195 +1,239 @@
-"""The interactive front-end: prompt_toolkit in a worker thread, the CLI engine on Trio.
+"""The interactive front-end on the process's own terminal: literal text, as over SSH.
 
-prompt_toolkit runs its own asyncio loop, so each prompt runs in a thread while
-the device (timers, commit-confirmed rollbacks) keeps running on Trio. `?`,
-Tab and Space ask the session for help; the session itself only runs commands
-between prompts, on the Trio side.
+Expect scripts spawn `nos cli` and `nos lab` in a pseudo-terminal and match
+prompts exactly (`lab@nos> `), so nothing here draws: the prompt is printed as
+it reads, typing is echoed character for character, a character is rubbed out
+with `\\b \\b`, and no escape code, cursor movement, reserved blank line or
+terminal query is ever written. The line editing is the SSH one (nos.cli.editor
+through StreamIO): Tab, `?`, Space completion, history on Up/Down, Ctrl-U/W/C/D.
+
+While a front-end runs, the terminal is in raw mode (no echo, no line
+discipline, no signals; output processing stays on, so `\\n` still starts a
+line) and one pump task feeds what is typed to the innermost TerminalIO: the
+lab console's, or that of the device CLI attached from it. Ctrl-C reaches the
+command that runs as a keystroke, echoed as `^C`, as the terminal did before.
+Keys the editor does not know (Left/Right, Delete, function keys) are dropped
+whole, so their sequences never show up as typed text.
 """
 
 from __future__ import annotations
 
-import asyncio
+import codecs
 import os
+import re
 import sys
+import termios
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import trio
-from prompt_toolkit import PromptSession
-from prompt_toolkit.application import Application, run_in_terminal
-from prompt_toolkit.history import InMemoryHistory
-from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
-from prompt_toolkit.layout import Layout
-from prompt_toolkit.layout.containers import Window
-from prompt_toolkit.layout.controls import FormattedTextControl
-from prompt_toolkit.lexers import PygmentsLexer
 
-from nos.cli.lexer import JunosLexer
+from nos.cli.editor import CTRL_C, TOO_LONG, EndOfInput, Interrupt, Keys, Line
 from nos.cli.session import CliSession
+from nos.cli.stream import StreamIO, run_stream
 from nos.runtime.interrupt import deliver_sigint
 
 MORE = "---(more)---"
 
+# Complete escape sequences: CSI (arrows, Delete, function keys), SS3 (arrows in application mode), Alt+key,
+# or an ESC before a control key (then only the ESC goes).
+_SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|[^\[O\x00-\x1f\x1b]|(?=[\x00-\x1f\x1b]))", re.S)
+_UNFINISHED = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|O)?\Z")
+_HISTORY_KEYS = {"\x1b[A": "\x1b[A", "\x1b[B": "\x1b[B", "\x1bOA": "\x1b[A", "\x1bOB": "\x1b[B"}
 
-def _in_quotes(text: str) -> bool:
-    return text.count('"') % 2 == 1
 
+class KeyFilter:
+    """Typed text with escape sequences the editor does not handle removed (Up/Down kept, as CSI).
 
-class TerminalIO:
-    interactive = True
+    A sequence split between two reads is held until its end arrives."""
 
     def __init__(self) -> None:
-        self.terminal_type = os.environ.get("TERM", "vt100")
-        self.prompt_session: PromptSession[str] | None = None
+        self._held = ""
 
-    def write(self, text: str) -> None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-
-    async def page(self, lines: list[str], paged: bool, screen_length: int) -> None:
-        if not paged or len(lines) < screen_length:
-            self.write("".join(line + "\n" for line in lines))
-            return
-        step = max(1, screen_length - 1)
+    def __call__(self, text: str) -> str:
+        text, self._held = self._held + text, ""
+        out: list[str] = []
         i = 0
-        while i < len(lines):
-            self.write("".join(line + "\n" for line in lines[i : i + step]))
-            i += step
-            if i >= len(lines):
+        while i < len(text):
+            esc = text.find("\x1b", i)
+            if esc < 0:
+                out.append(text[i:])
                 break
-            key = await trio.to_thread.run_sync(_more_key)
-            if key in ("q", "Q", "c-c"):
+            out.append(text[i:esc])
+            seq = _SEQUENCE.match(text, esc)
+            if seq is not None:
+                out.append(_HISTORY_KEYS.get(seq.group(), ""))
+                i = seq.end()
+            elif _UNFINISHED.match(text, esc):
+                self._held = text[esc:]
                 break
-            if key in ("enter", "c-m", "j", "down"):
-                step = 1
-            elif key == "G":
-                step = len(lines)
-            else:
-                step = max(1, screen_length - 1)
+            else:  # not a sequence after all: drop the ESC, keep what follows
+                i = esc + 1
+        return "".join(out)
 
-    async def ask(self, question: str) -> str | None:
-        return await trio.to_thread.run_sync(self._prompt_once, question, False)
 
-    async def read_secret(self, question: str) -> str | None:
-        return await trio.to_thread.run_sync(self._prompt_once, question, True)
+def _write_out(text: str) -> None:
+    """Terminal output: output processing is on, so each `\\n` becomes `\\r\\n` there."""
+    sys.stdout.flush()
+    data = text.replace("\r\n", "\n").encode(sys.stdout.encoding or "utf-8", "replace")
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
-    def _prompt_once(self, question: str, secret: bool) -> str | None:
+
+def _raw_mode(fd: int) -> list | None:
+    """Put the terminal in raw mode (output processing kept); the settings to restore, None if not a terminal."""
+    try:
+        saved = termios.tcgetattr(fd)
+    except termios.error:
+        return None
+    raw = termios.tcgetattr(fd)
+    raw[0] &= ~(termios.IXON | termios.ICRNL | termios.INLCR | termios.IGNCR | termios.ISTRIP | termios.BRKINT)
+    raw[3] &= ~(termios.ICANON | termios.ECHO | termios.ISIG | termios.IEXTEN)
+    raw[6][termios.VMIN], raw[6][termios.VTIME] = 1, 0
+    termios.tcsetattr(fd, termios.TCSANOW, raw)
+    return saved
+
+
+class _Terminal:
+    """The process's one terminal: raw mode and the pump while any TerminalIO uses it."""
+
+    def __init__(self) -> None:
+        self.users: list[TerminalIO] = []  # innermost last: it gets what is typed
+
+    @asynccontextmanager
+    async def used_by(self, io: TerminalIO) -> AsyncIterator[None]:
+        if self.users:  # the pump runs already (a device CLI attached from the lab console)
+            _hand_over(self.users[-1], io)  # the rest of a paste goes to the node's CLI
+            self.users.append(io)
+            try:
+                yield
+            finally:
+                self._leave(io)
+            return
+        fd = sys.stdin.fileno()
+        saved = _raw_mode(fd)
         try:
-            return PromptSession().prompt(question, is_password=secret)
-        except (EOFError, KeyboardInterrupt):
-            return None
-
-    async def read_block(self) -> str | None:
-        def read() -> str | None:
-            lines = []
-            session: PromptSession[str] = PromptSession()
-            while True:
+            async with trio.open_nursery() as nursery:
+                self.users.append(io)
+                nursery.start_soon(self._pump, fd)
                 try:
-                    lines.append(session.prompt(""))
-                except EOFError:
-                    return "".join(line + "\n" for line in lines)
-                except KeyboardInterrupt:
-                    return None
+                    yield
+                finally:
+                    self._leave(io)
+                    io.flush()
+                    nursery.cancel_scope.cancel()
+        finally:
+            if saved is not None:
+                termios.tcsetattr(fd, termios.TCSANOW, saved)
 
-        return await trio.to_thread.run_sync(read)
+    def _leave(self, io: TerminalIO) -> None:
+        """`io` stops reading; what was typed ahead for it goes to the front-end below (the lab console)."""
+        self.users.remove(io)
+        if self.users:
+            _hand_over(io, self.users[-1])
 
-    def notify(self, text: str) -> None:
-        ps = self.prompt_session
-        app = ps.app if ps is not None else None
-        if app is None or not app.is_running or app.loop is None:
-            self.write(text)
-            return
-
-        async def show() -> None:
-            await run_in_terminal(lambda: self.write(text))
-            app.invalidate()
-
-        app.loop.call_soon_threadsafe(lambda: asyncio.ensure_future(show()))
-
-
-def _more_key() -> str:
-    kb = KeyBindings()
-
-    @kb.add("<any>")
-    def _(event: KeyPressEvent) -> None:
-        key = event.key_sequence[0].key
-        event.app.exit(result=key if isinstance(key, str) else str(key))
-
-    app: Application[str] = Application(
-        layout=Layout(Window(FormattedTextControl(MORE), height=1)),
-        key_bindings=kb,
-        full_screen=False,
-        erase_when_done=True,
-    )
-    return app.run() or " "
-
-
-def _bindings(session: CliSession) -> KeyBindings:
-    kb = KeyBindings()
-
-    def show_lines(event: KeyPressEvent, lines: list[str], echo: str) -> None:
-        text = "".join(line + "\n" for line in lines)
-
-        def out() -> None:
-            sys.stdout.write(f"{session.prompt_line()}{echo}\n{text}")
-            sys.stdout.flush()
-
-        run_in_terminal(out)
-
-    @kb.add("?")
-    def _(event: KeyPressEvent) -> None:
-        buf = event.current_buffer
-        before = buf.document.text_before_cursor
-        if _in_quotes(before):
-            buf.insert_text("?")
-            return
-        show_lines(event, session.help_lines(before), buf.text + "?")
-
-    @kb.add("tab")
-    def _(event: KeyPressEvent) -> None:
-        buf = event.current_buffer
-        before = buf.document.text_before_cursor
-        insert, lines = session.complete(before)
-        if insert:
-            buf.insert_text(insert)
-        elif lines:
-            show_lines(event, lines, buf.text)
-
-    @kb.add(" ")
-    def _(event: KeyPressEvent) -> None:
-        buf = event.current_buffer
-        before = buf.document.text_before_cursor
-        if session.complete_on_space and before and not before[-1].isspace() and not _in_quotes(before):
-            insert, _lines = session.complete(before)
-            if insert.endswith(" "):
-                buf.insert_text(insert)
+    async def _pump(self, fd: int) -> None:
+        decode = codecs.getincrementaldecoder("utf-8")("replace").decode
+        keys = KeyFilter()
+        while True:
+            await trio.lowlevel.wait_readable(fd)
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                data = b""
+            if not data:  # the terminal hung up: every reader gets end-of-input
+                for io in self.users:
+                    io.hang_up()
                 return
-        buf.insert_text(" ")
+            if not self.users:
+                continue
+            io = self.users[-1]
+            text = keys(decode(data))
+            if CTRL_C in text and not io.editor.reading:
+                io.write("^C")  # what the terminal echoed when it sent SIGINT
+            io.feed(text)
 
-    return kb
+
+def _hand_over(old: TerminalIO, new: TerminalIO) -> None:
+    """`new` reads next: what `old` printed goes out first (each gathers its output while input is
+    queued), and keystrokes typed ahead but not read by `old` go to `new`."""
+    old.flush()
+    keys = []
+    while (key := old.editor.take_key()) is not None:
+        keys.append(key)
+    if keys:
+        new.feed("".join(keys))
+
+
+_TERMINAL = _Terminal()
+
+
+class TerminalIO(StreamIO):
+    """A SessionIO (and a line reader for the lab console) on the process's terminal.
+
+    Each front-end on the terminal (a CLI session, the lab console, a host's
+    shell) has its own, with its own history; `attached()` makes it the one
+    that reads what is typed."""
+
+    def __init__(self) -> None:
+        super().__init__(_write_out, os.environ.get("TERM", "vt100"))
+
+    def attached(self) -> AbstractAsyncContextManager[None]:
+        """While inside, what is typed comes to this IO (raw mode and the pump start with the first)."""
+        return _TERMINAL.used_by(self)
+
+    def flush(self) -> None:
+        self._send.flush()
+
+    def hang_up(self) -> None:
+        """The terminal is gone: what waits for input gets end-of-input. (`close`, which a session calls
+        when it ends, does the same for this IO only: the lab console's own reads on.)"""
+        self.close()
+
+    def feed(self, data: str) -> None:
+        if self._single_key and self.editor.reading and data[:2] == "\x1b[":  # an arrow at ---(more)---
+            data = ("\r" if data[2:3] == "B" else " ") + data[3:]  # Down: one line more; Up: a page
+        super().feed(data)
+
+    async def read_line(
+        self,
+        prompt: str,
+        complete: Callable[[str], tuple[str, list[str]]] | None = None,
+        help: Callable[[str], list[str]] | None = None,
+    ) -> str:
+        """Print `prompt` and read a line (Tab: `complete`, `?`: `help`, Up/Down: history).
+
+        Raises KeyboardInterrupt on Ctrl-C and EOFError at end of input."""
+        keys = Keys(
+            help=help or (lambda text: []),
+            complete=complete or (lambda text: ("", [])),
+            redraw=lambda: prompt,
+            complete_on_space=lambda: False,
+        )
+        self.write(prompt)
+        event = await self.read(keys=keys)
+        if isinstance(event, Interrupt):
+            raise KeyboardInterrupt
+        if isinstance(event, EndOfInput):
+            raise EOFError
+        assert isinstance(event, Line)
+        if event.too_long:
+            self.write(TOO_LONG + "\n")
+            raise KeyboardInterrupt
+        return event.text
 
 
 async def run_terminal(session: CliSession, io: TerminalIO) -> None:
-    ps: PromptSession[str] = PromptSession(
-        history=InMemoryHistory(),
-        key_bindings=_bindings(session),
-        lexer=PygmentsLexer(JunosLexer),
-        complete_while_typing=False,
-    )
-    io.prompt_session = ps
+    """The session on the terminal until the user leaves it (or the terminal hangs up)."""
     try:
-        session.screen_length = max(0, os.get_terminal_size().lines)
-        session.screen_width = os.get_terminal_size().columns
+        size = os.get_terminal_size(sys.stdout.fileno())
+        session.screen_length, session.screen_width = max(0, size.lines), size.columns
     except OSError:
         pass
-    async with trio.open_nursery() as nursery:
-        await nursery.start(deliver_sigint, session.interrupts)  # Ctrl-C stops the running command
-        while session.alive:
-            try:
-                line = await trio.to_thread.run_sync(lambda: ps.prompt(session.prompt))
-            except KeyboardInterrupt:
-                continue
-            except EOFError:
-                line = "exit configuration-mode" if session.mode == "configuration" else "quit"
-                io.write(line + "\n")
-            await session.execute(line)
+    async with io.attached(), trio.open_nursery() as nursery:
+        await nursery.start(deliver_sigint, session.interrupts)  # `kill -INT` stops the running command too
+        await run_stream(session, io)  # Ctrl-C typed while a command runs stops it (io.on_interrupt)
         nursery.cancel_scope.cancel()
-    session.close()
+
+
+__all__ = ["MORE", "KeyFilter", "TerminalIO", "run_terminal"]

@@ -42,6 +42,9 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     rpm.register(device, probes)
     ipmon.register(device, monitoring)
     bgp.register(device, speaker)
+    from nos.features import system  # the device's own commands: show version, show system/chassis ...
+
+    system.register(device)
     empty = Node(device.schema.root)
     for feature in device.features.features:
         feature.apply(empty, device.db.active_expanded)

@@ -50,7 +50,7 @@ def run_lab(args: argparse.Namespace, cli: DeviceCli) -> int:
     lab = _build(args, args.clock)
     if lab is None:
         return 1
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    interactive = sys.stdin.isatty() and sys.stdout.isatty() and not getattr(args, "plain", False)
 
     async def main() -> None:
         async with lab.running() as nursery:

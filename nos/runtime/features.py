@@ -64,7 +64,8 @@ class FeatureRegistry:
     def __init__(self) -> None:
         self.features: list[Feature] = []
         self.commands: dict[str, CommandHandler] = {}
-        self.rpcs: dict[str, RpcSpec] = {}  # RPC name -> the command behind it
+        self.rpcs: dict[str, RpcSpec] = {}  # RPC name -> the command NETCONF runs for it (the first registered)
+        self.rpc_of: dict[str, RpcSpec] = {}  # command action -> its RPC (several commands may share one)
 
     def register(self, feature: Feature) -> None:
         self.features.append(feature)
@@ -72,7 +73,8 @@ class FeatureRegistry:
     def command(self, action: str, handler: CommandHandler, rpc: RpcSpec | None = None) -> None:
         self.commands[action] = handler
         if rpc is not None:
-            self.rpcs[rpc.name] = rpc
+            self.rpcs.setdefault(rpc.name, rpc)
+            self.rpc_of[action] = rpc
 
     def verify(self, new: Node) -> list[CheckError]:
         errors: list[CheckError] = []

@@ -80,6 +80,35 @@ class Structured:
         return self.render(self.xml)
 
 
+class Deferred(Structured):
+    """An answer that may be big (a million-route `show route`): its XML is made only when asked for
+    (`| display xml|json`, NETCONF), and its text comes from `text_from`, which renders the same XML a
+    slice at a time, so the whole tree never stands at once for the text."""
+
+    def __init__(
+        self,
+        build: Callable[[], Element],
+        text_from: Callable[[], list[str]],
+        rpc: str,
+        rpc_args: dict[str, str | bool] | None = None,
+    ):
+        self._build = build
+        self._text = text_from
+        self._xml: Element | None = None
+        self.render = lambda _: text_from()
+        self.rpc = rpc
+        self.rpc_args = rpc_args or {}
+
+    @property  # type: ignore[override]
+    def xml(self) -> Element:
+        if self._xml is None:
+            self._xml = self._build()
+        return self._xml
+
+    def text(self) -> list[str]:
+        return self._text()
+
+
 # -- | display xml ------------------------------------------------------------------------------------
 
 
@@ -191,8 +220,14 @@ def to_bytes(element: Element) -> bytes:
     return etree.tostring(element)
 
 
+def to_text(element: Element) -> str:
+    """The element serialised as text, as a NETCONF reply carries it."""
+    return etree.tostring(element, encoding="unicode")
+
+
 __all__ = [
     "JUNOS",
+    "Deferred",
     "E",
     "Element",
     "Structured",
@@ -203,5 +238,6 @@ __all__ = [
     "sub",
     "text_of",
     "to_bytes",
+    "to_text",
     "xml_lines",
 ]

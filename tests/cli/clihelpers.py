@@ -73,9 +73,9 @@ def nos_env(**extra: str) -> dict[str, str]:
 class Screen:
     """A `nos` child (`nos cli ...`, `nos lab ...`) in a pseudo-terminal, read as plain text.
 
-    prompt_toolkit draws with escape codes (the prompt's trailing space is a
-    cursor move), so the screen is read with them removed and prompts are
-    matched without their trailing space.
+    The screen is read with any escape codes removed and prompts are matched
+    without their trailing space (the terminal front-end prints neither today;
+    tests/cli/test_pexpect_terminal.py holds it to the exact bytes).
     """
 
     def __init__(self, *args: str, timeout: float = 10.0, rows: int = 40, columns: int = 120):
@@ -87,7 +87,7 @@ class Screen:
         self.child = pexpect.spawn(
             cmd[0],
             [*cmd[1:], *args],
-            env=nos_env(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm"),
+            env=nos_env(TERM="xterm"),
             encoding="utf-8",
             timeout=timeout,
             dimensions=(rows, columns),

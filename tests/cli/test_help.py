@@ -67,7 +67,9 @@ def test_question_mark_at_the_operational_prompt(cli):
 def test_show_question_mark(cli):
     assert cli.session.help_lines("show ") == [
         "Possible completions:",
+        "  arp                  Show system Address Resolution Protocol table entries",
         "  bgp                  Show Border Gateway Protocol information",
+        "  chassis              Show chassis information",
         "  cli                  Show command-line interface settings",
         "  configuration        Show current configuration",
         "  interfaces           Show interface information",
@@ -353,7 +355,9 @@ def test_run_continues_in_the_operational_tree(cli):
     cli.run("configure")
     assert cli.session.help_lines("run show ") == [
         "Possible completions:",
+        "  arp                  Show system Address Resolution Protocol table entries",
         "  bgp                  Show Border Gateway Protocol information",
+        "  chassis              Show chassis information",
         "  cli                  Show command-line interface settings",
         "  configuration        Show current configuration",
         "  interfaces           Show interface information",
@@ -404,6 +408,7 @@ def test_tab_on_an_ambiguous_word_lists_the_choices(cli):
         "",
         [
             "Possible completions:",
+            "  chassis              Show chassis information",
             "  cli                  Show command-line interface settings",
             "  configuration        Show current configuration",
         ],

@@ -39,6 +39,8 @@ def test_facts_and_cli(ssh_device):
     assert dev.facts["version"] == ssh_device.call(lambda: __import__("nos").JUNOS_RELEASE)
     assert dev.facts["model"] == "VSRX"
     assert dev.facts["RE0"]["mastership_state"] == "master"
+    assert len(dev.facts["serialnumber"]) == 12 and dev.facts["srx_cluster"] is False  # chassis inventory, cluster
+    assert isinstance(dev.uptime, int)  # get-system-uptime-information, as napalm's get_facts reads it
     assert dev.rpc.get_software_information().findtext("host-name") == "sim1"
     dev.close()
 

@@ -96,11 +96,11 @@ def test_display_xml_rpc_names_the_rpc(srx: Device) -> None:
 
 
 def test_text_only_commands_come_inside_output(srx: Device) -> None:
-    lines = out(srx, "show route forwarding-table | display xml")
+    lines = out(srx, "show cli | display xml")
     reply = ET.fromstring("\n".join(lines))
-    assert reply[0].tag == "output" and "Routing table: default.inet" in (reply[0].text or "")
-    data = json.loads("\n".join(out(srx, "show route forwarding-table | display json")))
-    assert "Routing table: default.inet" in data["output"][0]["data"]
+    assert reply[0].tag == "output" and "CLI screen-length" in (reply[0].text or "")
+    data = json.loads("\n".join(out(srx, "show cli | display json")))
+    assert "CLI screen-length" in data["output"][0]["data"]
 
 
 def test_the_rpc_by_name_over_netconf(srx: Device) -> None:

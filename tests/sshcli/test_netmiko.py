@@ -41,7 +41,7 @@ def test_config_set_and_commits(conn, ssh_device):
     assert "commit complete" in conn.commit(comment="from netmiko")
     conn.exit_config_mode()
     history = conn.send_command("show system commit")
-    assert history.splitlines()[0].endswith("by lab via ssh")
+    assert history.splitlines()[0].endswith("by lab via cli")
     assert history.splitlines()[1].strip() == "from netmiko"
     conn.send_config_set(["set interfaces ge-0/0/2 description third"], exit_config_mode=False)
     out = conn.commit(and_quit=True)

@@ -192,7 +192,7 @@ def test_send_configs_and_commit(conn, ssh_device):
     ]
     assert response[-1].result.splitlines()[0] == "commit complete"
     assert ssh_device.call(lambda: ssh_device.device.hostname) == "r1"
-    assert commits(ssh_device)[0] == ("lab", "ssh")
+    assert commits(ssh_device)[0] == ("lab", "cli")
     assert len(commits(ssh_device)) == 2  # the factory configuration, then this commit
     assert conn.get_prompt() == "lab@r1#"  # the prompt follows the new host name at once
     conn.acquire_priv("exec")
@@ -201,7 +201,7 @@ def test_send_configs_and_commit(conn, ssh_device):
     shown = conn.send_command("show configuration interfaces ge-0/0/0")
     assert "description uplink;" in shown.result
     history = conn.send_command("show system commit").result.splitlines()
-    assert history[0].startswith("0   ") and history[0].endswith("by lab via ssh")
+    assert history[0].startswith("0   ") and history[0].endswith("by lab via cli")
 
 
 def test_configuration_exclusive_locks_out_other_sessions(connect, ssh_device):
@@ -262,7 +262,7 @@ def test_configuration_private(connect, ssh_device):
     private.acquire_priv("exec")
     assert private.get_prompt() == "lab@sim1>"
     assert "set system domain-name private.example" in shared.send_command("show configuration | display set").result
-    assert commits(ssh_device)[0] == ("lab", "ssh")
+    assert commits(ssh_device)[0] == ("lab", "cli")
 
 
 def test_failed_commands_are_detected(conn):

@@ -206,12 +206,12 @@ def test_twenty_readers_and_a_committer(ssh_device):
 
     records = ssh_device.call(lambda: [(r.user, r.client, r.time - epoch) for r in ssh_device.device.db.store.records])
     assert len(records) == 50  # the factory commit and 60 more, of which the store keeps rollbacks 0-49
-    assert records == [("lab", "ssh", float(COMMITS - 1 - i)) for i in range(50)]  # commit n at lab time n-1
+    assert records == [("lab", "cli", float(COMMITS - 1 - i)) for i in range(50)]  # commit n at lab time n-1
     assert 'description "soak 60";' in ssh_device.call(lambda: ssh_device.device.db.store.text(0))
     assert len(outcome.history) == 50
     for i, line in enumerate(outcome.history):
         stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch + COMMITS - 1 - i))
-        assert line == f"{i:<4}{stamp} by lab via ssh"
+        assert line == f"{i:<4}{stamp} by lab via cli"
 
     # Every session logs out (the server notices the closed channels in its own time).
     deadline = time.monotonic() + TIMEOUT

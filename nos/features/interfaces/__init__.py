@@ -1,32 +1,56 @@
-"""The interfaces feature: ports and units from the configuration and the lab, and `show interfaces`."""
+"""The interfaces feature: ports and units from the configuration and the lab, `show interfaces` and
+`show arp`, with their RPCs (get-interface-information, get-arp-table-information)."""
 
 from __future__ import annotations
 
-from nos.features.interfaces import show
+from nos.features.interfaces import arp, show
 from nos.features.interfaces.state import Interfaces
-from nos.runtime.features import CommandContext
+from nos.runtime.features import CommandContext, RpcSpec
+from nos.runtime.structured import Structured
+
+STYLES = ("terse", "brief", "statistics", "detail", "extensive")  # the first one asked for wins
 
 
 def register(device, interfaces: Interfaces) -> None:  # type: ignore[no-untyped-def]
-    async def show_interfaces(ctx: CommandContext) -> list[str]:
+    async def show_interfaces(ctx: CommandContext) -> Structured | list[str]:
+        if ctx.has("descriptions"):  # get-interface-information <descriptions/>
+            return show.show_descriptions(interfaces)
         name = ctx.arg("name")
         if name and not _exists(interfaces, name):
             return [f"error: device {name} not found"]
-        if ctx.has("terse"):
-            return show.terse(interfaces, name)
-        if ctx.has("brief"):
-            return show.brief(interfaces, name)
-        detail = ctx.has("detail") or ctx.has("extensive") or ctx.has("statistics")
+        style = next((s for s in STYLES if ctx.has(s)), "normal")
         settle = getattr(device.network, "settle", None)
         if settle is not None:  # counters the lab still owes (replayed probes)
             settle()
-        return show.standard(interfaces, name, device.scheduler.epoch(), detail=detail)
+        return show.show_interfaces(
+            interfaces,
+            name,
+            device.scheduler.epoch(),
+            style,
+            media=ctx.has("media"),  # RPC arguments only (EthPortTable, PyEZ's facts)
+            instance=ctx.arg("routing-instance"),
+        )
 
-    async def descriptions(ctx: CommandContext) -> list[str]:
-        return show.descriptions(interfaces)
+    async def descriptions(ctx: CommandContext) -> Structured:
+        return show.show_descriptions(interfaces)
 
-    device.features.command("show-interfaces", show_interfaces)
+    async def show_arp(ctx: CommandContext) -> Structured:
+        return arp.show_arp(
+            device,
+            interfaces,
+            resolve=not ctx.has("no-resolve"),
+            interface=ctx.arg("interface"),
+            hostname=ctx.arg("hostname"),
+            expiration=ctx.has("expiration-time"),
+        )
+
+    device.features.command(
+        "show-interfaces",
+        show_interfaces,
+        RpcSpec("get-interface-information", "show-interfaces", ("show", "interfaces"), {"interface-name": "name"}),
+    )
     device.features.command("show-interfaces-descriptions", descriptions)
+    device.features.command("show-arp", show_arp, RpcSpec("get-arp-table-information", "show-arp", ("show", "arp")))
 
 
 def _exists(interfaces: Interfaces, name: str) -> bool:

@@ -1,7 +1,17 @@
-"""`show interfaces` in its forms: terse, brief, the default (standard) form, detail, descriptions.
+"""`show interfaces` in its forms, built once as Junos' `<interface-information>` and rendered from it.
 
-Pure renderers of `Interfaces` state. Column layout from the vSRX 24.4 captures:
+The element is what get-interface-information answers (PyEZ's PhyPortTable and
+EthPortTable, napalm's get_interfaces and get_interfaces_ip read it): element
+names and nesting from the vSRX 24.4 and PyEZ/napalm captures. Each text
+renderer reads only that element back, so the text, `| display xml` and `|
+display json` carry the same values. Column layout from the vSRX 24.4 captures:
 terse is Interface 24, Admin 5+1, Link 4+1, Proto 9, Local 22, Remote.
+
+Forms: terse, brief, descriptions, and the physical form at four levels:
+normal (rates), statistics (normal + when cleared and the error totals),
+detail (the traffic counters with their rates) and extensive (detail + the
+error blocks). Rates are measured (rates.py), MAC addresses derived per device
+and port, speeds from the port's type (state.py).
 """
 
 from __future__ import annotations
@@ -9,10 +19,14 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from nos.features.interfaces.state import Interfaces, Port, Unit
+from nos.features.interfaces.state import Interfaces, Port, Unit, is_virtual, port_speed
 from nos.routing.prefix import MASKS, addr_text, interface_address
 from nos.runtime.clock import format_ago, format_time
+from nos.runtime.structured import JUNOS, E, Element, Structured, namespace, sub, text_of
 
+NS = namespace("junos-interface")
+LEVELS = ("normal", "statistics", "detail", "extensive")  # the physical form's levels
+_STYLE = f"{{{JUNOS}}}style"  # the junos:style attribute
 _PORT_ORDER = re.compile(r"(\d+)")
 
 
@@ -20,18 +34,22 @@ def _order(name: str) -> list[object]:
     return [int(p) if p.isdigit() else p for p in _PORT_ORDER.split(name)]
 
 
-def _ports(state: Interfaces, pattern: str | None) -> list[Port]:
+def _ports(state: Interfaces, pattern: str | None, instance: str | None = None) -> list[Port]:
     ports = [p for p in state.ports.values() if p.configured or p.link is not None]
     if pattern:
         base = pattern.split(".", 1)[0]
         ports = [p for p in ports if fnmatch.fnmatchcase(p.name, base) or p.name == base]
+    if instance is not None:  # the ports with a unit in the routing instance
+        ports = [p for p in ports if _units(state, p, None, instance)]
     return sorted(ports, key=lambda p: _order(p.name))
 
 
-def _units(port: Port, pattern: str | None) -> list[Unit]:
+def _units(state: Interfaces, port: Port, pattern: str | None, instance: str | None = None) -> list[Unit]:
     units = [port.units[n] for n in sorted(port.units)]
     if pattern and "." in pattern:
         units = [u for u in units if fnmatch.fnmatchcase(u.name, pattern)]
+    if instance is not None:  # `routing-instance` (an RPC argument; PyEZ's facts ask for __juniper_private1__)
+        units = [u for u in units if state.engine.instance_of_interface(u.name) == instance]
     return units
 
 
@@ -39,49 +57,99 @@ def _updown(flag: bool) -> str:
     return "up" if flag else "down"
 
 
-def terse(state: Interfaces, pattern: str | None = None) -> list[str]:
-    lines = ["Interface               Admin Link Proto    Local                 Remote"]
-    for port in _ports(state, pattern):
+def _flags(parent: Element, tag: str, *names: str) -> Element:
+    """A flags element holding empty flag elements (`<if-device-flags><ifdf-present/>...`)."""
+    flags = sub(parent, tag)
+    for name in names:
+        sub(flags, name)
+    return flags
+
+
+def _rpc_args(pattern: str | None, style: str) -> dict[str, str | bool]:
+    args: dict[str, str | bool] = {} if style == "normal" else {style: True}
+    if pattern:
+        args["interface-name"] = pattern
+    return args
+
+
+# -- terse ---------------------------------------------------------------------------------------------
+
+
+def terse_xml(state: Interfaces, pattern: str | None, instance: str | None = None) -> Element:
+    """`show interfaces terse`: admin and link state, families and addresses."""
+    info = E("interface-information", ns=NS, junos_style="terse")
+    only_unit = pattern is not None and "." in pattern
+    for port in _ports(state, pattern, instance):
         admin = not port.admin_down
         link = state.port_up(port) if not port.admin_down else _link(state, port)
-        if not pattern or "." not in pattern:
-            lines.append(f"{port.name:<24}{_updown(admin):<6}{_updown(link)}")
-        for unit in _units(port, pattern):
+        parent = info
+        if not only_unit:
+            parent = sub(info, "physical-interface")
+            sub(parent, "name", port.name)
+            sub(parent, "admin-status", _updown(admin))
+            sub(parent, "oper-status", _updown(link))
+        for unit in _units(state, port, pattern, instance):
             uadmin = admin and not unit.admin_down
-            ulink = state.unit_up(unit) if uadmin else link
-            head = f"{unit.name:<24}{_updown(uadmin):<6}{_updown(ulink):<5}"
-            families = unit.families or ([] if not unit.addresses else ["inet"])
-            if not families:
-                lines.append(head.rstrip())
-                continue
-            first = True
-            for family in families:
-                addrs = unit.addresses if family == "inet" else []
-                if not addrs:
-                    lines.append((head if first else " " * 35) + family)
-                    first = False
-                    continue
-                for k, a in enumerate(addrs):
-                    lead = head if first else " " * 35
-                    fam = f"{family:<9}" if k == 0 else " " * 9
-                    lines.append(f"{lead}{fam}{_terse_address(unit, a)}")
-                    first = False
+            logical = sub(parent, "logical-interface")
+            sub(logical, "name", unit.name)
+            sub(logical, "admin-status", _updown(uadmin))
+            sub(logical, "oper-status", _updown(state.unit_up(unit) if uadmin else link))
+            sub(logical, "filter-information")
+            for family in unit.families or ([] if not unit.addresses else ["inet"]):
+                af = sub(logical, "address-family")
+                sub(af, "address-family-name", family)
+                for address in unit.addresses if family == "inet" else []:
+                    ifa = sub(af, "interface-address")
+                    if unit.name.startswith("lo") and address.endswith("/32"):  # a loopback host address
+                        sub(ifa, "ifa-local", address[:-3], junos_emit="emit")
+                        sub(ifa, "ifa-destination", "0/0", junos_emit="emit")
+                    else:
+                        sub(ifa, "ifa-local", address, junos_emit="emit")
+    return info
+
+
+def render_terse(info: Element) -> list[str]:
+    lines = ["Interface               Admin Link Proto    Local                 Remote"]
+    for element in info:
+        if element.tag == "physical-interface":
+            lines.append(
+                f"{text_of(element, 'name'):<24}{text_of(element, 'admin-status'):<6}{text_of(element, 'oper-status')}"
+            )
+            for logical in element.iterfind("logical-interface"):
+                lines += _terse_unit(logical)
+        elif element.tag == "logical-interface":
+            lines += _terse_unit(element)
     return lines
 
 
-def _terse_address(unit: Unit, address: str) -> str:
-    """A loopback host address prints without its /32 and with `--> 0/0` as the remote end."""
-    if unit.name.startswith("lo") and address.endswith("/32"):
-        return f"{address[:-3]:<20}--> 0/0"
-    return address
+def _terse_unit(logical: Element) -> list[str]:
+    head = f"{text_of(logical, 'name'):<24}{text_of(logical, 'admin-status'):<6}{text_of(logical, 'oper-status'):<5}"
+    families = logical.findall("address-family")
+    if not families:
+        return [head.rstrip()]
+    lines: list[str] = []
+    for family in families:
+        name = text_of(family, "address-family-name")
+        addresses = family.findall("interface-address")
+        if not addresses:
+            lines.append((head if not lines else " " * 35) + name)
+            continue
+        for k, ifa in enumerate(addresses):
+            lead = head if not lines else " " * 35
+            fam = f"{name:<9}" if k == 0 else " " * 9
+            local = text_of(ifa, "ifa-local")
+            remote = ifa.find("ifa-destination")
+            lines.append(f"{lead}{fam}" + (f"{local:<20}--> {remote.text}" if remote is not None else local))
+    return lines
 
 
 def _link(state: Interfaces, port: Port) -> bool:
-    from nos.features.interfaces.state import is_virtual
-
     if is_virtual(port.name) or not state.device.cabled:
         return True
     return bool(port.link)
+
+
+# -- the physical form: normal, statistics, detail, extensive ----------------------------------------
 
 
 def _destination(address: str) -> tuple[str, str, str]:
@@ -95,132 +163,484 @@ def _destination(address: str) -> tuple[str, str, str]:
     return dest, addr_text(a), broadcast
 
 
-def standard(state: Interfaces, pattern: str | None, now: float, detail: bool = False) -> list[str]:
-    """The default `show interfaces [NAME]` form (and a little more with `detail`)."""
+def interfaces_xml(
+    state: Interfaces,
+    pattern: str | None,
+    now: float,
+    level: str = "normal",
+    media: bool = False,
+    instance: str | None = None,
+) -> Element:
+    """`show interfaces [NAME] [statistics|detail|extensive]` as `<interface-information>`.
+    `media` (an RPC argument, as EthPortTable sends) adds the MAC statistics."""
+    info = E("interface-information", ns=NS, junos_style="normal")
+    only_unit = pattern is not None and "." in pattern
+    verbose = level in ("detail", "extensive")
+    for port in _ports(state, pattern, instance):
+        parent = info if only_unit else _physical(info, state, port, now, level, media)
+        for unit in _units(state, port, pattern, instance):
+            _logical(parent, state, unit, verbose)
+    return info
+
+
+def _physical(info: Element, state: Interfaces, port: Port, now: float, level: str, media: bool) -> Element:
+    up = state.port_up(port)
+    phy = sub(info, "physical-interface")
+    sub(phy, "name", port.name)
+    admin = not port.admin_down
+    sub(phy, "admin-status", _updown(admin), junos_format="Enabled" if admin else "Disabled")
+    sub(phy, "oper-status", _updown(up))
+    sub(phy, "local-index", port.index + 130)
+    sub(phy, "snmp-index", port.snmp_index)
+    if port.description:
+        sub(phy, "description", port.description)
+    for tag, text in (
+        ("link-level-type", "Ethernet"),
+        ("mtu", port.mtu or 1514),
+        ("sonet-mode", "LAN-PHY"),
+        ("source-filtering", "disabled"),
+        ("link-mode", "Full-duplex"),
+        ("speed", port_speed(port.name)),
+        ("bpdu-error", "none"),
+        ("loopback", "disabled"),
+        ("if-flow-control", "enabled"),
+        ("if-auto-negotiation", "enabled"),
+        ("if-remote-fault", "online"),
+    ):
+        sub(phy, tag, text)
+    _flags(phy, "if-device-flags", "ifdf-present", "ifdf-running", *([] if up else ["ifdf-down"]))
+    config = _flags(phy, "if-config-flags", *([] if up else ["iff-hardware-down"]), "iff-snmp-traps")
+    sub(config, "internal-flags", "0x4000")
+    _flags(phy, "if-media-flags", "ifmf-none")
+    cos = sub(phy, "physical-interface-cos-information")
+    sub(cos, "physical-interface-cos-hw-max-queues", 8)
+    sub(cos, "physical-interface-cos-use-max-queues", 8)
+    mac = state.mac(port)
+    sub(phy, "current-physical-address", mac)
+    sub(phy, "hardware-physical-address", mac)
+    age = max(0.0, now - port.flapped)
+    sub(phy, "interface-flapped", f"{format_time(port.flapped)} ({format_ago(age)} ago)", junos_seconds=int(age))
+    if level != "normal":
+        sub(phy, "statistics-cleared", "Never")
+    totals = port.totals()
+    in_bps, in_pps, out_bps, out_pps = state.rates.rates(port.name, totals)
+    if level in ("detail", "extensive"):
+        traffic = sub(phy, "traffic-statistics", junos_style="verbose")
+        in_b, out_b, in_p, out_p = totals
+        for tag, n in (
+            ("input-bytes", in_b),
+            ("input-bps", in_bps),
+            ("output-bytes", out_b),
+            ("output-bps", out_bps),
+            ("input-packets", in_p),
+            ("input-pps", in_pps),
+            ("output-packets", out_p),
+            ("output-pps", out_pps),
+        ):
+            sub(traffic, tag, n)
+    else:
+        traffic = sub(phy, "traffic-statistics", junos_style="brief")
+        for tag, n in (("input-bps", in_bps), ("input-pps", in_pps), ("output-bps", out_bps), ("output-pps", out_pps)):
+            sub(traffic, tag, n)
+    if level in ("statistics", "extensive"):
+        _error_lists(phy, port)
+    if media or level == "extensive":
+        _mac_statistics(phy, totals)
+    if level in ("normal", "statistics"):
+        for tag in ("active-alarms", "active-defects"):
+            _flags(sub(phy, tag), "interface-alarms", "alarm-not-present")
+        sub(phy, "interface-transmit-statistics", "Disabled")
+    return phy
+
+
+def _error_lists(phy: Element, port: Port) -> None:
+    """Errors and drops: nothing in the lab damages frames, so all 0 but the carrier transitions."""
+    inputs = sub(phy, "input-error-list")
+    for tag in (
+        "input-errors",
+        "input-drops",
+        "framing-errors",
+        "input-runts",
+        "input-giants",
+        "input-discards",
+        "input-l3-incompletes",
+        "input-l2-channel-errors",
+        "input-l2-mismatch-timeouts",
+        "input-fifo-errors",
+        "input-resource-errors",
+    ):
+        sub(inputs, tag, 0)
+    outputs = sub(phy, "output-error-list")
+    sub(outputs, "carrier-transitions", port.flaps)
+    for tag in (
+        "output-errors",
+        "output-collisions",
+        "output-drops",
+        "aged-packets",
+        "mtu-errors",
+        "hs-link-crc-errors",
+        "output-fifo-errors",
+        "output-resource-errors",
+    ):
+        sub(outputs, tag, 0)
+
+
+def _mac_statistics(phy: Element, totals: tuple[int, int, int, int]) -> None:
+    """What the MAC counted: every lab frame is unicast."""
+    in_b, out_b, in_p, out_p = totals
+    stats = sub(phy, "ethernet-mac-statistics", junos_style="verbose")
+    for tag, n in (
+        ("input-bytes", in_b),
+        ("output-bytes", out_b),
+        ("input-packets", in_p),
+        ("output-packets", out_p),
+        ("input-unicasts", in_p),
+        ("output-unicasts", out_p),
+        ("input-broadcasts", 0),
+        ("output-broadcasts", 0),
+        ("input-multicasts", 0),
+        ("output-multicasts", 0),
+    ):
+        sub(stats, tag, n)
+
+
+def _logical(parent: Element, state: Interfaces, unit: Unit, verbose: bool) -> None:
+    up = state.unit_up(unit)
+    logical = sub(parent, "logical-interface")
+    sub(logical, "name", unit.name)
+    sub(logical, "local-index", unit.index + 70)
+    sub(logical, "snmp-index", unit.snmp_index)
+    if unit.description:
+        sub(logical, "description", unit.description)
+    config = _flags(
+        logical,
+        "if-config-flags",
+        "iff-up" if up else "iff-device-down",
+        *(["iff-down"] if unit.admin_down else []),
+        "iff-snmp-traps",
+    )
+    sub(config, "internal-flags", "0x4000")
+    if unit.vlan_id:
+        tag = f"[ 0x8100.{unit.vlan_id} ]"
+        sub(logical, "link-address", tag, junos_format=f"VLAN-Tag {tag}")
+    sub(logical, "encapsulation", "ENET2")
+    c = unit.counters
+    traffic = sub(logical, "traffic-statistics", junos_style="verbose" if verbose else "brief")
+    if verbose:
+        sub(traffic, "input-bytes", c.in_bytes)
+        sub(traffic, "output-bytes", c.out_bytes)
+    sub(traffic, "input-packets", c.in_packets)
+    sub(traffic, "output-packets", c.out_packets)
+    sub(logical, "filter-information")
+    sub(logical, "logical-interface-zone-name", state.zone_of.get(unit.name) or "Null")  # SRX: Null in no zone
+    if "inet" in unit.families or unit.addresses:
+        family = sub(logical, "address-family")
+        sub(family, "address-family-name", "inet")
+        sub(family, "mtu", unit.mtu or 1500)
+        _flags(family, "address-family-flags", "ifff-sendbcast-pkt-to-re")
+        for k, address in enumerate(unit.addresses):
+            dest, local, broadcast = _destination(address)
+            ifa = sub(family, "interface-address")
+            _flags(ifa, "ifa-flags", "ifaf-current-preferred", *(["ifaf-current-primary"] if k == 0 else []))
+            sub(ifa, "ifa-destination", dest)
+            sub(ifa, "ifa-local", local)
+            sub(ifa, "ifa-broadcast", broadcast)
+
+
+_DEVICE_FLAGS = {"ifdf-present": "Present", "ifdf-running": "Running", "ifdf-down": "Down"}
+_CONFIG_FLAGS = {"iff-hardware-down": "Hardware-Down", "iff-snmp-traps": "SNMP-Traps"}
+_UNIT_FLAGS = {"iff-up": "Up", "iff-device-down": "Device-Down", "iff-snmp-traps": "SNMP-Traps"}
+_ADDRESS_FLAGS = {"ifaf-current-preferred": "Is-Preferred", "ifaf-current-primary": "Is-Primary"}
+_FAMILY_FLAGS = {"ifff-sendbcast-pkt-to-re": "Sendbcast-pkt-to-re"}
+
+
+def _words(element: Element | None, names: dict[str, str]) -> list[str]:
+    """The text words of a flags element's flags, in their order (flags without a word are left out)."""
+    return [names[str(child.tag)] for child in (element if element is not None else []) if child.tag in names]
+
+
+def render_interfaces(info: Element) -> list[str]:
+    """The text of `show interfaces [statistics|detail|extensive]`, read from its XML."""
     lines: list[str] = []
-    for port in _ports(state, pattern):
-        up = state.port_up(port)
-        enabled = "Enabled" if not port.admin_down else "Administratively down"
-        only_unit = pattern is not None and "." in pattern
-        if not only_unit:
+    for element in info:
+        if element.tag == "physical-interface":
             if lines:
                 lines.append("")
-            lines += [
-                f"Physical interface: {port.name}, {enabled}, Physical link is {'Up' if up else 'Down'}",
-                f"  Interface index: {port.index + 130}, SNMP ifIndex: {port.snmp_index}",
-            ]
-            if port.description:
-                lines.append(f"  Description: {port.description}")
-            mtu = port.mtu or 1514
-            lines += [  # wrapped as an SRX prints it (ntc show_interfaces capture)
-                f"  Link-level type: Ethernet, MTU: {mtu}, MRU: 0, LAN-PHY mode,",
-                "  Link-mode: Full-duplex, Speed: 1000mbps, BPDU Error: None,",
-                "  MAC-REWRITE Error: None, Loopback: Disabled, Source filtering: Disabled,",
-                "  Flow control: Enabled, Auto-negotiation: Enabled, Remote fault: Online",
-                "  Device flags   : Present Running" + ("" if up else " Down"),
-                "  Interface flags: " + ("SNMP-Traps" if up else "Hardware-Down SNMP-Traps") + " Internal: 0x4000",
-                "  Link flags     : None",
-                "  CoS queues     : 8 supported, 8 maximum usable queues",
-                f"  Current address: {port.mac}, Hardware address: {port.mac}",
-                f"  Last flapped   : {format_time(port.flapped)} ({format_ago(now - port.flapped)} ago)",
-            ]
-            if detail:
-                c = port.counters
-                total_in = sum(u.counters.in_bytes for u in port.units.values())
-                total_out = sum(u.counters.out_bytes for u in port.units.values())
-                pk_in = sum(u.counters.in_packets for u in port.units.values())
-                pk_out = sum(u.counters.out_packets for u in port.units.values())
-                lines += [
-                    "  Statistics last cleared: Never",
-                    "  Traffic statistics:",
-                    f"   Input  bytes  : {total_in + c.in_bytes:>20}                    0 bps",
-                    f"   Output bytes  : {total_out + c.out_bytes:>20}                    0 bps",
-                    f"   Input  packets: {pk_in + c.in_packets:>20}                    0 pps",
-                    f"   Output packets: {pk_out + c.out_packets:>20}                    0 pps",
-                ]
-            else:
-                lines += [
-                    "  Input rate     : 0 bps (0 pps)",
-                    "  Output rate    : 0 bps (0 pps)",
-                    "  Active alarms  : None",
-                    "  Active defects : None",
-                    "  Interface transmit statistics: Disabled",
-                ]
-        for unit in _units(port, pattern):
+            lines += _physical_text(element)
+        units = element.iterfind("logical-interface") if element.tag == "physical-interface" else [element]
+        for logical in units:
             lines += [""] if lines else []
-            lines += _unit(state, unit)
+            lines += _logical_text(logical)
     return lines
 
 
-def _unit(state: Interfaces, unit: Unit) -> list[str]:
-    up = state.unit_up(unit)
+def _state_words(phy: Element) -> str:
+    enabled = "Enabled" if text_of(phy, "admin-status") == "up" else "Administratively down"
+    link = "Up" if text_of(phy, "oper-status") == "up" else "Down"
+    return f"Physical interface: {text_of(phy, 'name')}, {enabled}, Physical link is {link}"
+
+
+def _interface_flags(phy: Element) -> list[str]:
+    config = phy.find("if-config-flags")
+    return [
+        "  Device flags   : " + " ".join(_words(phy.find("if-device-flags"), _DEVICE_FLAGS)),
+        "  Interface flags: "
+        + " ".join(_words(config, _CONFIG_FLAGS))
+        + f" Internal: {text_of(config, 'internal-flags')}",
+        "  Link flags     : None",
+    ]
+
+
+def _physical_text(phy: Element) -> list[str]:
     lines = [
-        f"  Logical interface {unit.name} (Index {unit.index + 70}) (SNMP ifIndex {unit.snmp_index})",
-        f"    Flags: {'Up' if up else 'Device-Down'} SNMP-Traps 0x4000"
-        + (f" VLAN-Tag [ 0x8100.{unit.vlan_id} ]" if unit.vlan_id else "")
-        + " Encapsulation: ENET2",
+        _state_words(phy),
+        f"  Interface index: {text_of(phy, 'local-index')}, SNMP ifIndex: {text_of(phy, 'snmp-index')}",
     ]
-    if unit.description:
-        lines.insert(1, f"    Description: {unit.description}")
+    if phy.find("description") is not None:
+        lines.append(f"  Description: {text_of(phy, 'description')}")
+    cos = phy.find("physical-interface-cos-information")
+    mac, hardware = text_of(phy, "current-physical-address"), text_of(phy, "hardware-physical-address")
+    lines += [  # wrapped as an SRX prints it (ntc show_interfaces capture)
+        f"  Link-level type: {text_of(phy, 'link-level-type')}, MTU: {text_of(phy, 'mtu')}, MRU: 0, LAN-PHY mode,",
+        f"  Link-mode: {text_of(phy, 'link-mode')}, Speed: {text_of(phy, 'speed')}, BPDU Error: None,",
+        "  MAC-REWRITE Error: None, Loopback: Disabled, Source filtering: Disabled,",
+        "  Flow control: Enabled, Auto-negotiation: Enabled, Remote fault: Online",
+        *_interface_flags(phy),
+        f"  CoS queues     : {text_of(cos, 'physical-interface-cos-hw-max-queues')} supported,"
+        f" {text_of(cos, 'physical-interface-cos-use-max-queues')} maximum usable queues",
+        f"  Current address: {mac}, Hardware address: {hardware}",
+        f"  Last flapped   : {text_of(phy, 'interface-flapped')}",
+    ]
+    traffic = phy.find("traffic-statistics")
+    verbose = traffic is not None and traffic.get(_STYLE) == "verbose"
+    if phy.find("statistics-cleared") is not None:
+        lines.append(f"  Statistics last cleared: {text_of(phy, 'statistics-cleared')}")
+    if verbose:
+        lines.append("  Traffic statistics:")
+        for label, count, rate, unit in (
+            ("Input  bytes  ", "input-bytes", "input-bps", "bps"),
+            ("Output bytes  ", "output-bytes", "output-bps", "bps"),
+            ("Input  packets", "input-packets", "input-pps", "pps"),
+            ("Output packets", "output-packets", "output-pps", "pps"),
+        ):
+            lines.append(f"   {label}: {text_of(traffic, count):>20}{text_of(traffic, rate):>21} {unit}")
+    else:
+        lines += [
+            f"  Input rate     : {text_of(traffic, 'input-bps')} bps ({text_of(traffic, 'input-pps')} pps)",
+            f"  Output rate    : {text_of(traffic, 'output-bps')} bps ({text_of(traffic, 'output-pps')} pps)",
+        ]
+    inputs, outputs = phy.find("input-error-list"), phy.find("output-error-list")
+    if inputs is not None and outputs is not None:
+        if verbose:  # extensive: the error blocks
+            lines += [
+                "  Input errors:",
+                f"    Errors: {text_of(inputs, 'input-errors')}, Drops: {text_of(inputs, 'input-drops')},"
+                f" Framing errors: {text_of(inputs, 'framing-errors')}, Runts: {text_of(inputs, 'input-runts')},"
+                f" Giants: {text_of(inputs, 'input-giants')}, Policed discards: {text_of(inputs, 'input-discards')},"
+                f" Resource errors: {text_of(inputs, 'input-resource-errors')}",
+                "  Output errors:",
+                f"    Carrier transitions: {text_of(outputs, 'carrier-transitions')},"
+                f" Errors: {text_of(outputs, 'output-errors')}, Drops: {text_of(outputs, 'output-drops')},"
+                f" MTU errors: {text_of(outputs, 'mtu-errors')},"
+                f" Resource errors: {text_of(outputs, 'output-resource-errors')}",
+            ]
+        else:  # statistics: the totals
+            lines.append(
+                f"  Input errors: {text_of(inputs, 'input-errors')}, Output errors: {text_of(outputs, 'output-errors')}"
+            )
+    if phy.find("active-alarms") is not None:
+        lines += ["  Active alarms  : None", "  Active defects : None"]
+    if phy.find("interface-transmit-statistics") is not None:
+        lines.append(f"  Interface transmit statistics: {text_of(phy, 'interface-transmit-statistics')}")
+    return lines
+
+
+def _unit_flags(logical: Element, with_tag: bool) -> str:
+    config = logical.find("if-config-flags")
+    words = _words(config, _UNIT_FLAGS) + [text_of(config, "internal-flags")]
+    tag = logical.find("link-address")
+    if with_tag and tag is not None:
+        words.append(f"VLAN-Tag {tag.text}")
+    return f"    Flags: {' '.join(words)} Encapsulation: {text_of(logical, 'encapsulation')}"
+
+
+def _logical_text(logical: Element) -> list[str]:
+    lines = [
+        f"  Logical interface {text_of(logical, 'name')} (Index {text_of(logical, 'local-index')})"
+        f" (SNMP ifIndex {text_of(logical, 'snmp-index')})"
+    ]
+    if logical.find("description") is not None:
+        lines.append(f"    Description: {text_of(logical, 'description')}")
+    traffic = logical.find("traffic-statistics")
     lines += [
-        f"    Input packets : {unit.counters.in_packets}",
-        f"    Output packets: {unit.counters.out_packets}",
+        _unit_flags(logical, with_tag=True),
+        f"    Input packets : {text_of(traffic, 'input-packets')}",
+        f"    Output packets: {text_of(traffic, 'output-packets')}",
+        f"    Security: Zone: {text_of(logical, 'logical-interface-zone-name')}",
     ]
-    lines.append(f"    Security: Zone: {state.zone_of.get(unit.name) or 'Null'}")  # SRX: Null when in no zone
-    if "inet" in unit.families or unit.addresses:
-        lines.append(f"    Protocol inet, MTU: {unit.mtu or 1500}")
-        lines.append("      Flags: Sendbcast-pkt-to-re")
-        for k, a in enumerate(unit.addresses):
-            flags = "Is-Preferred Is-Primary" if k == 0 else "Is-Preferred"
-            dest, local, bcast = _destination(a)
-            lines.append(f"      Addresses, Flags: {flags}")
-            lines.append(f"        Destination: {dest}, Local: {local}, Broadcast: {bcast}")
+    for family in logical.iterfind("address-family"):
+        lines.append(f"    Protocol {text_of(family, 'address-family-name')}, MTU: {text_of(family, 'mtu')}")
+        lines.append("      Flags: " + " ".join(_words(family.find("address-family-flags"), _FAMILY_FLAGS)))
+        for ifa in family.iterfind("interface-address"):
+            lines.append("      Addresses, Flags: " + " ".join(_words(ifa.find("ifa-flags"), _ADDRESS_FLAGS)))
+            lines.append(
+                f"        Destination: {text_of(ifa, 'ifa-destination')}, Local: {text_of(ifa, 'ifa-local')},"
+                f" Broadcast: {text_of(ifa, 'ifa-broadcast')}"
+            )
     return lines
 
 
-def brief(state: Interfaces, pattern: str | None) -> list[str]:
-    lines: list[str] = []
-    for port in _ports(state, pattern):
-        up = state.port_up(port)
-        if lines:
-            lines.append("")
-        lines += [
-            f"Physical interface: {port.name}, {'Enabled' if not port.admin_down else 'Administratively down'},"
-            f" Physical link is {'Up' if up else 'Down'}",
-        ]
-        if port.description:
-            lines.append(f"  Description: {port.description}")
-        lines += [
-            f"  Link-level type: Ethernet, MTU: {port.mtu or 1514}, Link-mode: Full-duplex, Speed: 1000mbps,"
-            " Loopback: Disabled, Source filtering: Disabled, Flow control: Enabled",
-            "  Device flags   : Present Running" + ("" if up else " Down"),
-            "  Interface flags: " + ("SNMP-Traps" if up else "Hardware-Down SNMP-Traps") + " Internal: 0x4000",
-            "  Link flags     : None",
-        ]
-        for unit in _units(port, pattern):
-            lines += ["", f"  Logical interface {unit.name} "]
-            flags = "Up" if state.unit_up(unit) else "Device-Down"
-            lines.append(f"    Flags: {flags} SNMP-Traps 0x4000 Encapsulation: ENET2")
+# -- brief ---------------------------------------------------------------------------------------------
+
+
+def brief_xml(state: Interfaces, pattern: str | None, instance: str | None = None) -> Element:
+    """`show interfaces brief`: the physical state in a few lines, each unit's flags and addresses."""
+    info = E("interface-information", ns=NS, junos_style="brief")
+    only_unit = pattern is not None and "." in pattern
+    for port in _ports(state, pattern, instance):
+        parent = info
+        if not only_unit:
+            up = state.port_up(port)
+            parent = sub(info, "physical-interface")
+            sub(parent, "name", port.name)
+            admin = not port.admin_down
+            sub(parent, "admin-status", _updown(admin), junos_format="Enabled" if admin else "Disabled")
+            sub(parent, "oper-status", _updown(up))
+            if port.description:
+                sub(parent, "description", port.description)
+            for tag, text in (
+                ("link-level-type", "Ethernet"),
+                ("mtu", port.mtu or 1514),
+                ("link-mode", "Full-duplex"),
+                ("speed", port_speed(port.name)),
+                ("loopback", "disabled"),
+                ("source-filtering", "disabled"),
+                ("if-flow-control", "enabled"),
+            ):
+                sub(parent, tag, text)
+            _flags(parent, "if-device-flags", "ifdf-present", "ifdf-running", *([] if up else ["ifdf-down"]))
+            config = _flags(parent, "if-config-flags", *([] if up else ["iff-hardware-down"]), "iff-snmp-traps")
+            sub(config, "internal-flags", "0x4000")
+        for unit in _units(state, port, pattern, instance):
+            logical = sub(parent, "logical-interface")
+            sub(logical, "name", unit.name)
+            config = _flags(logical, "if-config-flags", "iff-up" if state.unit_up(unit) else "iff-device-down")
+            if unit.admin_down:
+                sub(config, "iff-down")
+            sub(config, "iff-snmp-traps")
+            sub(config, "internal-flags", "0x4000")
+            sub(logical, "encapsulation", "ENET2")
             if unit.addresses:
-                lines.append("    inet  " + " ".join(unit.addresses))
+                family = sub(logical, "address-family")
+                sub(family, "address-family-name", "inet")
+                for address in unit.addresses:
+                    sub(sub(family, "interface-address"), "ifa-local", address)
+    return info
+
+
+def render_brief(info: Element) -> list[str]:
+    lines: list[str] = []
+    for element in info:
+        if element.tag == "physical-interface":
+            if lines:
+                lines.append("")
+            lines.append(_state_words(element))
+            if element.find("description") is not None:
+                lines.append(f"  Description: {text_of(element, 'description')}")
+            lines.append(
+                f"  Link-level type: {text_of(element, 'link-level-type')}, MTU: {text_of(element, 'mtu')},"
+                f" Link-mode: {text_of(element, 'link-mode')}, Speed: {text_of(element, 'speed')},"
+                " Loopback: Disabled, Source filtering: Disabled, Flow control: Enabled"
+            )
+            lines += _interface_flags(element)
+            units = list(element.iterfind("logical-interface"))
+        else:
+            units = [element]
+        for logical in units:
+            lines += (
+                ["", f"  Logical interface {text_of(logical, 'name')} "]
+                if lines
+                else [f"  Logical interface {text_of(logical, 'name')} "]
+            )
+            lines.append(_unit_flags(logical, with_tag=False))
+            for family in logical.iterfind("address-family"):
+                addresses = [text_of(ifa, "ifa-local") for ifa in family.iterfind("interface-address")]
+                lines.append(f"    {text_of(family, 'address-family-name')}  " + " ".join(addresses))
     return lines
 
 
-def descriptions(state: Interfaces) -> list[str]:
-    rows = []
+# -- descriptions --------------------------------------------------------------------------------------
+
+
+def descriptions_xml(state: Interfaces) -> Element:
+    """`show interfaces descriptions`: the interfaces with a description (units beside their port)."""
+    info = E("interface-information", ns=NS, junos_style="description")
     for port in _ports(state, None):
         if port.description:
-            up = state.port_up(port)
-            rows.append((port.name, "up" if not port.admin_down else "down", _updown(up), port.description))
-        for unit in _units(port, None):
+            physical = sub(info, "physical-interface")
+            sub(physical, "name", port.name)
+            sub(physical, "admin-status", _updown(not port.admin_down))
+            sub(physical, "oper-status", _updown(state.port_up(port)))
+            sub(physical, "description", port.description)
+        for unit in _units(state, port, None):
             if unit.description:
-                up = state.unit_up(unit)
-                rows.append((unit.name, "up" if not unit.admin_down else "down", _updown(up), unit.description))
-    if not rows:
-        return []
-    lines = ["Interface       Admin Link Description"]
-    lines += [f"{name:<16}{admin:<6}{link:<5}{desc}" for name, admin, link, desc in rows]
-    return lines
+                logical = sub(info, "logical-interface")
+                sub(logical, "name", unit.name)
+                sub(logical, "admin-status", _updown(not unit.admin_down))
+                sub(logical, "oper-status", _updown(state.unit_up(unit)))
+                sub(logical, "description", unit.description)
+    return info
 
 
-__all__ = ["brief", "descriptions", "standard", "terse"]
+def render_descriptions(info: Element) -> list[str]:
+    rows = [
+        f"{text_of(e, 'name'):<16}{text_of(e, 'admin-status'):<6}{text_of(e, 'oper-status'):<5}"
+        + text_of(e, "description")
+        for e in info
+    ]
+    return ["Interface       Admin Link Description", *rows] if rows else []
+
+
+# -- the answers -----------------------------------------------------------------------------------------
+
+
+def show_interfaces(
+    state: Interfaces,
+    pattern: str | None,
+    now: float,
+    style: str = "normal",
+    media: bool = False,
+    instance: str | None = None,
+) -> Structured:
+    """`show interfaces [NAME] [terse|brief|statistics|detail|extensive]` (get-interface-information);
+    `instance`: only the units in that routing instance (`all`: every one)."""
+    instance = None if instance == "all" else instance
+    if style == "terse":
+        xml, render = terse_xml(state, pattern, instance), render_terse
+    elif style == "brief":
+        xml, render = brief_xml(state, pattern, instance), render_brief
+    else:
+        xml, render = interfaces_xml(state, pattern, now, style, media, instance), render_interfaces
+    args = _rpc_args(pattern, style)
+    if instance is not None:
+        args["routing-instance"] = instance
+    return Structured(xml, render, "get-interface-information", args)
+
+
+def show_descriptions(state: Interfaces) -> Structured:
+    return Structured(descriptions_xml(state), render_descriptions, "get-interface-information", {"descriptions": True})
+
+
+__all__ = [
+    "LEVELS",
+    "brief_xml",
+    "descriptions_xml",
+    "interfaces_xml",
+    "render_brief",
+    "render_descriptions",
+    "render_interfaces",
+    "render_terse",
+    "show_descriptions",
+    "show_interfaces",
+    "terse_xml",
+]

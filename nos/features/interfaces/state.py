@@ -9,12 +9,13 @@ Direct and Local routes.
 
 from __future__ import annotations
 
-import zlib
+import hashlib
 from dataclasses import dataclass, field
 
 from nos.config.query import child, entries, flag, value
 from nos.config.tree import Node
 from nos.config.validate import CheckError
+from nos.features.interfaces.rates import RateMeter
 from nos.routing.engine import RoutingEngine
 from nos.routing.prefix import interface_address
 
@@ -25,6 +26,24 @@ VIRTUAL = ("lo", "st", "irb", "vlan", "fxp", "em", "me", "vme", "reth", "ae", "f
 def is_virtual(name: str) -> bool:
     prefix = name.split("-", 1)[0].rstrip("0123456789")
     return prefix in VIRTUAL
+
+
+# Port speeds by interface type, as `show interfaces` prints them.
+_SPEEDS = {"fe": "100mbps", "ge": "1000mbps", "xe": "10Gbps", "mge": "10Gbps", "et": "100Gbps"}
+
+
+def port_speed(name: str) -> str:
+    """The speed of a port, from its type: ge- 1000mbps, xe- 10Gbps; `Unspecified` for virtual ones."""
+    return _SPEEDS.get(name.split("-", 1)[0], "Unspecified") if "-" in name else "Unspecified"
+
+
+def mac_address(owner: str, port: str) -> str:
+    """The MAC address of `owner`'s port (a device's host name, a lab host's or Internet node's name).
+
+    Derived, so it is the same every run and differs between devices and ports: a locally
+    administered address (02:...) whose other five bytes hash the owner and the port."""
+    digest = hashlib.blake2s(f"{owner}/{port}".encode(), digest_size=5).digest()
+    return "02:" + ":".join(f"{b:02x}" for b in digest)
 
 
 @dataclass
@@ -84,6 +103,7 @@ class Port:
     units: dict[int, Unit] = field(default_factory=dict)
     counters: Counters = field(default_factory=Counters)
     flapped: float = 0.0
+    flaps: int = 0  # carrier transitions: the times its link went up or down
     index: int = 0
     held: bool = False  # disabled by ip-monitoring, not by configuration
 
@@ -95,10 +115,17 @@ class Port:
     def snmp_index(self) -> int:
         return 500 + self.index
 
-    @property
-    def mac(self) -> str:
-        h = zlib.crc32(self.name.encode())
-        return "00:0c:29:" + ":".join(f"{(h >> s) & 255:02x}" for s in (16, 8, 0))
+    def totals(self) -> tuple[int, int, int, int]:
+        """(input bytes, output bytes, input packets, output packets): the port's and its units' counters."""
+        c = self.counters
+        in_b, out_b, in_p, out_p = c.in_bytes, c.out_bytes, c.in_packets, c.out_packets
+        for unit in self.units.values():
+            u = unit.counters
+            in_b += u.in_bytes
+            out_b += u.out_bytes
+            in_p += u.in_packets
+            out_p += u.out_packets
+        return in_b, out_b, in_p, out_p
 
 
 class Interfaces:
@@ -115,6 +142,7 @@ class Interfaces:
         self._next_index = 1
         self._applied: Node | None = None  # the `interfaces` statement applied last
         self._zones: Node | None = None  # the `security zones` statement zone_of was read from
+        self.rates = RateMeter(device.scheduler, self._totals, self._settle)
 
     # -- configuration ------------------------------------------------------------------------------
 
@@ -199,6 +227,18 @@ class Interfaces:
             return True
         return bool(port.link)
 
+    def mac(self, port: Port) -> str:
+        """The port's MAC address: the device's name in its lab (its host name when alone) and the port."""
+        return mac_address(getattr(self.device, "node_name", None) or self.device.hostname, port.name)
+
+    def _totals(self) -> dict[str, tuple[int, int, int, int]]:
+        return {name: port.totals() for name, port in self.ports.items() if port.configured or port.link is not None}
+
+    def _settle(self) -> None:
+        settle = getattr(self.device.network, "settle", None)
+        if settle is not None:  # counters the lab still owes (replayed probes)
+            settle()
+
     def unit_up(self, unit: Unit) -> bool:
         port = self.ports.get(unit.name.rsplit(".", 1)[0])
         return port is not None and self.port_up(port) and not unit.admin_down
@@ -206,11 +246,13 @@ class Interfaces:
     def set_link(self, name: str, up: bool) -> None:
         """The lab's cable on port `name` went up or down."""
         port = self._port(name)
+        self.rates.start()  # cabled into a lab: traffic may flow from now on
         before = self.port_up(port)
         port.link = up
         after = self.port_up(port)
         if before != after:
             port.flapped = self.device.scheduler.epoch()
+            port.flaps += 1
             status = "up(1)" if after else "down(2)"
             tag = "SNMP_TRAP_LINK_UP" if after else "SNMP_TRAP_LINK_DOWN"
             self.device.event(
@@ -237,6 +279,7 @@ class Interfaces:
         target.held = down
         if before != self.port_up(port):
             port.flapped = self.device.scheduler.epoch()
+            port.flaps += 1
         up = self.unit_up(target) if isinstance(target, Unit) else self.port_up(port)
         self.device.event(
             "mib2d",
@@ -283,4 +326,4 @@ def _zones(root: Node) -> dict[str, str]:
     return out
 
 
-__all__ = ["Counters", "Interfaces", "Port", "Unit", "is_virtual"]
+__all__ = ["Counters", "Interfaces", "Port", "Unit", "is_virtual", "mac_address", "port_speed"]

@@ -102,9 +102,26 @@ def failed(message: str, **kw: str) -> RpcFailed:
     return RpcFailed([Error(message, **kw)])  # type: ignore[arg-type]
 
 
+class Verbatim(ET.Element):
+    """A reply element that is sent as it was serialised where it was built (lxml, with its default
+    namespace `xmlns="...junos-routing"` and `junos:` prefixes as Junos writes them; the standard
+    library would rename them ns0:, ns1:), and can still be read as a tree."""
+
+    raw: str = ""
+
+
+def verbatim(text: str) -> Verbatim:
+    parsed = ET.fromstring(text)
+    element = Verbatim(parsed.tag, parsed.attrib)
+    element.text, element.tail = parsed.text, None
+    element.extend(list(parsed))
+    element.raw = text
+    return element
+
+
 def reply(attrs: dict[str, str], body: Iterable[ET.Element]) -> str:
     """An `<rpc-reply>` echoing the request's attributes around `body` (`<ok/>` when empty)."""
-    items = [ET.tostring(e, encoding="unicode") for e in body] or ["<ok/>"]
+    items = [e.raw if isinstance(e, Verbatim) else ET.tostring(e, encoding="unicode") for e in body] or ["<ok/>"]
     echoed = "".join(f" {k}={quoteattr(v)}" for k, v in attrs.items() if not k.startswith("{"))
     head = f"<rpc-reply xmlns={quoteattr(BASE_NS)} xmlns:junos={quoteattr(JUNOS_NS)}{echoed}>"
     return head + "\n" + "\n".join(items) + "\n</rpc-reply>"
@@ -129,6 +146,7 @@ __all__ = [
     "CAPABILITIES",
     "Error",
     "RpcFailed",
+    "Verbatim",
     "child",
     "child_text",
     "element",
@@ -138,4 +156,5 @@ __all__ = [
     "parse",
     "reply",
     "sub",
+    "verbatim",
 ]

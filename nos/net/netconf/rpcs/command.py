@@ -1,42 +1,49 @@
 """`<command>`: an operational CLI command run by the session's user, its text in `<output>`.
 
 PyEZ's `dev.cli()` and ncclient's `m.command()` use it. The CLI engine runs the
-line exactly as a terminal session would (rights, pipes, errors); a few
-commands also have their XML form (`show version` is `get-software-information`),
-which is what PyEZ's facts ask for and what `| display xml rpc` names.
+line exactly as a terminal session would (rights, pipes, errors); a command with
+an RPC (a feature's, or one of the device's own: `show version` is
+`get-software-information`) answers `format="xml"` with that RPC's reply, from
+the same handler, and names the RPC for `| display xml rpc`.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from nos.cli.commands import CommandError, parse_command
+from nos.cli.commands import Command, CommandError, parse_command
 from nos.cli.session import CliError, split_line
-from nos.net.netconf.rpcs import operational
-from nos.net.netconf.rpcs.system import route_engine_information, software_information
+from nos.features import system as device_commands
+from nos.net.netconf.rpcs import operational, system
 from nos.net.netconf.xml import element, failed, sub
+from nos.runtime.features import RpcSpec
 
 if TYPE_CHECKING:
     from nos.net.netconf.session import NetconfSession
-
-# Commands with an XML form: their words (abbreviations allowed), RPC name, renderer.
-XML_FORMS: list[tuple[tuple[str, ...], str, Callable[[NetconfSession], ET.Element]]] = [
-    (("show", "version"), "get-software-information", software_information),
-    (("show", "chassis", "routing-engine"), "get-route-engine-information", route_engine_information),
-]
 
 # What would change the session itself rather than report something.
 _REFUSED = frozenset({"configure", "quit", "start-shell", "request-system-logout"})
 
 
-def _xml_form(words: list[str]) -> tuple[tuple[str, ...], str, Callable[[NetconfSession], ET.Element]] | None:
-    for form in XML_FORMS:
-        key = form[0]
-        if len(words) >= len(key) and all(w and k.startswith(w) for w, k in zip(words, key, strict=False)):
-            return form
-    return None
+def _parse(session: NetconfSession, words: list[str]) -> Command | None:
+    try:
+        return parse_command(session.device.schema.commands["operational"], words)
+    except CommandError:
+        return None  # the CLI run reports the error the Junos way
+
+
+def _one_engine(words: list[str]) -> list[str]:
+    """Without `invoke-on all-routing-engines` (PyEZ facts ask `show version` so first):
+    a box with a single routing engine answers for that one."""
+    return words[:-2] if len(words) >= 2 and words[-2] == "invoke-on" else words
+
+
+def _spec(session: NetconfSession, action: str) -> RpcSpec | None:
+    own = device_commands.COMMANDS.get(action)
+    if own is not None:
+        return own[1]
+    return session.device.features.rpc_of.get(action)
 
 
 async def command(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
@@ -45,12 +52,11 @@ async def command(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
     words = [w for w, _, _ in split_line(line)]
     main = words[: words.index("|")] if "|" in words else words
     pipes = " ".join(words[len(main) :])
-    try:
-        parsed = parse_command(session.device.schema.commands["operational"], main)
-        action = parsed.action
-    except CommandError:
-        parsed, action = None, ""  # the CLI run below reports the error the Junos way
-    spec = next((s for s in session.device.features.rpcs.values() if s.action == action), None)
+    parsed = _parse(session, main)
+    if parsed is None and fmt == "xml" and not pipes and _one_engine(main) != main:
+        parsed = _parse(session, _one_engine(main))
+    action = parsed.action if parsed is not None else ""
+    spec = _spec(session, action) if parsed is not None else None
     if parsed is not None and spec is not None:
         if "display xml rpc" in pipes:
             rpc = element("rpc")
@@ -59,20 +65,13 @@ async def command(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
         if fmt == "xml" and not pipes:  # the command's XML form, from the same handler
             if not session.cli.rights.may_run(parsed.full):
                 raise failed("permission denied", tag="access-denied")
+            if action in device_commands.COMMANDS:
+                return await system.run(session, spec, dict(parsed.args))
             return await operational.run(session, spec, dict(parsed.args))
-    form = _xml_form(main)
     if "display xml rpc" in pipes:
-        if form is None:
-            raise failed(f"xml rpc equivalent of this command is not available: {' '.join(main)}")
-        rpc = element("rpc")
-        sub(rpc, form[1])
-        return [rpc]
+        raise failed(f"xml rpc equivalent of this command is not available: {' '.join(main)}")
     if fmt == "json":
         raise failed("json output is not supported by this device", tag="operation-not-supported")
-    if fmt == "xml" and form is not None:
-        if not session.cli.rights.may_run(list(form[0]) + main[len(form[0]) :]):  # spelled out, as the CLI judges it
-            raise failed("permission denied", tag="access-denied")
-        return [form[2](session)]
     if action in _REFUSED:
         raise failed(f"command is not valid in a NETCONF session: {line}", tag="operation-not-supported")
     session.io.take()

@@ -13,9 +13,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
 
-from nos.net.netconf.xml import element, failed, local
+from nos.net.netconf.xml import element, failed, local, verbatim
 from nos.runtime.features import CommandContext, RpcSpec
-from nos.runtime.structured import Structured, to_bytes
+from nos.runtime.structured import Structured, to_text
 
 if TYPE_CHECKING:
     from nos.net.netconf.session import NetconfSession
@@ -47,7 +47,7 @@ async def run(session: NetconfSession, spec: RpcSpec, args: dict[str, object]) -
 def as_element(answer: Any) -> ET.Element:
     """A handler's answer as an element of the reply."""
     if isinstance(answer, Structured):
-        return ET.fromstring(to_bytes(answer.xml))
+        return verbatim(to_text(answer.xml))
     lines = answer or []
     return element("output", "\n" + "".join(f"{line}\n" for line in lines))
 

@@ -1,58 +1,47 @@
-"""Facts RPCs: what PyEZ asks to fill `dev.facts` (software, routing engine), and `close-session`."""
+"""The device's own RPCs (what PyEZ facts and napalm's get_facts ask for): software, uptime,
+commits, users, routing engine and inventory, answered by the system feature's commands
+(nos/features/system) as the CLI's `| display xml` shows them; the chassis cluster
+status a standalone SRX refuses; and `close-session`.
+
+These answer on any device, whether its features are installed or not.
+"""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from nos import JUNOS_RELEASE, __version__
-from nos.net.netconf.xml import element, failed, sub
+from nos.features import system as device_commands
+from nos.features.system.chassis import XNM
+from nos.net.netconf.rpcs.operational import arguments, as_element
+from nos.net.netconf.xml import failed, verbatim
+from nos.runtime.features import RpcSpec
+from nos.runtime.structured import to_text
 
 if TYPE_CHECKING:
     from nos.net.netconf.session import NetconfSession
 
-MODEL = "vsrx"
+ET.register_namespace("xnm", XNM)  # `<xnm:error>` as Junos writes it, not `<ns0:error>`
 
 
-def software_information(session: NetconfSession) -> ET.Element:
-    """`show version` as XML: PyEZ reads host-name, product-model and junos-version."""
-    info = element("software-information")
-    sub(info, "host-name", session.device.hostname)
-    sub(info, "product-model", MODEL)
-    sub(info, "product-name", MODEL)
-    sub(info, "junos-version", JUNOS_RELEASE)
-    for name, comment in (
-        ("junos", f"JUNOS Software Release [{JUNOS_RELEASE}]"),
-        ("nos", f"JUNOS nos simulator [{__version__}]"),
-    ):
-        package = sub(info, "package-information")
-        sub(package, "name", name)
-        sub(package, "comment", comment)
-    return info
+async def run(session: NetconfSession, spec: RpcSpec, args: dict[str, object]) -> list[ET.Element]:
+    """One of the device's commands for the session's user, judged as the command by the login class."""
+    _may_run(session, list(spec.words))
+    answer = await device_commands.run(session.device, spec.action, args, session.user)
+    return [as_element(answer)]
 
 
-def route_engine_information(session: NetconfSession) -> ET.Element:
-    """A single routing engine, slot 0, master: what a standalone SRX reports."""
-    info = element("route-engine-information")
-    engine = sub(info, "route-engine")
-    sub(engine, "slot", "0")
-    sub(engine, "mastership-state", "master")
-    sub(engine, "mastership-priority", "master (default)")
-    sub(engine, "status", "OK")
-    sub(engine, "model", "VSRX-RE")
-    device = session.device
-    sub(engine, "up-time", f"{int(device.scheduler.epoch() - device.boot_time)} seconds")
-    return info
+def _handler(spec: RpcSpec):  # type: ignore[no-untyped-def]
+    async def handle(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+        return await run(session, spec, arguments(op, spec))
+
+    return handle
 
 
-async def get_software_information(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
-    _may_run(session, ["show", "version"])
-    return [software_information(session)]
-
-
-async def get_route_engine_information(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
-    _may_run(session, ["show", "chassis", "routing-engine"])
-    return [route_engine_information(session)]
+async def get_chassis_cluster_status(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    """A standalone box: the `xnm:error` inside a normal reply (PyEZ: srx_cluster False)."""
+    _may_run(session, ["show", "chassis", "cluster", "status"])
+    return [verbatim(to_text(device_commands.cluster_status_error()))]
 
 
 async def close_session(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
@@ -65,7 +54,7 @@ def _may_run(session: NetconfSession, words: list[str]) -> None:
 
 
 HANDLERS = {
-    "get-software-information": get_software_information,
-    "get-route-engine-information": get_route_engine_information,
+    **{name: _handler(spec) for name, spec in device_commands.RPCS.items()},
+    "get-chassis-cluster-status": get_chassis_cluster_status,
     "close-session": close_session,
 }
