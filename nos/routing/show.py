@@ -22,7 +22,7 @@ from nos.routing.engine import RoutingEngine, instance_table, table_instance
 from nos.routing.prefix import Prefix, addr_text, contains, prefix_text
 from nos.routing.rib import Rib
 from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA, NextHop, Route
-from nos.runtime.clock import format_ago
+from nos.runtime.clock import format_ago, format_elapsed
 from nos.runtime.structured import JUNOS, Deferred, E, Element, Structured, namespace, sub, text_of
 
 LEGEND = "+ = Active Route, - = Last Active, * = Both"
@@ -581,16 +581,7 @@ def route_answer(
 
 def detail_age(seconds: float) -> str:
     """Route age in detail output: `13`, `1:06`, `2:10:31`, `6d 17:23:01`, `3w3d 3:19:36`."""
-    s = int(max(0, seconds))
-    days, s = divmod(s, 86400)
-    hours, s = divmod(s, 3600)
-    minutes, s = divmod(s, 60)
-    if days:
-        weeks, days = divmod(days, 7)
-        return (f"{weeks}w" if weeks else "") + f"{days}d {hours}:{minutes:02d}:{s:02d}"
-    if hours:
-        return f"{hours}:{minutes:02d}:{s:02d}"
-    return f"{minutes}:{s:02d}" if minutes else str(s)
+    return format_elapsed(seconds)
 
 
 def _terse_hop(nh: NextHop, selected: bool = True) -> str:

@@ -50,6 +50,21 @@ def format_ago(seconds: float, with_seconds_in_days: bool = False) -> str:
     return (f"{weeks}w" if weeks else "") + f"{days}d " + (clock if with_seconds_in_days else clock[:5])
 
 
+def format_elapsed(seconds: float) -> str:
+    """A Junos elapsed time without leading zeros: `9`, `51:13`, `2:28:38`, `3d 4:19:15`, `1w2d 5:31:33`
+    (route ages in `show route detail`, Last Up/Dwn in `show bgp summary`)."""
+    s = int(max(0, seconds))
+    days, s = divmod(s, 86400)
+    hours, s = divmod(s, 3600)
+    minutes, s = divmod(s, 60)
+    if days:
+        weeks, days = divmod(days, 7)
+        return (f"{weeks}w" if weeks else "") + f"{days}d {hours}:{minutes:02d}:{s:02d}"
+    if hours:
+        return f"{hours}:{minutes:02d}:{s:02d}"
+    return f"{minutes}:{s:02d}" if minutes else str(s)
+
+
 class Timer:
     """A callback due at `deadline` (seconds since clock zero); `cancel()` stops it."""
 

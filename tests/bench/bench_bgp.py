@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from nos_process import ROOT
-from user_path import LAB, VERDICTS, Curve, Failed, NosProcess, Target, curve, describe, expect, summary
+from user_path import LAB, VERDICTS, Curve, Failed, Target, curve, describe, expect, start_lab, summary
 
 SIZES = [125_000, 250_000, 500_000, 1_000_000]
 TARGET_AT = 1_000_000
@@ -80,19 +80,9 @@ def destinations(summary_text: str, table: str = "inet.0") -> int:
     return -1
 
 
-def start(path: Path, timeout: float) -> NosProcess:
-    p = NosProcess(["lab", "--clock", "virtual", str(path)], timeout)
-    try:
-        p.read_to(LAB)
-    except BaseException:
-        p.kill()
-        raise
-    return p
-
-
 def baseline_rss(timeout: float) -> float:
     """R1's lab with a feed of one prefix: peak memory after the session came up."""
-    with tempfile.TemporaryDirectory(prefix="nos-bench-") as tmp, start(write_lab(Path(tmp), 1, False), timeout) as p:
+    with tempfile.TemporaryDirectory(prefix="nos-bench-") as tmp, start_lab(write_lab(Path(tmp), 1, False), timeout) as p:
         p.command("wait 1s", LAB)
         rss = p.peak_mb()
         p.send("quit")
@@ -116,7 +106,7 @@ def feed(sizes: list[int], timeout: float) -> None:
         try:
             with (
                 tempfile.TemporaryDirectory(prefix="nos-bench-") as tmp,
-                start(write_lab(Path(tmp), n, False), timeout) as p,
+                start_lab(write_lab(Path(tmp), n, False), timeout) as p,
             ):
                 seconds, _ = p.command("wait 1s", LAB)
                 install.add(n, seconds)
@@ -157,7 +147,7 @@ def between_devices(sizes: list[int], timeout: float) -> None:
         try:
             with (
                 tempfile.TemporaryDirectory(prefix="nos-bench-") as tmp,
-                start(write_lab(Path(tmp), n, True), timeout) as p,
+                start_lab(write_lab(Path(tmp), n, True), timeout) as p,
             ):
                 seconds, _ = p.command("wait 1s", LAB)
                 _, out = p.command("R2> show route summary", LAB)

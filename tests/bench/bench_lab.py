@@ -39,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_config import ONE_LINE_COMMITS, SIZES, TARGET_AT, generate, instances_for, one_line_change
-from user_path import LAB, Curve, Failed, NosProcess, Target, Timeout, curve, describe, expect, summary
+from user_path import LAB, Curve, Failed, Target, Timeout, curve, describe, expect, start_lab, summary
 
 DEVICES = (100, 250, 500, 1000)
 UPLINKS = """\
@@ -102,16 +102,6 @@ class BigCurves:
     def print(self) -> None:
         for c in vars(self).values():
             curve(c)
-
-
-def start_lab(path: Path, timeout: float) -> NosProcess:
-    p = NosProcess(["lab", "--clock", "virtual", str(path)], timeout)
-    try:
-        p.read_to(LAB)
-    except BaseException:
-        p.kill()
-        raise
-    return p
 
 
 def run_big(curves: BigCurves, lines: int, instances: int, baseline: float, timeout: float) -> None:

@@ -160,6 +160,17 @@ class NosProcess:
         return self._stderr.read().decode(errors="replace")[-chars:]
 
 
+def start_lab(path: Path, timeout: float) -> NosProcess:
+    """`nos lab --clock virtual LAB` up to its first `lab> ` (killed if it never comes)."""
+    p = NosProcess(["lab", "--clock", "virtual", str(path)], timeout)
+    try:
+        p.read_to(LAB)
+    except BaseException:
+        p.kill()
+        raise
+    return p
+
+
 def expect(output: str, needle: str, what: str) -> None:
     """The command's output must say `needle`; otherwise the measure is a failure, not a number."""
     if needle not in output:

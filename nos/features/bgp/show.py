@@ -27,6 +27,7 @@ from nos.routing.engine import instance_table
 from nos.routing.prefix import MASKS, Prefix, prefix_text
 from nos.routing.rib import Rib
 from nos.routing.route import Route
+from nos.runtime.clock import format_elapsed
 from nos.runtime.structured import JUNOS, E, Element, Structured, namespace, sub, text_of
 
 NOT_RUNNING = "BGP is not running"
@@ -41,21 +42,8 @@ PeerKey = tuple[str, int]  # (instance, neighbour address), as Bgp.sessions is k
 
 
 def duration(seconds: float) -> str:
-    """`show bgp summary`'s Last Up/Dwn: `9`, `51:13`, `2:28:38`, `20:20:46`, `3d 4:19:15`, `1w2d 5:31:33`.
-
-    Junos drops the leading zeros and the parts above the largest one (hours are not padded)."""
-    s = int(max(0, seconds))
-    days, s = divmod(s, 86400)
-    hours, s = divmod(s, 3600)
-    minutes, s = divmod(s, 60)
-    if days:
-        weeks, days = divmod(days, 7)
-        return (f"{weeks}w" if weeks else "") + f"{days}d {hours}:{minutes:02d}:{s:02d}"
-    if hours:
-        return f"{hours}:{minutes:02d}:{s:02d}"
-    if minutes:
-        return f"{minutes}:{s:02d}"
-    return str(s)
+    """`show bgp summary`'s Last Up/Dwn: `9`, `51:13`, `2:28:38`, `20:20:46`, `3d 4:19:15`, `1w2d 5:31:33`."""
+    return format_elapsed(seconds)
 
 
 def peer_of(route: Route | None) -> PeerKey | None:
