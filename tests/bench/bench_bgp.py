@@ -82,7 +82,10 @@ def destinations(summary_text: str, table: str = "inet.0") -> int:
 
 def baseline_rss(timeout: float) -> float:
     """R1's lab with a feed of one prefix: peak memory after the session came up."""
-    with tempfile.TemporaryDirectory(prefix="nos-bench-") as tmp, start_lab(write_lab(Path(tmp), 1, False), timeout) as p:
+    with (
+        tempfile.TemporaryDirectory(prefix="nos-bench-") as tmp,
+        start_lab(write_lab(Path(tmp), 1, False), timeout) as p,
+    ):
         p.command("wait 1s", LAB)
         rss = p.peak_mb()
         p.send("quit")
