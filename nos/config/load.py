@@ -148,6 +148,14 @@ class _Curly:
                 tags, annotation = set(), None
                 continue
             trail: list[Node] = []
+            if level.prefix:
+                # Inside `name-server { ... }`: each statement is one entry or value of that list.
+                words = level.prefix + words
+                spans = [spans[0]] * len(level.prefix) + spans
+            elif opens and _grouped(level.schema, words, level.header):
+                stack.append(_Level(level.schema, level.node, level.header, None, None, words))
+                words, spans, tags, annotation = [], [], set(), None
+                continue
             try:
                 steps = walk(level.schema, words, values=True, wildcards=_in_groups(level.header))
                 if not steps:
@@ -158,6 +166,9 @@ class _Curly:
                 apply_steps(tree, level.node, steps, trail)
             except (PathError, EditError) as exc:
                 pos, message = (exc.pos, exc.message) if isinstance(exc, PathError) else (len(words) - 1, str(exc))
+                if level.prefix:  # report the statement as written, without the grouped list's words
+                    n = len(level.prefix)
+                    words, spans, pos = words[n:], spans[n:], max(pos - n, 0)
                 self.refuse(stack, words, spans, pos, message, tok)
                 if opens:
                     skip_depth = 1
@@ -237,9 +248,9 @@ class _Curly:
 class _Level:
     """One open block of the curly text."""
 
-    __slots__ = ("header", "node", "opened", "parent", "refused", "schema", "warned")
+    __slots__ = ("header", "node", "opened", "parent", "prefix", "refused", "schema", "warned")
 
-    def __init__(self, schema: SchemaNode, node: Node, header: list[Step], parent: Node | None, opened):  # type: ignore[no-untyped-def]
+    def __init__(self, schema: SchemaNode, node: Node, header: list[Step], parent: Node | None, opened, prefix=None):  # type: ignore[no-untyped-def]
         self.schema = schema  # where the block's statements are looked up
         self.node = node  # the owned tree node they go into
         self.header = header  # full path, for messages
@@ -247,6 +258,20 @@ class _Level:
         self.opened = opened  # the steps of that statement
         self.refused = False  # a statement inside was refused
         self.warned = False  # an inner block already warned about being empty
+        self.prefix: list[str] | None = prefix  # words of a grouped list (`name-server {`) before each statement
+
+
+def _grouped(schema: SchemaNode, words: list[str], header: list[Step]) -> bool:
+    """Does `words {` open the grouped form of a list or leaf-list (`name-server { 8.8.8.8; }`,
+    `source-prefix-list { PL; }`): the words name it without a key or value?"""
+    try:
+        steps = walk(schema, words, values=False, wildcards=_in_groups(header))
+    except PathError:
+        return False
+    if not steps or steps[-1].pos != len(words) - 1:
+        return False
+    last = steps[-1]
+    return (last.schema.kind == LIST and last.key is None) or (last.schema.kind == LEAF_LIST and last.value is None)
 
 
 def _stands_alone(step: Step) -> bool:
@@ -379,6 +404,8 @@ class _SetCursor:
         levels = self.levels
         for k, step in enumerate(steps):
             s = step.schema
+            if k + 1 < len(steps) and steps[k + 1].pos == step.pos:
+                continue  # `st0.1`: one word made two steps; only the second is a level to resume from
             if s.kind == CONTAINER or (s.kind == LIST and step.key is not None):
                 groups = groups or (s.defines is not None and s.defines[0] == "group")
                 stop = steps[k + 1].pos if k + 1 < len(steps) else len(words)

@@ -110,6 +110,20 @@ def _accepts(node: SchemaNode, word: str, wildcards: bool) -> bool:
     return True
 
 
+def _unit_shorthand(lst: SchemaNode, word: str) -> tuple[str, SchemaNode, str] | None:
+    """`st0.1` read as (interface `st0`, its `unit` list, `1`) where a list of interfaces expects a name."""
+    if lst.kind != LIST or len(lst.keys) != 1 or "." not in word:
+        return None
+    unit = lst.children.get("unit")
+    if unit is None or unit.kind != LIST or len(unit.keys) != 1:
+        return None
+    name, _, number = word.rpartition(".")
+    try:
+        return lst.keys[0].type.check(name), unit, unit.keys[0].type.check(number)
+    except BadValue:
+        return None
+
+
 def _keyless_message(keyless: SchemaNode | None, word: str) -> str:
     """Why a word is refused: the value error of a keyless child when the word looks like a value."""
     if keyless is not None:
@@ -150,6 +164,13 @@ def walk(
             keyless = node.keyless_child
             if keyless is not None and _accepts(keyless, word, wildcards):
                 child = keyless
+            elif keyless is not None and (unit := _unit_shorthand(keyless, word)) is not None:
+                # `interfaces st0.1 family inet`: Junos reads `st0.1` as `st0 unit 1`
+                steps.append(Step(keyless, (unit[0],), None, pos))
+                steps.append(Step(unit[1], (unit[2],), None, pos))
+                node = unit[1]
+                i += 1
+                continue
             else:
                 try:
                     child = resolve_word(node, word, i, abbreviate)

@@ -7,6 +7,8 @@ group they came from (`| display inheritance`).
 
 from __future__ import annotations
 
+import json
+
 from nos.config.path import quote
 from nos.config.tree import Child, Leaf, ListNode, Node
 
@@ -335,7 +337,9 @@ def json_lines(node: Node, attributes: dict[str, str] | None = None, opts: Rende
 
 
 def _js(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """The inside of a JSON string: quotes, backslashes and control characters (an annotation's
+    newline) escaped, so the output stays valid JSON."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
 def _json_scalar(leaf: Leaf, value: str, opts: RenderOptions) -> str:

@@ -201,7 +201,7 @@ def test_an_error_reprints_the_prompt_and_keeps_the_session(cli):
         ("set foo", ["4", "syntax error."]),
         ("set system foo", ["11", "syntax error."]),
         ("set system host-name", ["21", "missing argument."]),
-        ("set system host-name a b", ["23", "syntax error."]),
+        ("set system host-name a qq", ["23", "syntax error."]),  # (`b` would abbreviate backup-router)
         ("delete foo", ["7", "syntax error."]),
         ("deactivate", ["11", "missing argument."]),
         ("annotate system", ["16", "missing argument."]),

@@ -497,7 +497,7 @@ def test_snmp(schema):
             "number: '99999999999': Value must be a number from 0 to 1073741823 at '99999999999'",
         ),
         ("set services rpm probe p test t probe-type foo", "syntax error: foo"),
-        ("set interfaces ge-0/0/0.0 description x", "syntax error: ge-0/0/0.0"),
+        ("set interfaces ge-0/0/0.x description x", "syntax error: ge-0/0/0.x"),  # `ge-0/0/0.0` means unit 0
         (
             "set chassis cluster redundancy-group 1 node 2 priority 100",
             "number: '2': Value must be a number from 0 to 1 at '2'",

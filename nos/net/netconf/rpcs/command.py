@@ -4,7 +4,8 @@ PyEZ's `dev.cli()` and ncclient's `m.command()` use it. The CLI engine runs the
 line exactly as a terminal session would (rights, pipes, errors); a command with
 an RPC (a feature's, or one of the device's own: `show version` is
 `get-software-information`) answers `format="xml"` with that RPC's reply, from
-the same handler, and names the RPC for `| display xml rpc`.
+the same handler, and names the RPC for `| display xml rpc`; `format="json"` with
+the Junos JSON of that reply as the text of `<rpc-reply>` (what PyEZ parses).
 """
 
 from __future__ import annotations
@@ -62,16 +63,19 @@ async def command(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
             rpc = element("rpc")
             sub(rpc, spec.name)
             return [rpc]
-        if fmt == "xml" and not pipes:  # the command's XML form, from the same handler
+        if fmt in ("xml", "json") and not pipes:  # the command's XML form (or its JSON), from the same handler
             if not session.cli.rights.may_run(parsed.full):
                 raise failed("permission denied", tag="access-denied")
             if action in device_commands.COMMANDS:
-                return await system.run(session, spec, dict(parsed.args))
-            return await operational.run(session, spec, dict(parsed.args))
+                if fmt == "xml":
+                    return await system.run(session, spec, dict(parsed.args))
+                answer = await device_commands.run(session.device, spec.action, dict(parsed.args), session.user)
+                return [operational.as_element(answer, fmt)]
+            return await operational.run(session, spec, dict(parsed.args), fmt)
     if "display xml rpc" in pipes:
         raise failed(f"xml rpc equivalent of this command is not available: {' '.join(main)}")
-    if fmt == "json":
-        raise failed("json output is not supported by this device", tag="operation-not-supported")
+    if fmt == "json" and pipes:
+        raise failed("json output of a piped command is not supported", tag="operation-not-supported")
     if action in _REFUSED:
         raise failed(f"command is not valid in a NETCONF session: {line}", tag="operation-not-supported")
     session.io.take()
@@ -80,6 +84,8 @@ async def command(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
     except CliError as err:
         raise failed(err.message.removeprefix("error: "), type="protocol") from None
     text = session.io.take() + "".join(f"{line}\n" for line in lines or [])
+    if fmt == "json":  # a command without an XML form: the Junos JSON of its <output>
+        return [operational.as_element(text.rstrip("\n").split("\n"), "json")]
     return [element("output", "\n" + text)]
 
 

@@ -20,9 +20,9 @@ from nos.cli.configuration import apply_patch
 from nos.cli.files import user_files
 from nos.config.diff import diff_lines
 from nos.config.load import LoadReport, parse_curly, parse_set
-from nos.config.render import RenderOptions, curly_lines, set_lines
-from nos.config.tree import ConfigTree, Node
-from nos.net.netconf.configxml import XmlConfigError, to_set_lines, to_xml
+from nos.config.render import RenderOptions, curly_lines, json_lines, set_lines
+from nos.config.tree import ConfigTree
+from nos.net.netconf.configxml import XmlConfigError, subtree, to_set_lines, to_xml
 from nos.net.netconf.xml import Error, RpcFailed, child, child_text, element, failed, local, sub
 from nos.runtime.authorize import Path, Refused, authorized_edit, commit_refusal, refusal_errors
 from nos.runtime.clock import format_time
@@ -317,17 +317,9 @@ def _may_view(session: NetconfSession) -> RenderOptions:
     return RenderOptions(secrets=session.cli.rights.sees_secrets)
 
 
-def _filtered(root: Node, filter_: ET.Element | None) -> Node:
-    """Only the top-level statements a `<configuration><system/>...` filter names."""
-    names = [local(c.tag) for c in filter_] if filter_ is not None else []
-    if not names:
-        return root
-    out = Node(root.schema)
-    for name in names:
-        found = root.children.get(name)
-        if found is not None:
-            out.children[name] = found
-    return out
+def _filter_of(holder: ET.Element | None) -> ET.Element | None:
+    """The `<configuration>` inside a `<filter>` (None: no filter, the whole configuration)."""
+    return child(holder, "configuration") if holder is not None else None
 
 
 async def get_configuration(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
@@ -344,7 +336,7 @@ async def get_configuration(session: NetconfSession, op: ET.Element) -> list[ET.
         info = element("configuration-information")
         sub(info, "configuration-output", "\n" + "".join(f"{line}\n" for line in lines) if lines else "\n")
         return [info]
-    root = _filtered(root, child(op, "configuration"))
+    root = subtree(root, child(op, "configuration"))  # Junos' form: the filter is a <configuration> child
     fmt = (op.get("format") or "xml").lower()
     if fmt == "text":
         records = db.store.records
@@ -365,11 +357,54 @@ async def get_config(session: NetconfSession, op: ET.Element) -> list[ET.Element
     if names[:1] not in (["running"], ["candidate"]):
         raise failed("source must be <running/> or <candidate/>", type="protocol", tag="invalid-value")
     root = session.device.db.active if names[0] == "running" else _candidate(session).root
-    filter_ = child(op, "filter")
-    root = _filtered(root, child(filter_, "configuration") if filter_ is not None else None)
+    root = subtree(root, _filter_of(child(op, "filter")))
     data = element("data")
     data.append(to_xml(root, secrets=opts.secrets, attrs=session.device.db.commit_attributes()))
     return [data]
+
+
+async def get(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    """Standard `<get>`: as Junos answers it, the committed configuration (in the `format` asked
+    for) and `<database-status-information>` (who is editing), inside `<data>`. A subtree filter
+    narrows the configuration at every depth; a filter that names neither leaves that part out."""
+    opts = _may_view(session)
+    db = session.device.db
+    filter_ = child(op, "filter")
+    tops = [local(c.tag) for c in filter_ if isinstance(c.tag, str)] if filter_ is not None else []
+    data = element("data")
+    if not tops or "configuration" in tops:
+        root = subtree(db.active, _filter_of(filter_))
+        fmt = (op.get("format") or "xml").lower()
+        if fmt == "xml":
+            data.append(to_xml(root, secrets=opts.secrets, attrs=db.commit_attributes()))
+        elif fmt == "text":
+            data.append(element("configuration-text", "".join(f"{line}\n" for line in curly_lines(root, opts))))
+        elif fmt == "set":
+            data.append(element("configuration-set", "".join(f"{line}\n" for line in set_lines(root, "set", opts))))
+        elif fmt == "json":
+            lines = json_lines(root, db.commit_attributes(), opts)
+            data.append(element("configuration-json", "".join(f"{line}\n" for line in lines)))
+        else:
+            raise failed(f"configuration format {fmt} is not supported", tag="operation-not-supported")
+    if not tops or "database-status-information" in tops:
+        data.append(_database_status(session))
+    return [data]
+
+
+def _database_status(session: NetconfSession) -> ET.Element:
+    """`<database-status-information>`: one `<database-status>` per session editing the configuration."""
+    info = element("database-status-information")
+    for editor in session.device.db.editors.values():
+        status = sub(info, "database-status")
+        sub(status, "user", editor.user)
+        sub(status, "terminal", editor.terminal)
+        sub(status, "pid", str(editor.session_id))
+        start = sub(status, "start-time", format_time(editor.since))
+        start.set("junos:seconds", str(int(editor.since)))
+        sub(status, "edit-path", editor.edit_path)
+        if editor.mode in ("exclusive", "private"):
+            sub(status, editor.mode)
+    return info
 
 
 # -- commit ---------------------------------------------------------------------------------------
@@ -469,6 +504,7 @@ HANDLERS = {
     "lock": lock,
     "unlock": unlock,
     "get-config": get_config,
+    "get": get,
     "edit-config": edit_config,
     "discard-changes": discard_changes,
     "commit": commit,

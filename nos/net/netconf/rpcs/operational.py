@@ -5,17 +5,21 @@ with the RPC's child elements as the command's arguments (`<table>ISP1</table>`
 a value, `<detail/>` a flag; `RpcSpec.args` renames those whose names differ).
 The login class judges the command spelled out, as at the CLI. A structured
 answer (nos/runtime/structured.py) is returned as its XML; a text-only one
-inside `<output>`, as Junos does for commands without an XML form.
+inside `<output>`, as Junos does for commands without an XML form. The RPC's
+`format` attribute picks the form: `xml` (the default), `text` (`<output>` with
+the CLI's text) or `json` (the Junos JSON of the same XML as the text of
+`<rpc-reply>`, which PyEZ's `{'format': 'json'}` reads with json.loads).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
-from nos.net.netconf.xml import element, failed, local, verbatim
+from nos.net.netconf.xml import Verbatim, element, failed, local, verbatim
 from nos.runtime.features import CommandContext, RpcSpec
-from nos.runtime.structured import Structured, to_text
+from nos.runtime.structured import E, Structured, json_lines, to_text
 
 if TYPE_CHECKING:
     from nos.net.netconf.session import NetconfSession
@@ -32,7 +36,7 @@ def arguments(op: ET.Element, spec: RpcSpec) -> dict[str, object]:
     return args
 
 
-async def run(session: NetconfSession, spec: RpcSpec, args: dict[str, object]) -> list[ET.Element]:
+async def run(session: NetconfSession, spec: RpcSpec, args: dict[str, object], fmt: str = "xml") -> list[ET.Element]:
     """Run the command behind `spec` for the session's user; its answer as reply elements."""
     if not session.cli.rights.may_run(list(spec.words)):
         raise failed("permission denied", tag="access-denied")
@@ -41,22 +45,45 @@ async def run(session: NetconfSession, spec: RpcSpec, args: dict[str, object]) -
         raise failed(f"{spec.name} is not available on this device", tag="operation-not-supported")
     ctx = CommandContext(session.device, args, session.user)
     answer: Any = await handler(ctx)
-    return [as_element(answer)]
+    return [as_element(answer, fmt)]
 
 
-def as_element(answer: Any) -> ET.Element:
-    """A handler's answer as an element of the reply."""
-    if isinstance(answer, Structured):
+def reply_format(op: ET.Element) -> str:
+    """The `format` an RPC asks for (`xml` without one); anything else is refused as Junos refuses it."""
+    fmt = (op.get("format") or "xml").lower()
+    if fmt not in ("xml", "text", "json", "ascii"):
+        raise failed(f"invalid format: {fmt}", type="protocol", tag="bad-attribute", bad_element=local(op.tag))
+    return "text" if fmt == "ascii" else fmt
+
+
+def as_element(answer: Any, fmt: str = "xml") -> ET.Element:
+    """A handler's answer as an element of the reply, in the format asked for."""
+    structured = isinstance(answer, Structured)
+    if fmt == "json":
+        holder = answer if structured else Structured(E("output", _text(answer)), lambda _: [], "")
+        return as_json(json_lines(holder))
+    if structured and fmt == "xml":
         return verbatim(to_text(answer.xml))
-    lines = answer or []
-    return element("output", "\n" + "".join(f"{line}\n" for line in lines))
+    return element("output", "\n" + _text(answer.text() if structured else answer))
+
+
+def _text(lines: list[str] | None) -> str:
+    return "".join(f"{line}\n" for line in lines or [])
+
+
+def as_json(lines: list[str]) -> Verbatim:
+    """JSON as the text of `<rpc-reply>` (where Junos puts it), not inside an element."""
+    holder = Verbatim("json")
+    holder.text = "\n".join(lines)
+    holder.raw = escape(holder.text)
+    return holder
 
 
 def handler_for(spec: RpcSpec):  # type: ignore[no-untyped-def]
     async def handle(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
-        return await run(session, spec, arguments(op, spec))
+        return await run(session, spec, arguments(op, spec), reply_format(op))
 
     return handle
 
 
-__all__ = ["arguments", "as_element", "handler_for", "run"]
+__all__ = ["arguments", "as_element", "as_json", "handler_for", "reply_format", "run"]
