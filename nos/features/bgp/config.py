@@ -10,11 +10,13 @@ of the master instance), overridden by `local-as`.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Iterable
 
 from nos.config.query import child, entries, flag, value, values
 from nos.config.tree import Node
 from nos.config.validate import CheckError
 from nos.features.bgp.session import HOLD_TIME, PeerSpec
+from nos.features.interfaces.state import default_router_id
 from nos.lab.packet import ipv4_int
 
 MASTER = "master"
@@ -26,12 +28,13 @@ def _asn(options: Node | None) -> int | None:
     return int(text) if text is not None else None
 
 
-def router_id(options: Node | None, addresses: list[int]) -> int:
-    """`routing-options router-id`, else the lowest interface address (a loopback one first) [G]."""
+def router_id(options: Node | None, addresses: Iterable[int], loopbacks: Iterable[int] = ()) -> int:
+    """`routing-options router-id`, else derived from the interface addresses by the rule `show route
+    summary` shows too (`default_router_id`: lo0's lowest address, else the lowest of the others)."""
     text = value(options, "router-id")
     if text is not None:
         return ipv4_int(text)
-    return min(addresses, default=0)
+    return default_router_id(loopbacks, addresses)
 
 
 def instances(root: Node) -> dict[str, tuple[Node, Node | None]]:

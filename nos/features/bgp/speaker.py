@@ -29,12 +29,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
+from nos.config.query import value
 from nos.config.tree import Node
 from nos.config.validate import CheckError
-from nos.features.bgp.config import MASTER, peers, router_id
+from nos.features.bgp.config import MASTER, peers
 from nos.features.bgp.messages import Attrs, Message, Update, key_of, prefix_of
 from nos.features.bgp.session import ACTIVE, ESTABLISHED, IDLE, LOST, OK, RESET, PeerSpec, Session
-from nos.lab.packet import Packet, ipv4_text
+from nos.lab.packet import Packet, ipv4_int, ipv4_text
 from nos.routing.engine import RoutingEngine, instance_table
 from nos.routing.prefix import Prefix
 from nos.routing.route import VIA, NextHop, Route
@@ -72,8 +73,9 @@ class Bgp:
         if not wanted and not self.sessions:
             return  # no BGP, before or after
         options = new.children.get("routing-options")
-        addresses = self.device.dataplane.addresses()
-        rid = router_id(options if isinstance(options, Node) else None, addresses)
+        configured = value(options if isinstance(options, Node) else None, "router-id")
+        # Configured, or derived as `show route summary` derives it (lo0 first: default_router_id).
+        rid = ipv4_int(configured) if configured else self.device.dataplane.interfaces.router_id()
         for key, session in list(self.sessions.items()):
             spec = wanted.get(key)
             if spec is None:

@@ -57,6 +57,9 @@ def _exists(interfaces: Interfaces, name: str) -> bool:
     if any(ch in name for ch in "*?["):
         return True
     base = name.split(".", 1)[0]
+    internal = {u.name for u in interfaces.system_units.get(base, ())}
+    if base in interfaces.system and ("." not in name or name in internal):  # lo0, lo0.16384, dsc...
+        return True
     port = interfaces.ports.get(base)
     if port is None or not (port.configured or port.link is not None):
         return False

@@ -19,7 +19,16 @@ from __future__ import annotations
 import fnmatch
 import re
 
-from nos.features.interfaces.state import Interfaces, Port, Unit, is_virtual, port_speed
+from nos.features.interfaces.state import (
+    SYSTEM_INTERFACES,
+    Interfaces,
+    Port,
+    SystemInterface,
+    SystemUnit,
+    Unit,
+    is_virtual,
+    port_speed,
+)
 from nos.routing.prefix import MASKS, addr_text, interface_address
 from nos.runtime.clock import format_ago, format_time
 from nos.runtime.structured import JUNOS, E, Element, Structured, namespace, sub, text_of
@@ -28,14 +37,36 @@ NS = namespace("junos-interface")
 LEVELS = ("normal", "statistics", "detail", "extensive")  # the physical form's levels
 _STYLE = f"{{{JUNOS}}}style"  # the junos:style attribute
 _PORT_ORDER = re.compile(r"(\d+)")
+_SLOT = re.compile(r"([a-z]+)-(\d+)/(\d+)/(\d+)$")
+_PORT_TYPES = ("fe", "ge", "xe", "mge", "et")
 
 
-def _order(name: str) -> list[object]:
-    return [int(p) if p.isdigit() else p for p in _PORT_ORDER.split(name)]
+def _order(name: str) -> tuple[object, ...]:
+    """Junos' order: the slot interfaces by FPC/PIC/port, their types by name within one port
+    (ge-0/0/0, gr-0/0/0, ..., sp-0/0/0, ge-0/0/1), then the others by name (dsc, fxp0, lo0...)."""
+    slot = _SLOT.match(name)
+    if slot:  # the PIC's services interfaces (gr-, sp-...) beside ge-; other port types as before, by type
+        kind = slot[1] if slot[1] in _PORT_TYPES else "ge"
+        return (0, kind, int(slot[2]), int(slot[3]), int(slot[4]), slot[1])
+    return (1, [int(p) if p.isdigit() else p for p in _PORT_ORDER.split(name)])
+
+
+def _spec(port: Port) -> SystemInterface | None:
+    """The always-present interface's own form (lo0 a Loopback...), or None for the Ethernet form."""
+    spec = SYSTEM_INTERFACES.get(port.name)
+    return spec if spec is not None and not spec.ethernet else None
+
+
+def _indices(state: Interfaces, port: Port) -> tuple[int, int]:
+    """(Interface index, SNMP ifIndex): the vSRX's own for an unconfigured always-present interface."""
+    spec = SYSTEM_INTERFACES.get(port.name)
+    if spec is not None and state.system.get(port.name) is port:
+        return spec.local_index, spec.snmp_index
+    return port.index + 130, port.snmp_index
 
 
 def _ports(state: Interfaces, pattern: str | None, instance: str | None = None) -> list[Port]:
-    ports = [p for p in state.ports.values() if p.configured or p.link is not None]
+    ports = state.listed()
     if pattern:
         base = pattern.split(".", 1)[0]
         ports = [p for p in ports if fnmatch.fnmatchcase(p.name, base) or p.name == base]
@@ -46,11 +77,19 @@ def _ports(state: Interfaces, pattern: str | None, instance: str | None = None) 
 
 def _units(state: Interfaces, port: Port, pattern: str | None, instance: str | None = None) -> list[Unit]:
     units = [port.units[n] for n in sorted(port.units)]
+    internal = [u for u in state.system_units.get(port.name, ()) if u.unit not in port.units]
+    units = sorted(units + internal, key=lambda u: u.unit) if internal else units
     if pattern and "." in pattern:
         units = [u for u in units if fnmatch.fnmatchcase(u.name, pattern)]
     if instance is not None:  # `routing-instance` (an RPC argument; PyEZ's facts ask for __juniper_private1__)
-        units = [u for u in units if state.engine.instance_of_interface(u.name) == instance]
+        units = [u for u in units if _instance(state, u) == instance]
     return units
+
+
+def _instance(state: Interfaces, unit: Unit) -> str | None:
+    if any(u is unit for u in state.system_units.get(unit.name.rsplit(".", 1)[0], ())):
+        return state.system_instance(unit)
+    return state.engine.instance_of_interface(unit.name)
 
 
 def _updown(flag: bool) -> str:
@@ -184,14 +223,18 @@ def interfaces_xml(
 
 
 def _physical(info: Element, state: Interfaces, port: Port, now: float, level: str, media: bool) -> Element:
+    spec = _spec(port)
+    if spec is not None:
+        return _system_physical(info, state, port, spec, now, level)
     up = state.port_up(port)
     phy = sub(info, "physical-interface")
     sub(phy, "name", port.name)
     admin = not port.admin_down
     sub(phy, "admin-status", _updown(admin), junos_format="Enabled" if admin else "Disabled")
     sub(phy, "oper-status", _updown(up))
-    sub(phy, "local-index", port.index + 130)
-    sub(phy, "snmp-index", port.snmp_index)
+    local, snmp = _indices(state, port)
+    sub(phy, "local-index", local)
+    sub(phy, "snmp-index", snmp)
     if port.description:
         sub(phy, "description", port.description)
     for tag, text in (
@@ -253,6 +296,64 @@ def _physical(info: Element, state: Interfaces, port: Port, now: float, level: s
     return phy
 
 
+def _system_physical(
+    info: Element, state: Interfaces, port: Port, spec: SystemInterface, now: float, level: str
+) -> Element:
+    """An always-present interface that is no Ethernet port (lo0, gr-0/0/0, st0...): its type,
+    MTU and flags as the vSRX capture shows them; its counters are its units' (0 unconfigured)."""
+    up = state.port_up(port)
+    phy = sub(info, "physical-interface")
+    sub(phy, "name", port.name)
+    admin = not port.admin_down
+    sub(phy, "admin-status", _updown(admin), junos_format="Enabled" if admin else "Disabled")
+    sub(phy, "oper-status", _updown(up))
+    local, snmp = _indices(state, port)
+    sub(phy, "local-index", local)
+    sub(phy, "snmp-index", snmp)
+    if port.description:
+        sub(phy, "description", port.description)
+    for tag, text in (("if-type", spec.if_type), ("link-level-type", spec.link_type)):
+        if text is not None:
+            sub(phy, tag, text)
+    sub(phy, "mtu", port.mtu or spec.mtu)
+    if spec.speed is not None:
+        sub(phy, "speed", spec.speed)
+    device_flags = ["ifdf-present", "ifdf-running", *(["ifdf-loopback"] if spec.loopback else [])]
+    _flags(phy, "if-device-flags", *device_flags, *([] if up else ["ifdf-down"]))
+    config_flags = [f for f in spec.config_flags if f != "iff-hardware-down"]
+    _flags(phy, "if-config-flags", *([] if up else ["iff-hardware-down"]), *config_flags)
+    if spec.flapped == "Never":
+        sub(phy, "interface-flapped", "Never", junos_seconds=0)
+    elif spec.flapped is not None:
+        age = max(0.0, now - port.flapped)
+        sub(phy, "interface-flapped", f"{format_time(port.flapped)} ({format_ago(age)} ago)", junos_seconds=int(age))
+    if level != "normal":
+        sub(phy, "statistics-cleared", "Never")
+    totals = port.totals()
+    in_b, out_b, in_p, out_p = totals
+    if level in ("detail", "extensive"):
+        traffic = sub(phy, "traffic-statistics", junos_style="verbose")
+        for tag, n in (
+            ("input-bytes", in_b),
+            ("output-bytes", out_b),
+            ("input-packets", in_p),
+            ("output-packets", out_p),
+        ):
+            sub(traffic, tag, n)
+    elif spec.rates:
+        in_bps, in_pps, out_bps, out_pps = state.rates.rates(port.name, totals)
+        traffic = sub(phy, "traffic-statistics", junos_style="brief")
+        for tag, n in (("input-bps", in_bps), ("input-pps", in_pps), ("output-bps", out_bps), ("output-pps", out_pps)):
+            sub(traffic, tag, n)
+    else:
+        traffic = sub(phy, "traffic-statistics", junos_style="brief")
+        sub(traffic, "input-packets", in_p)
+        sub(traffic, "output-packets", out_p)
+    if level in ("statistics", "extensive"):
+        _error_lists(phy, port)
+    return phy
+
+
 def _error_lists(phy: Element, port: Port) -> None:
     """Errors and drops: nothing in the lab damages frames, so all 0 but the carrier transitions."""
     inputs = sub(phy, "input-error-list")
@@ -304,7 +405,46 @@ def _mac_statistics(phy: Element, totals: tuple[int, int, int, int]) -> None:
         sub(stats, tag, n)
 
 
+def _internal(state: Interfaces, unit: Unit) -> SystemUnit | None:
+    """The vSRX's description of an internal unit (lo0.16384, sp-0/0/0.16383), None for a configured one."""
+    base = unit.name.rsplit(".", 1)[0]
+    if not any(u is unit for u in state.system_units.get(base, ())):
+        return None
+    return next(u for u in SYSTEM_INTERFACES[base].units if u.unit == unit.unit)
+
+
+def _internal_logical(parent: Element, state: Interfaces, unit: Unit, spec: SystemUnit, verbose: bool) -> None:
+    logical = sub(parent, "logical-interface")
+    sub(logical, "name", unit.name)
+    sub(logical, "local-index", spec.local_index)
+    sub(logical, "snmp-index", spec.snmp_index)
+    config = _flags(logical, "if-config-flags", "iff-up")
+    if spec.encapsulation != "Unspecified":
+        sub(config, "iff-point-to-point")
+    sub(config, "iff-snmp-traps")
+    sub(logical, "encapsulation", spec.encapsulation)
+    traffic = sub(logical, "traffic-statistics", junos_style="verbose" if verbose else "brief")
+    if verbose:
+        sub(traffic, "input-bytes", 0)
+        sub(traffic, "output-bytes", 0)
+    sub(traffic, "input-packets", 0)
+    sub(traffic, "output-packets", 0)
+    sub(logical, "filter-information")
+    sub(logical, "logical-interface-zone-name", "Null")
+    for name in spec.families:
+        family = sub(logical, "address-family")
+        sub(family, "address-family-name", name)
+        sub(family, "mtu", spec.mtu)
+        _flags(family, "address-family-flags", "ifff-none")
+        for address in spec.addresses if name == "inet" else ():
+            sub(sub(family, "interface-address"), "ifa-local", address)
+
+
 def _logical(parent: Element, state: Interfaces, unit: Unit, verbose: bool) -> None:
+    spec = _internal(state, unit)
+    if spec is not None:
+        _internal_logical(parent, state, unit, spec, verbose)
+        return
     up = state.unit_up(unit)
     logical = sub(parent, "logical-interface")
     sub(logical, "name", unit.name)
@@ -347,11 +487,20 @@ def _logical(parent: Element, state: Interfaces, unit: Unit, verbose: bool) -> N
             sub(ifa, "ifa-broadcast", broadcast)
 
 
-_DEVICE_FLAGS = {"ifdf-present": "Present", "ifdf-running": "Running", "ifdf-down": "Down"}
-_CONFIG_FLAGS = {"iff-hardware-down": "Hardware-Down", "iff-snmp-traps": "SNMP-Traps"}
-_UNIT_FLAGS = {"iff-up": "Up", "iff-device-down": "Device-Down", "iff-snmp-traps": "SNMP-Traps"}
+_DEVICE_FLAGS = {"ifdf-present": "Present", "ifdf-running": "Running", "ifdf-loopback": "Loopback", "ifdf-down": "Down"}
+_CONFIG_FLAGS = {
+    "iff-hardware-down": "Hardware-Down",
+    "iff-point-to-point": "Point-To-Point",
+    "iff-snmp-traps": "SNMP-Traps",
+}
+_UNIT_FLAGS = {
+    "iff-up": "Up",
+    "iff-device-down": "Device-Down",
+    "iff-point-to-point": "Point-To-Point",
+    "iff-snmp-traps": "SNMP-Traps",
+}
 _ADDRESS_FLAGS = {"ifaf-current-preferred": "Is-Preferred", "ifaf-current-primary": "Is-Primary"}
-_FAMILY_FLAGS = {"ifff-sendbcast-pkt-to-re": "Sendbcast-pkt-to-re"}
+_FAMILY_FLAGS = {"ifff-sendbcast-pkt-to-re": "Sendbcast-pkt-to-re", "ifff-none": "None"}
 
 
 def _words(element: Element | None, names: dict[str, str]) -> list[str]:
@@ -391,7 +540,74 @@ def _interface_flags(phy: Element) -> list[str]:
     ]
 
 
+def _system_text(phy: Element) -> list[str]:
+    """An always-present interface that is no Ethernet port: type, MTU, flags, then rates or packets."""
+    lines = [
+        _state_words(phy),
+        f"  Interface index: {text_of(phy, 'local-index')}, SNMP ifIndex: {text_of(phy, 'snmp-index')}",
+    ]
+    if phy.find("description") is not None:
+        lines.append(f"  Description: {text_of(phy, 'description')}")
+    return lines + _system_head(phy) + _system_tail(phy)
+
+
+def _system_head(phy: Element) -> list[str]:
+    """Type, MTU and the flags of an interface that is no Ethernet port."""
+    parts = [
+        f"{label}: {text_of(phy, tag)}"
+        for label, tag in (
+            ("Type", "if-type"),
+            ("Link-level type", "link-level-type"),
+            ("MTU", "mtu"),
+            ("Speed", "speed"),
+        )
+        if phy.find(tag) is not None
+    ]
+    config = _words(phy.find("if-config-flags"), _CONFIG_FLAGS)
+    return [
+        "  " + ", ".join(parts),
+        "  Device flags   : " + " ".join(_words(phy.find("if-device-flags"), _DEVICE_FLAGS)),
+        "  Interface flags: " + (" ".join(config) or "None"),
+    ]
+
+
+def _system_tail(phy: Element) -> list[str]:
+    lines: list[str] = []
+    if phy.find("interface-flapped") is not None:
+        lines.append(f"  Last flapped   : {text_of(phy, 'interface-flapped')}")
+    if phy.find("statistics-cleared") is not None:
+        lines.append(f"  Statistics last cleared: {text_of(phy, 'statistics-cleared')}")
+    traffic = phy.find("traffic-statistics")
+    if traffic is not None and traffic.get(_STYLE) == "verbose":
+        lines.append("  Traffic statistics:")
+        for label, count in (
+            ("Input  bytes  ", "input-bytes"),
+            ("Output bytes  ", "output-bytes"),
+            ("Input  packets", "input-packets"),
+            ("Output packets", "output-packets"),
+        ):
+            lines.append(f"   {label}: {text_of(traffic, count):>20}")
+    elif traffic is not None and traffic.find("input-bps") is not None:
+        lines += [
+            f"  Input rate     : {text_of(traffic, 'input-bps')} bps ({text_of(traffic, 'input-pps')} pps)",
+            f"  Output rate    : {text_of(traffic, 'output-bps')} bps ({text_of(traffic, 'output-pps')} pps)",
+        ]
+    elif traffic is not None:
+        lines += [
+            f"    Input packets : {text_of(traffic, 'input-packets')}",
+            f"    Output packets: {text_of(traffic, 'output-packets')}",
+        ]
+    inputs, outputs = phy.find("input-error-list"), phy.find("output-error-list")
+    if inputs is not None and outputs is not None:
+        lines.append(
+            f"  Input errors: {text_of(inputs, 'input-errors')}, Output errors: {text_of(outputs, 'output-errors')}"
+        )
+    return lines
+
+
 def _physical_text(phy: Element) -> list[str]:
+    if phy.find("current-physical-address") is None:  # lo0, gr-0/0/0, st0...: no Ethernet port
+        return _system_text(phy)
     lines = [
         _state_words(phy),
         f"  Interface index: {text_of(phy, 'local-index')}, SNMP ifIndex: {text_of(phy, 'snmp-index')}",
@@ -457,7 +673,9 @@ def _physical_text(phy: Element) -> list[str]:
 
 def _unit_flags(logical: Element, with_tag: bool) -> str:
     config = logical.find("if-config-flags")
-    words = _words(config, _UNIT_FLAGS) + [text_of(config, "internal-flags")]
+    words = _words(config, _UNIT_FLAGS) + (
+        [text_of(config, "internal-flags")] if config.find("internal-flags") is not None else []
+    )
     tag = logical.find("link-address")
     if with_tag and tag is not None:
         words.append(f"VLAN-Tag {tag.text}")
@@ -482,6 +700,9 @@ def _logical_text(logical: Element) -> list[str]:
         lines.append(f"    Protocol {text_of(family, 'address-family-name')}, MTU: {text_of(family, 'mtu')}")
         lines.append("      Flags: " + " ".join(_words(family.find("address-family-flags"), _FAMILY_FLAGS)))
         for ifa in family.iterfind("interface-address"):
+            if ifa.find("ifa-destination") is None:  # an internal unit's host address (lo0.16384)
+                lines += ["      Addresses", f"        Local: {text_of(ifa, 'ifa-local')}"]
+                continue
             lines.append("      Addresses, Flags: " + " ".join(_words(ifa.find("ifa-flags"), _ADDRESS_FLAGS)))
             lines.append(
                 f"        Destination: {text_of(ifa, 'ifa-destination')}, Local: {text_of(ifa, 'ifa-local')},"
@@ -508,6 +729,11 @@ def brief_xml(state: Interfaces, pattern: str | None, instance: str | None = Non
             sub(parent, "oper-status", _updown(up))
             if port.description:
                 sub(parent, "description", port.description)
+            spec = _spec(port)
+            if spec is not None:  # lo0, gr-0/0/0, st0...: type, MTU and flags as the vSRX shows them
+                _system_brief(parent, port, spec, up)
+                _brief_units(parent, state, port, pattern, instance)
+                continue
             for tag, text in (
                 ("link-level-type", "Ethernet"),
                 ("mtu", port.mtu or 1514),
@@ -521,21 +747,43 @@ def brief_xml(state: Interfaces, pattern: str | None, instance: str | None = Non
             _flags(parent, "if-device-flags", "ifdf-present", "ifdf-running", *([] if up else ["ifdf-down"]))
             config = _flags(parent, "if-config-flags", *([] if up else ["iff-hardware-down"]), "iff-snmp-traps")
             sub(config, "internal-flags", "0x4000")
-        for unit in _units(state, port, pattern, instance):
-            logical = sub(parent, "logical-interface")
-            sub(logical, "name", unit.name)
-            config = _flags(logical, "if-config-flags", "iff-up" if state.unit_up(unit) else "iff-device-down")
-            if unit.admin_down:
-                sub(config, "iff-down")
-            sub(config, "iff-snmp-traps")
-            sub(config, "internal-flags", "0x4000")
-            sub(logical, "encapsulation", "ENET2")
-            if unit.addresses:
-                family = sub(logical, "address-family")
-                sub(family, "address-family-name", "inet")
-                for address in unit.addresses:
-                    sub(sub(family, "interface-address"), "ifa-local", address)
+        _brief_units(parent, state, port, pattern, instance)
     return info
+
+
+def _system_brief(parent: Element, port: Port, spec: SystemInterface, up: bool) -> None:
+    for tag, text in (("if-type", spec.if_type), ("link-level-type", spec.link_type)):
+        if text is not None:
+            sub(parent, tag, text)
+    sub(parent, "mtu", port.mtu or spec.mtu)
+    if spec.speed is not None:
+        sub(parent, "speed", spec.speed)
+    device_flags = ["ifdf-present", "ifdf-running", *(["ifdf-loopback"] if spec.loopback else [])]
+    _flags(parent, "if-device-flags", *device_flags, *([] if up else ["ifdf-down"]))
+    config_flags = [f for f in spec.config_flags if f != "iff-hardware-down"]
+    _flags(parent, "if-config-flags", *([] if up else ["iff-hardware-down"]), *config_flags)
+
+
+def _brief_units(parent: Element, state: Interfaces, port: Port, pattern: str | None, instance: str | None) -> Element:
+    for unit in _units(state, port, pattern, instance):
+        logical = sub(parent, "logical-interface")
+        sub(logical, "name", unit.name)
+        internal = _internal(state, unit)
+        config = _flags(logical, "if-config-flags", "iff-up" if state.unit_up(unit) else "iff-device-down")
+        if unit.admin_down:
+            sub(config, "iff-down")
+        sub(config, "iff-snmp-traps")
+        if internal is None:
+            sub(config, "internal-flags", "0x4000")
+        sub(logical, "encapsulation", internal.encapsulation if internal is not None else "ENET2")
+        families = list(internal.families) if internal is not None else (["inet"] if unit.addresses else [])
+        for name in families:
+            family = sub(logical, "address-family")
+            sub(family, "address-family-name", name)
+            addresses = internal.addresses if internal is not None else unit.addresses  # 127.0.0.1, no /32
+            for address in addresses if name == "inet" else []:
+                sub(sub(family, "interface-address"), "ifa-local", address)
+    return parent
 
 
 def render_brief(info: Element) -> list[str]:
@@ -547,12 +795,15 @@ def render_brief(info: Element) -> list[str]:
             lines.append(_state_words(element))
             if element.find("description") is not None:
                 lines.append(f"  Description: {text_of(element, 'description')}")
-            lines.append(
-                f"  Link-level type: {text_of(element, 'link-level-type')}, MTU: {text_of(element, 'mtu')},"
-                f" Link-mode: {text_of(element, 'link-mode')}, Speed: {text_of(element, 'speed')},"
-                " Loopback: Disabled, Source filtering: Disabled, Flow control: Enabled"
-            )
-            lines += _interface_flags(element)
+            if element.find("link-mode") is None:  # lo0, gr-0/0/0, st0...
+                lines += _system_head(element)
+            else:
+                lines.append(
+                    f"  Link-level type: {text_of(element, 'link-level-type')}, MTU: {text_of(element, 'mtu')},"
+                    f" Link-mode: {text_of(element, 'link-mode')}, Speed: {text_of(element, 'speed')},"
+                    " Loopback: Disabled, Source filtering: Disabled, Flow control: Enabled"
+                )
+                lines += _interface_flags(element)
             units = list(element.iterfind("logical-interface"))
         else:
             units = [element]

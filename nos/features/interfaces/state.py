@@ -10,6 +10,7 @@ Direct and Local routes.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from nos.config.query import child, entries, flag, value
@@ -44,6 +45,175 @@ def mac_address(owner: str, port: str) -> str:
     administered address (02:...) whose other five bytes hash the owner and the port."""
     digest = hashlib.blake2s(f"{owner}/{port}".encode(), digest_size=5).digest()
     return "02:" + ":".join(f"{b:02x}" for b in digest)
+
+
+@dataclass(frozen=True)
+class SystemUnit:
+    """A unit Junos creates on its own (lo0.16384): shown, never routed by nos."""
+
+    unit: int
+    families: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()  # host addresses, shown `--> 0/0` in terse
+    instance: str | None = None  # the internal routing instance it sits in
+    encapsulation: str = "Unspecified"
+    mtu: str = "Unlimited"
+    local_index: int = 0  # the capture's Index and SNMP ifIndex
+    snmp_index: int = 0
+
+
+@dataclass(frozen=True)
+class SystemInterface:
+    """An interface every vSRX lists even unconfigured, as the vSRX 24.4 capture of
+    get-interface-information shows it (type, MTU, speed, flags, indices)."""
+
+    name: str
+    if_type: str | None
+    link_type: str | None
+    mtu: str
+    speed: str | None
+    local_index: int
+    snmp_index: int
+    config_flags: tuple[str, ...] = ()
+    link_up: bool = True
+    flapped: str | None = None  # "Never", "boot" (the device's start) or None (not shown)
+    rates: bool = True  # traffic in bps/pps (else packet counts)
+    ethernet: bool = False  # shown in the Ethernet form (a MAC address and its media lines)
+    loopback: bool = False
+    units: tuple[SystemUnit, ...] = ()
+
+
+_P2P, _TRAPS = "iff-point-to-point", "iff-snmp-traps"
+_SP = "Adaptive-Services"
+# The vSRX's always-present interfaces (vSRX 24.4 get-interface-information capture).
+SYSTEM_INTERFACES: dict[str, SystemInterface] = {
+    s.name: s
+    for s in (
+        SystemInterface("gr-0/0/0", "GRE", "GRE", "Unlimited", "800mbps", 142, 515, (_P2P,)),
+        SystemInterface("ip-0/0/0", "IPIP", "IP-over-IP", "Unlimited", "800mbps", 143, 516),
+        SystemInterface("lsq-0/0/0", None, "LinkService", "1504", None, 144, 517, (_P2P, _TRAPS), flapped="boot"),
+        SystemInterface(
+            "lt-0/0/0",
+            "Logical-tunnel",
+            "Logical-tunnel",
+            "Unlimited",
+            "800mbps",
+            146,
+            519,
+            (_P2P, _TRAPS),
+            flapped="Never",
+        ),
+        SystemInterface("mt-0/0/0", "Multicast-GRE", "GRE", "Unlimited", "800mbps", 145, 518, (_TRAPS,)),
+        SystemInterface(
+            "sp-0/0/0",
+            _SP,
+            _SP,
+            "9192",
+            "800mbps",
+            141,
+            514,
+            (_P2P, _TRAPS),
+            flapped="boot",
+            units=(
+                SystemUnit(0, ("inet", "inet6"), (), None, _SP, "9192", 73, 520),
+                SystemUnit(16383, ("inet",), (), None, _SP, "9192", 74, 521),
+            ),
+        ),
+        SystemInterface(
+            "dsc", "Software-Pseudo", None, "Unlimited", None, 5, 5, (_P2P, _TRAPS), flapped="Never", rates=False
+        ),
+        SystemInterface(
+            "fti0", "FTI", "Flexible-tunnel-Interface", "Unlimited", "Unlimited", 133, 506, flapped="Never", rates=False
+        ),
+        SystemInterface(
+            "fxp0",
+            "Ethernet",
+            "Ethernet",
+            "1514",
+            "10Gbps",
+            65,
+            1,
+            (_TRAPS,),
+            flapped="boot",
+            rates=False,
+            ethernet=True,
+        ),
+        SystemInterface("gre", "GRE", "GRE", "Unlimited", "Unlimited", 10, 8, (_P2P, _TRAPS), rates=False),
+        SystemInterface("ipip", "IPIP", "IP-over-IP", "Unlimited", "Unlimited", 11, 9, (_TRAPS,), rates=False),
+        SystemInterface(
+            "irb",
+            "Ethernet",
+            "Ethernet",
+            "1514",
+            None,
+            129,
+            502,
+            (_TRAPS,),
+            flapped="Never",
+            rates=False,
+            ethernet=True,
+        ),
+        SystemInterface(
+            "lo0",
+            "Loopback",
+            None,
+            "Unlimited",
+            None,
+            6,
+            6,
+            (_TRAPS,),
+            flapped="Never",
+            rates=False,
+            loopback=True,
+            units=(
+                SystemUnit(16384, ("inet",), ("127.0.0.1",), local_index=66, snmp_index=21),
+                SystemUnit(
+                    16385,
+                    ("inet",),
+                    ("10.0.0.1", "10.0.0.16", "128.0.0.1", "128.0.0.4", "128.0.1.16"),
+                    # On Junos in __juniper_private1__; left in no instance while nos serves no
+                    # /etc/hosts.junos: PyEZ's current_re fact would map these addresses through it.
+                    instance=None,
+                    local_index=65,
+                    snmp_index=22,
+                ),
+                SystemUnit(32768, local_index=64, snmp_index=251),
+            ),
+        ),
+        SystemInterface("lsi", "Software-Pseudo", "LSI", "Unlimited", "Unlimited", 4, 4, flapped="Never", rates=False),
+        SystemInterface("mtun", "Multicast-GRE", "GRE", "Unlimited", "Unlimited", 64, 12, (_TRAPS,), rates=False),
+        SystemInterface("pimd", "PIMD", "PIM-Decapsulator", "Unlimited", "Unlimited", 26, 11, rates=False),
+        SystemInterface("pime", "PIME", "PIM-Encapsulator", "Unlimited", "Unlimited", 25, 10, rates=False),
+        SystemInterface("pp0", "PPPoE", "PPPoE", "1532", None, 128, 501, (_P2P, _TRAPS)),
+        SystemInterface("ppd0", "PIMD", "PIM-Decapsulator", "Unlimited", "800mbps", 131, 504, (_TRAPS,)),
+        SystemInterface("ppe0", "PIME", "PIM-Encapsulator", "Unlimited", "800mbps", 132, 505, (_TRAPS,)),
+        SystemInterface("st0", "Secure-Tunnel", "Secure-Tunnel", "9192", None, 130, 503, (_P2P,)),
+        SystemInterface(
+            "tap",
+            "Software-Pseudo",
+            "Interface-Specific",
+            "Unlimited",
+            "Unlimited",
+            12,
+            7,
+            (_TRAPS,),
+            flapped="Never",
+            rates=False,
+        ),
+        SystemInterface(
+            "vlan", "VLAN", "VLAN", "1518", "1000mbps", 134, 507, ("iff-hardware-down",), link_up=False, flapped="boot"
+        ),
+    )
+}
+
+
+def default_router_id(loopbacks: Iterable[int], others: Iterable[int]) -> int:
+    """The router ID when none is configured (Junos: the lowest lo0 address if lo0 has one, else
+    the lowest address of the other interfaces; 127/8 never); 0 when there is no address.
+    The one rule `show route summary`, `show route instance detail` and BGP use."""
+    usable = [a for a in loopbacks if a >> 24 != 127]
+    if usable:
+        return min(usable)
+    return min((a for a in others if a >> 24 != 127), default=0)
 
 
 @dataclass
@@ -143,6 +313,17 @@ class Interfaces:
         self._applied: Node | None = None  # the `interfaces` statement applied last
         self._zones: Node | None = None  # the `security zones` statement zone_of was read from
         self.rates = RateMeter(device.scheduler, self._totals, self._settle)
+        # The always-present interfaces as shown when unconfigured, and their internal units: for
+        # `show interfaces` only (not lab ports, not in the routing engine, not in the packet walk).
+        boot = device.scheduler.epoch()
+        self.system: dict[str, Port] = {name: Port(name, configured=True, flapped=boot) for name in SYSTEM_INTERFACES}
+        self.system_units: dict[str, list[Unit]] = {
+            name: [
+                Unit(f"{name}.{u.unit}", u.unit, addresses=[f"{a}/32" for a in u.addresses], families=list(u.families))
+                for u in spec.units
+            ]
+            for name, spec in SYSTEM_INTERFACES.items()
+        }
 
     # -- configuration ------------------------------------------------------------------------------
 
@@ -221,6 +402,8 @@ class Interfaces:
     # -- state ---------------------------------------------------------------------------------------
 
     def port_up(self, port: Port) -> bool:
+        if self.system.get(port.name) is port:  # shown unconfigured: as the vSRX shows it
+            return SYSTEM_INTERFACES[port.name].link_up
         if not port.configured or port.admin_down:
             return False
         if is_virtual(port.name) or not self.device.cabled:
@@ -240,8 +423,38 @@ class Interfaces:
             settle()
 
     def unit_up(self, unit: Unit) -> bool:
-        port = self.ports.get(unit.name.rsplit(".", 1)[0])
-        return port is not None and self.port_up(port) and not unit.admin_down
+        base = unit.name.rsplit(".", 1)[0]
+        port = self.ports.get(base)
+        if port is None:  # an internal unit (lo0.16384) of an unconfigured interface: up with the device
+            return any(u is unit for u in self.system_units.get(base, ()))
+        return self.port_up(port) and not unit.admin_down
+
+    def listed(self) -> list[Port]:
+        """The ports `show interfaces` lists: the configured or cabled ones, and the always-present
+        ones (their unconfigured form where the configuration does not name them)."""
+        shown = {name: port for name, port in self.system.items()}
+        shown.update({p.name: p for p in self.ports.values() if p.configured or p.link is not None})
+        return list(shown.values())
+
+    def system_instance(self, unit: Unit) -> str | None:
+        """The internal routing instance of an internal unit (lo0.16385: __juniper_private1__), else None."""
+        base, _, number = unit.name.rpartition(".")
+        spec = SYSTEM_INTERFACES.get(base)
+        for u in spec.units if spec is not None and any(x is unit for x in self.system_units[base]) else ():
+            if str(u.unit) == number:
+                return u.instance
+        return None
+
+    def router_id(self, instance: str = "master") -> int:
+        """The router ID derived from the instance's interface addresses (see `default_router_id`)."""
+        loopbacks: list[int] = []
+        others: list[int] = []
+        for unit in self.units.values():
+            if self.engine.instance_of_interface(unit.name) != instance:
+                continue
+            found = [a for a, _ in unit.parsed()]
+            (loopbacks if unit.name.startswith("lo0.") else others).extend(found)
+        return default_router_id(loopbacks, others)
 
     def set_link(self, name: str, up: bool) -> None:
         """The lab's cable on port `name` went up or down."""
@@ -326,4 +539,16 @@ def _zones(root: Node) -> dict[str, str]:
     return out
 
 
-__all__ = ["Counters", "Interfaces", "Port", "Unit", "is_virtual", "mac_address", "port_speed"]
+__all__ = [
+    "SYSTEM_INTERFACES",
+    "Counters",
+    "Interfaces",
+    "Port",
+    "SystemInterface",
+    "SystemUnit",
+    "Unit",
+    "default_router_id",
+    "is_virtual",
+    "mac_address",
+    "port_speed",
+]

@@ -10,7 +10,7 @@ from nos.config.query import child, entries, value
 from nos.config.tree import Node
 from nos.config.validate import CheckError
 from nos.routing.engine import RoutingEngine
-from nos.routing.prefix import Prefix, prefix
+from nos.routing.prefix import Prefix, addr_text, prefix
 from nos.routing.show import (
     RouteQuery,
     forwarding_answer,
@@ -56,6 +56,19 @@ class RoutingFeature:
 
     def verify(self, new: Node) -> list[CheckError]:
         return []
+
+    def effective_router_id(self) -> str:
+        """`routing-options router-id`, else the one derived from the interfaces (lo0's address first;
+        the rule is `default_router_id` in nos/features/interfaces/state.py, BGP's too)."""
+        if self.router_id:
+            return self.router_id
+        derive = getattr(self.interfaces, "router_id", None)
+        return addr_text(derive()) if derive is not None else "0.0.0.0"
+
+    def effective_router_ids(self) -> dict[str, str | None]:
+        """Each instance's router ID as `show route instance detail` shows it: the master's derived
+        when not configured, another instance's as configured (0.0.0.0 when not)."""
+        return {**self.router_ids, "master": self.effective_router_id()}
 
     def apply(self, old: Node, new: Node) -> None:
         options = child(new, "routing-options")
@@ -122,12 +135,12 @@ def register(device, feature: RoutingFeature) -> None:  # type: ignore[no-untype
         return route_answer(engine, device.scheduler.epoch(), query, _asked(ctx, ROUTE_RPC_ARGS))
 
     async def summary(ctx: CommandContext) -> Structured:
-        return show_route_summary(engine, feature.router_id, feature.asn)
+        return show_route_summary(engine, feature.effective_router_id(), feature.asn)
 
     async def instance(ctx: CommandContext) -> Structured:
         style = "detail" if ctx.has("detail") else "summary" if ctx.has("summary") else "terse"
         asked = _asked(ctx, ("instance-name", "detail", "summary"), {"instance-name": "name"})
-        return instance_answer(engine, ctx.arg("name"), style, feature.router_ids, asked)
+        return instance_answer(engine, ctx.arg("name"), style, feature.effective_router_ids(), asked)
 
     async def forwarding(ctx: CommandContext) -> Structured:
         dest = _destination(ctx.arg("destination"))
