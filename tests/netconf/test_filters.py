@@ -251,3 +251,10 @@ def test_display_json_with_a_multiline_comment_loaded_from_a_file(box):
     data = json.loads(cli.output("show | display json"))
     comment = data["configuration"]["system"]["@host-name"]["comment"]
     assert "first line\n" in comment and 'second "line"' in comment
+
+
+def test_the_devices_own_rpcs_answer_in_json_too(device):  # type: ignore[no-untyped-def]
+    """`<get-software-information format="json"/>`: the Junos JSON of the reply, as the reply's text."""
+    reply = Nc(device).ok('<get-software-information format="json"/>')
+    data = json.loads(reply.text or "")
+    assert data["software-information"][0]["host-name"] == [{"data": "r1"}]

@@ -222,10 +222,8 @@ def interfaces_xml(
     return info
 
 
-def _physical(info: Element, state: Interfaces, port: Port, now: float, level: str, media: bool) -> Element:
-    spec = _spec(port)
-    if spec is not None:
-        return _system_physical(info, state, port, spec, now, level)
+def _physical_head(info: Element, state: Interfaces, port: Port) -> tuple[Element, bool]:
+    """What every `<physical-interface>` starts with: name, states, indices, description."""
     up = state.port_up(port)
     phy = sub(info, "physical-interface")
     sub(phy, "name", port.name)
@@ -237,6 +235,14 @@ def _physical(info: Element, state: Interfaces, port: Port, now: float, level: s
     sub(phy, "snmp-index", snmp)
     if port.description:
         sub(phy, "description", port.description)
+    return phy, up
+
+
+def _physical(info: Element, state: Interfaces, port: Port, now: float, level: str, media: bool) -> Element:
+    spec = _spec(port)
+    if spec is not None:
+        return _system_physical(info, state, port, spec, now, level)
+    phy, up = _physical_head(info, state, port)
     for tag, text in (
         ("link-level-type", "Ethernet"),
         ("mtu", port.mtu or 1514),
@@ -301,17 +307,7 @@ def _system_physical(
 ) -> Element:
     """An always-present interface that is no Ethernet port (lo0, gr-0/0/0, st0...): its type,
     MTU and flags as the vSRX capture shows them; its counters are its units' (0 unconfigured)."""
-    up = state.port_up(port)
-    phy = sub(info, "physical-interface")
-    sub(phy, "name", port.name)
-    admin = not port.admin_down
-    sub(phy, "admin-status", _updown(admin), junos_format="Enabled" if admin else "Disabled")
-    sub(phy, "oper-status", _updown(up))
-    local, snmp = _indices(state, port)
-    sub(phy, "local-index", local)
-    sub(phy, "snmp-index", snmp)
-    if port.description:
-        sub(phy, "description", port.description)
+    phy, up = _physical_head(info, state, port)
     for tag, text in (("if-type", spec.if_type), ("link-level-type", spec.link_type)):
         if text is not None:
             sub(phy, tag, text)

@@ -67,10 +67,7 @@ async def command(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
             if not session.cli.rights.may_run(parsed.full):
                 raise failed("permission denied", tag="access-denied")
             if action in device_commands.COMMANDS:
-                if fmt == "xml":
-                    return await system.run(session, spec, dict(parsed.args))
-                answer = await device_commands.run(session.device, spec.action, dict(parsed.args), session.user)
-                return [operational.as_element(answer, fmt)]
+                return await system.run(session, spec, dict(parsed.args), fmt)
             return await operational.run(session, spec, dict(parsed.args), fmt)
     if "display xml rpc" in pipes:
         raise failed(f"xml rpc equivalent of this command is not available: {' '.join(main)}")

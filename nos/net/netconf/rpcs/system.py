@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from nos.features import system as device_commands
 from nos.features.system.chassis import XNM
-from nos.net.netconf.rpcs.operational import arguments, as_element
+from nos.net.netconf.rpcs.operational import arguments, as_element, reply_format
 from nos.net.netconf.xml import failed, verbatim
 from nos.runtime.features import RpcSpec
 from nos.runtime.structured import to_text
@@ -24,16 +24,17 @@ if TYPE_CHECKING:
 ET.register_namespace("xnm", XNM)  # `<xnm:error>` as Junos writes it, not `<ns0:error>`
 
 
-async def run(session: NetconfSession, spec: RpcSpec, args: dict[str, object]) -> list[ET.Element]:
-    """One of the device's commands for the session's user, judged as the command by the login class."""
+async def run(session: NetconfSession, spec: RpcSpec, args: dict[str, object], fmt: str = "xml") -> list[ET.Element]:
+    """One of the device's commands for the session's user, judged as the command by the login class,
+    in the format the request asked for (`format="json|text"`, as for the features' RPCs)."""
     _may_run(session, list(spec.words))
     answer = await device_commands.run(session.device, spec.action, args, session.user)
-    return [as_element(answer)]
+    return [as_element(answer, fmt)]
 
 
 def _handler(spec: RpcSpec):  # type: ignore[no-untyped-def]
     async def handle(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
-        return await run(session, spec, arguments(op, spec))
+        return await run(session, spec, arguments(op, spec), reply_format(op))
 
     return handle
 
