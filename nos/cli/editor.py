@@ -2,7 +2,10 @@
 
 Automation clients read the echo of what they type and match prompts exactly,
 so the editor writes nothing but the characters typed, `\\b \\b` to rub one
-out, and `\\r\\n`: no escape codes, no cursor movement. `?`, Tab and Space ask
+out, and `\\r\\n`: no escape codes. People may move inside the line (Left/Right,
+Ctrl-A/E/B/F, Ctrl-K, Delete): the cursor moves with `\\b` and by writing the
+characters again, plain text too; typing at the end of the line (what clients
+do) writes exactly the characters typed. `?`, Tab and Space ask
 the CLI session for help and completion, as on a Junos terminal.
 
 The editor is a state machine with no I/O of its own: `feed` takes what the
@@ -28,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 CTRL_C, CTRL_D, CTRL_U, CTRL_W, BACKSPACE, DELETE, ESC = "\x03", "\x04", "\x15", "\x17", "\x08", "\x7f", "\x1b"
+CTRL_A, CTRL_B, CTRL_E, CTRL_F, CTRL_K = "\x01", "\x02", "\x05", "\x06", "\x0b"  # Emacs keys, as at a Junos prompt
 
 # The longest line the editor keeps: what is typed beyond it is dropped (not echoed) and the line is
 # refused at Enter, so a runaway paste neither grows memory nor runs a truncated command. [G] Junos's own
@@ -86,6 +90,7 @@ class LineEditor:
         self.history: list[str] = []
         self._recall = 0  # position in history while Up/Down browse it
         self._chars: list[str] = []  # the line being typed, one character per item (cheap to grow and rub out)
+        self._cursor = 0  # where typing goes in _chars (its end, unless a person moved it)
         self._quotes = 0  # how many `"` the line holds: inside quotes `?` and Space are plain characters
         self._too_long = False  # characters were dropped at MAX_LINE
         self._queue = ""  # input not handled yet: type-ahead, or what a budget left for later
@@ -118,7 +123,7 @@ class LineEditor:
     def start(self, *, echo: bool = True, keys: Keys | None = None, budget: int | None = None) -> list[Event]:
         """Begin reading a line (the prompt is already written); typed-ahead input is handled now."""
         self.reading, self.echo, self.keys = True, echo, keys
-        self._chars, self._quotes, self._too_long = [], 0, False
+        self._chars, self._quotes, self._too_long, self._cursor = [], 0, False, 0
         self._recall = len(self.history)
         return self._run(budget)
 
@@ -198,19 +203,25 @@ class LineEditor:
         if ch == CTRL_D:
             if not self._chars:
                 return EndOfInput(), 0
+            self._delete_forward()
             return None, 0
         if ch in (BACKSPACE, DELETE):
             self._rub_out(1)
         elif ch == CTRL_U:
+            self._to_end()
             self._rub_out(len(self._chars))
         elif ch == CTRL_W:
             self._rub_out(self._last_word_length())
         elif ch == ESC:
             self._escape = ESC
+        elif ch in (CTRL_A, CTRL_B, CTRL_E, CTRL_F, CTRL_K):
+            self._move(ch)
         elif ch == "?" and self.keys is not None and not self._in_quotes:
+            self._to_end()
             self._show(self.keys.help(self.buffer), "?")
             return None, len(self._chars)
         elif ch == "\t" and self.keys is not None:
+            self._to_end()
             self._tab()
             return None, len(self._chars)
         elif ch == " " and self._space_completes():
@@ -245,31 +256,81 @@ class LineEditor:
             text = text[: max(room, 0)]
             if not text:
                 return
-        self._chars.extend(text)
         self._quotes += text.count('"')
-        if self.echo:
-            self._emit(text)
+        at = self._cursor
+        if at == len(self._chars):  # at the end: what clients do, the characters and nothing else
+            self._chars.extend(text)
+            self._cursor += len(text)
+            if self.echo:
+                self._emit(text)
+            return
+        self._chars[at:at] = text
+        self._cursor += len(text)
+        if self.echo:  # the rest of the line written again after it, and the cursor brought back
+            tail = "".join(self._chars[self._cursor :])
+            self._emit(text + tail + "\b" * len(tail))
 
     def _rub_out(self, n: int) -> None:
-        n = min(n, len(self._chars))
+        """Remove the n characters before the cursor."""
+        at = self._cursor
+        n = min(n, at)
         if not n:
             return
-        removed = self._chars[-n:]
-        del self._chars[-n:]
+        removed = self._chars[at - n : at]
+        del self._chars[at - n : at]
+        self._cursor -= n
         self._quotes -= removed.count('"')
-        if self.echo:
+        if not self.echo:
+            return
+        if at == len(self._chars) + n:  # at the end
             self._emit("\b \b" * n)
+            return
+        tail = "".join(self._chars[self._cursor :])
+        self._emit("\b" * n + tail + " " * n + "\b" * (len(tail) + n))
+
+    def _delete_forward(self) -> None:
+        """Delete (or Ctrl-D on a line): the character under the cursor."""
+        if self._cursor < len(self._chars):
+            self._move(CTRL_F)
+            self._rub_out(1)
+
+    def _move(self, key: str) -> None:
+        """Ctrl-A/E: to the start or end; Ctrl-B/F (Left/Right): one character; Ctrl-K: erase to the end."""
+        at, end = self._cursor, len(self._chars)
+        if key == CTRL_A:
+            self._cursor = 0
+            out = "\b" * at
+        elif key == CTRL_B:
+            self._cursor = max(0, at - 1)
+            out = "\b" * (at - self._cursor)
+        elif key == CTRL_E:
+            self._cursor = end
+            out = "".join(self._chars[at:])
+        elif key == CTRL_F:
+            self._cursor = min(end, at + 1)
+            out = "".join(self._chars[at : self._cursor])
+        else:  # Ctrl-K
+            self._quotes -= self._chars[at:].count('"')
+            del self._chars[at:]
+            out = " " * (end - at) + "\b" * (end - at)
+        if self.echo and out:
+            self._emit(out)
+
+    def _to_end(self) -> None:
+        if self._cursor != len(self._chars):
+            self._move(CTRL_E)
 
     def _last_word_length(self) -> int:
-        """Ctrl-W: the trailing blanks and the word before them."""
-        i = len(self._chars)
+        """Ctrl-W: the blanks before the cursor and the word before them."""
+        i = self._cursor
         while i and self._chars[i - 1].isspace():
             i -= 1
         while i and not self._chars[i - 1].isspace():
             i -= 1
-        return len(self._chars) - i
+        return self._cursor - i
 
     def _replace(self, text: str) -> None:
+        self._to_end()
         self._rub_out(len(self._chars))
         self._insert(text)
 
@@ -292,7 +353,7 @@ class LineEditor:
         """Whether Space asks for a completion: complete-on-space is on, a word ends at the cursor
         (not in quotes), and the line is short enough for it."""
         chars = self._chars
-        if self.keys is None or not chars or chars[-1].isspace() or self._in_quotes:
+        if self.keys is None or not chars or chars[-1].isspace() or self._in_quotes or self._cursor != len(chars):
             return False
         return len(chars) <= COMPLETE_ON_SPACE_WITHIN and self.keys.complete_on_space()
 
@@ -309,11 +370,27 @@ class LineEditor:
         return True
 
     def _escape_key(self, ch: str) -> None:
-        """Up/Down recall history; other escape sequences are read and ignored."""
+        """Up/Down recall history, Left/Right move, Home/End, Delete; other sequences are read whole
+        (`ESC [ 3 ~`: parameters up to the final byte) and ignored."""
         self._escape += ch
         if len(self._escape) == 2 and ch in "[O":
             return
+        if len(self._escape) > 2 and self._escape[1] == "[" and (ch.isdigit() or ch == ";") and len(self._escape) < 8:
+            return  # a parameter of a longer sequence
         seq, self._escape = self._escape, ""
+        if seq == "\x1b[3~":
+            self._delete_forward()
+            return
+        moves = {"C": CTRL_F, "D": CTRL_B, "H": CTRL_A, "F": CTRL_E}
+        if len(seq) == 3 and seq[2] in moves:
+            self._move(moves[seq[2]])
+            return
+        if seq in ("\x1b[1~", "\x1b[7~"):
+            self._move(CTRL_A)
+            return
+        if seq in ("\x1b[4~", "\x1b[8~"):
+            self._move(CTRL_E)
+            return
         if self.keys is None or len(seq) != 3:
             return
         if seq[2] == "A" and self._recall > 0:

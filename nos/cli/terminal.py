@@ -12,8 +12,9 @@ discipline, no signals; output processing stays on, so `\\n` still starts a
 line) and one pump task feeds what is typed to the innermost TerminalIO: the
 lab console's, or that of the device CLI attached from it. Ctrl-C reaches the
 command that runs as a keystroke, echoed as `^C`, as the terminal did before.
-Keys the editor does not know (Left/Right, Delete, function keys) are dropped
-whole, so their sequences never show up as typed text.
+Keys the editor does not know (function keys and the like) are dropped whole,
+so their sequences never show up as typed text; arrows, Home/End and Delete
+edit the line (nos/cli/editor.py).
 """
 
 from __future__ import annotations
@@ -39,11 +40,18 @@ MORE = "---(more)---"
 # or an ESC before a control key (then only the ESC goes).
 _SEQUENCE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|O.|[^\[O\x00-\x1f\x1b]|(?=[\x00-\x1f\x1b]))", re.S)
 _UNFINISHED = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|O)?\Z")
-_HISTORY_KEYS = {"\x1b[A": "\x1b[A", "\x1b[B": "\x1b[B", "\x1bOA": "\x1b[A", "\x1bOB": "\x1b[B"}
+# The keys the line editor knows (history, moving in the line, Delete), in the CSI form it reads.
+_EDITOR_KEYS = {
+    **{f"\x1b{lead}{k}": f"\x1b[{k}" for lead in "[O" for k in "ABCDHF"},
+    "\x1b[3~": "\x1b[3~",
+    **{f"\x1b[{n}~": "\x1b[H" for n in "17"},
+    **{f"\x1b[{n}~": "\x1b[F" for n in "48"},
+}
 
 
 class KeyFilter:
-    """Typed text with escape sequences the editor does not handle removed (Up/Down kept, as CSI).
+    """Typed text with escape sequences the editor does not handle removed (arrows, Home/End and
+    Delete kept, as CSI).
 
     A sequence split between two reads is held until its end arrives."""
 
@@ -62,7 +70,7 @@ class KeyFilter:
             out.append(text[i:esc])
             seq = _SEQUENCE.match(text, esc)
             if seq is not None:
-                out.append(_HISTORY_KEYS.get(seq.group(), ""))
+                out.append(_EDITOR_KEYS.get(seq.group(), ""))
                 i = seq.end()
             elif _UNFINISHED.match(text, esc):
                 self._held = text[esc:]

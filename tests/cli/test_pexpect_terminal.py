@@ -94,11 +94,16 @@ def test_prompts_are_literal_and_editing_still_works(term: Term) -> None:
     t.send("show ver\x03")
     assert t.prompt("lab@nos> ") == "show ver^C\r\n\r\n"
 
-    # Up recalls the last command (echoed as its text); keys the editor does not use leave no trace.
+    # Up recalls the last command (echoed as its text); Left/Right move in it with plain `\b` and the
+    # characters written again; keys the editor does not use (Ctrl-Right) leave no trace.
     t.send("\x1b[A")
     assert t.upto("show system uptime | count") == ""
-    t.send("\x1b[D\x1b[3~\x1b[1;5C\r")
-    assert t.prompt("lab@nos> ").startswith("\r\nCount: ")
+    t.send("\x1b[D\x1b[C\x1b[1;5C\r")
+    assert t.prompt("lab@nos> ").startswith("\bt\r\nCount: ")
+    # A letter typed inside the line, where it belongs: the rest is written again after it.
+    t.send("show system uptme | count\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x1b[D\x1b[Di\r")
+    out = t.prompt("lab@nos> ")
+    assert "\x1b" not in out and "\r\nCount: " in out
 
     t.send("configure\r")
     out = t.prompt("lab@nos# ")

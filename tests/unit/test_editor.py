@@ -131,3 +131,59 @@ def test_up_and_down_recall_history():
     assert ed.buffer == "show version"
     ed.feed("\x1b[B")
     assert ed.buffer == ""
+
+
+def shown(written: str) -> str:
+    """The last line a terminal shows for what the editor wrote (`\\b` moves left, characters overwrite)."""
+    line: list[str] = []
+    at = 0
+    for ch in written.split("\r\n")[-1]:
+        if ch == "\b":
+            at = max(0, at - 1)
+            continue
+        if at == len(line):
+            line.append(ch)
+        else:
+            line[at] = ch
+        at += 1
+    return "".join(line).rstrip(" ")
+
+
+LEFT, RIGHT, HOME, END, DEL = "\x1b[D", "\x1b[C", "\x1b[H", "\x1b[F", "\x1b[3~"
+
+
+def test_a_person_edits_inside_the_line_with_plain_text_moves():
+    ed, screen = editor()
+    ed.start(keys=keys())
+    ed.feed("show rote" + LEFT * 2 + "u")  # the missing letter, typed where it belongs
+    assert ed.buffer == "show route" and shown(screen.text) == "show route"
+    ed.feed("\x01" + "run ")  # Ctrl-A, then words before the line
+    assert ed.buffer == "run show route" and shown(screen.text) == "run show route"
+    ed.feed("\x05" + " summary")  # Ctrl-E: back to the end
+    assert shown(screen.text) == "run show route summary"
+    ed.feed(HOME + RIGHT * 4 + DEL * 5)  # Delete takes `show `
+    assert ed.buffer == "run route summary" and shown(screen.text) == "run route summary"
+    ed.feed("\x7f")  # Backspace inside the line: the space before `route` goes
+    assert ed.buffer == "runroute summary" and shown(screen.text) == "runroute summary"
+    ed.feed("\x0b")  # Ctrl-K: the rest of the line
+    assert ed.buffer == "run" and shown(screen.text) == "run"
+    assert "\x1b" not in screen.text
+    assert ed.feed(END + "\r") == [Line("run")]
+
+
+def test_completion_and_help_work_from_anywhere_in_the_line():
+    ed, screen = editor()
+    ed.start(keys=keys())
+    ed.feed("sh" + LEFT)
+    ed.feed("\t")  # the cursor goes to the end first, then the word completes
+    assert ed.buffer == "show "
+    ed.feed(LEFT * 3 + "?")
+    assert screen.text.endswith("lab@r1> show ")  # the help, then the line drawn again, cursor at its end
+
+
+def test_typing_at_the_end_writes_only_what_is_typed():
+    """Clients never move the cursor: their echo is the characters typed, `\\b \\b` and `\\r\\n`."""
+    ed, screen = editor()
+    ed.start()
+    ed.feed("set system host-name r1\x7f2\r")
+    assert screen.text == "set system host-name r1\b \b2\r\n"
