@@ -23,7 +23,19 @@ from nos.routing.prefix import Prefix, addr_text, contains, prefix_text
 from nos.routing.rib import Rib
 from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA, NextHop, Route
 from nos.runtime.clock import format_ago, format_elapsed
-from nos.runtime.structured import JUNOS, Deferred, E, Element, Structured, namespace, sub, text_of
+from nos.runtime.structured import (
+    JUNOS,
+    XML_HEAD,
+    XML_TAIL,
+    Deferred,
+    E,
+    Element,
+    Structured,
+    element_lines,
+    namespace,
+    sub,
+    text_of,
+)
 
 LEGEND = "+ = Active Route, - = Last Active, * = Both"
 ROUTING = namespace("junos-routing")
@@ -139,6 +151,26 @@ def _rows(table: Element, rib: Rib, selected: list, now: float, query: RouteQuer
 
 
 ROWS_AT_A_TIME = 2048  # destinations made into XML, rendered and let go at a time (the text of a big table)
+
+
+def route_xml(engine: RoutingEngine, now: float, query: RouteQuery) -> list[str]:
+    """`show route ... | display xml`, a slice of destinations at a time (the lines `route_information`
+    would give whole)."""
+    tables = list(_route_tables(engine, query))
+    if not tables:
+        return Structured(E("route-information", ns=ROUTING), render_route_information, "").display_xml()
+    lines = [XML_HEAD, f'    <route-information xmlns="{ROUTING}">']
+    made: dict = {}
+    for table, rib, selected in tables:
+        head = element_lines(table, 2)
+        lines += head[:-1]
+        for start in range(0, len(selected), ROWS_AT_A_TIME):
+            rows = E("route-table")
+            _rows(rows, rib, selected[start : start + ROWS_AT_A_TIME], now, query, made)
+            for rt in rows:
+                lines += element_lines(rt, 3)
+        lines.append(head[-1])
+    return [*lines, "    </route-information>", *XML_TAIL]
 
 
 def route_text(engine: RoutingEngine, now: float, query: RouteQuery) -> list[str]:
@@ -576,6 +608,7 @@ def route_answer(
         lambda: route_text(engine, now, query),
         "get-route-information",
         rpc_args or {},
+        lambda: route_xml(engine, now, query),
     )
 
 

@@ -79,11 +79,15 @@ class Structured:
     def text(self) -> list[str]:
         return self.render(self.xml)
 
+    def display_xml(self) -> list[str]:
+        """`| display xml` of this answer."""
+        return [XML_HEAD, *element_lines(self.xml, 1), *XML_TAIL]
+
 
 class Deferred(Structured):
     """An answer that may be big (a million-route `show route`): its XML is made only when asked for
-    (`| display xml|json`, NETCONF), and its text comes from `text_from`, which renders the same XML a
-    slice at a time, so the whole tree never stands at once for the text."""
+    (`| display json`, NETCONF), and its text (`text_from`) and `| display xml` (`xml_from`) are made
+    from the same XML a slice at a time, so the whole tree never stands at once for them."""
 
     def __init__(
         self,
@@ -91,6 +95,7 @@ class Deferred(Structured):
         text_from: Callable[[], list[str]],
         rpc: str,
         rpc_args: dict[str, str | bool] | None = None,
+        xml_from: Callable[[], list[str]] | None = None,
     ):
         self._build = build
         self._text = text_from
@@ -98,6 +103,7 @@ class Deferred(Structured):
         self.render = lambda _: text_from()
         self.rpc = rpc
         self.rpc_args = rpc_args or {}
+        self._xml_from = xml_from
 
     @property  # type: ignore[override]
     def xml(self) -> Element:
@@ -108,18 +114,30 @@ class Deferred(Structured):
     def text(self) -> list[str]:
         return self._text()
 
+    def display_xml(self) -> list[str]:
+        """`| display xml`, a slice at a time when the answer knows how (the same lines)."""
+        return self._xml_from() if self._xml_from is not None else super().display_xml()
+
 
 # -- | display xml ------------------------------------------------------------------------------------
 
 
+XML_HEAD = f'<rpc-reply xmlns:junos="{JUNOS}">'
+XML_TAIL = ["    <cli>", "        <banner></banner>", "    </cli>", "</rpc-reply>"]
+
+
 def xml_lines(structured: Structured) -> list[str]:
     """`| display xml`: the reply as the CLI prints it."""
-    body = etree.tostring(structured.xml, pretty_print=True, encoding="unicode")
-    body = body.replace(f' xmlns:junos="{JUNOS}"', "")  # declared once, on <rpc-reply>
-    lines = [f'<rpc-reply xmlns:junos="{JUNOS}">']
-    lines += [_indent(line) for line in _four_spaces(body.rstrip("\n").split("\n"))]
-    lines += ["    <cli>", "        <banner></banner>", "    </cli>", "</rpc-reply>"]
-    return lines
+    return structured.display_xml()
+
+
+def element_lines(element: Element, depth: int) -> list[str]:
+    """One element as `| display xml` prints it at `depth` inside `<rpc-reply>` (4 spaces a level;
+    `xmlns:junos` is declared once, on `<rpc-reply>`)."""
+    body = etree.tostring(element, pretty_print=True, encoding="unicode")
+    body = body.replace(f' xmlns:junos="{JUNOS}"', "")
+    pad = "    " * depth
+    return [pad + line for line in _four_spaces(body.rstrip("\n").split("\n"))]
 
 
 def rpc_lines(structured: Structured) -> list[str]:
@@ -231,6 +249,7 @@ __all__ = [
     "E",
     "Element",
     "Structured",
+    "element_lines",
     "json_lines",
     "json_value",
     "namespace",

@@ -133,3 +133,24 @@ def test_show_configuration_display_xml_is_the_configuration_element(srx: Device
     reply = ET.fromstring("\n".join(lines).replace("junos:", "junos-"))  # the prefix is declared on <rpc-reply>
     routes = [r.findtext("name") for r in reply.iter("route")]
     assert routes == ["192.168.1.0/24", "192.168.2.0/24"]
+
+
+@pytest.mark.parametrize("style", ["", " terse", " detail", " table VR", " 192.168.9.9"])
+def test_show_route_display_xml_made_in_slices_is_the_whole_trees(srx: Device, style: str, monkeypatch) -> None:
+    """A big `show route | display xml` is written a slice of destinations at a time; the lines are
+    those of the whole tree (here with slices of one destination)."""
+    from nos.routing import show
+    from nos.routing.prefix import prefix
+    from nos.routing.show import RouteQuery, route_information
+    from nos.runtime.structured import Structured
+
+    monkeypatch.setattr(show, "ROWS_AT_A_TIME", 1)
+    sliced = out(srx, f"show route{style} | display xml")
+    words = style.split()
+    query = RouteQuery(
+        destination=prefix(words[0]) if words and words[0][0].isdigit() else None,
+        table=words[1] if words[:1] == ["table"] else None,
+        style=words[0] if words and words[0] in ("terse", "detail") else "brief",
+    )
+    whole = Structured(route_information(srx.routing, srx.scheduler.epoch(), query), lambda _: [], "").display_xml()
+    assert sliced == whole
