@@ -233,11 +233,6 @@ def _json_members(obj: dict, depth: int, lines: list[str]) -> None:
 # -- NETCONF ----------------------------------------------------------------------------------------
 
 
-def to_bytes(element: Element) -> bytes:
-    """The element serialised (with `xmlns:junos` where a `junos:` attribute needs it)."""
-    return etree.tostring(element)
-
-
 def to_text(element: Element) -> str:
     """The element serialised as text, as a NETCONF reply carries it."""
     return etree.tostring(element, encoding="unicode")
@@ -256,7 +251,6 @@ __all__ = [
     "rpc_lines",
     "sub",
     "text_of",
-    "to_bytes",
     "to_text",
     "xml_lines",
 ]

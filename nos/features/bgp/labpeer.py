@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nos.features.bgp.messages import Attrs, Message, Update
-from nos.features.bgp.session import HOLD_TIME, LOST, OK, RESET, PeerSpec, Session
+from nos.features.bgp.session import HOLD_TIME, PeerSpec, Session
+from nos.features.bgp.tcp import answer, transmit
 from nos.lab.packet import Packet
-
-BGP_PORT = 179
 
 
 @dataclass(frozen=True)
@@ -61,46 +60,14 @@ class LabPeer:
     # -- transport ---------------------------------------------------------------------------------------
 
     def connect(self, session: Session) -> str:
-        return self._walk(session, None, "syn-ack")
+        return self.send(session, None)
 
-    def send(self, session: Session, message: Message) -> str:
-        return self._walk(session, message, "ack")
-
-    def _walk(self, session: Session, message: Message | None, expect: str) -> str:
-        packet = Packet(
-            src=0,
-            dst=session.spec.address,
-            proto="tcp",
-            ttl=session.spec.ttl,
-            sport=BGP_PORT if message is not None else 49152,
-            dport=BGP_PORT,
-            payload=message,
-        )
-        reply = self.lab.exchange(self.node.name, packet).reply
-        if reply is None or reply.proto != "tcp" or reply.src != session.spec.address:
-            return LOST
-        if reply.code == "rst":
-            return RESET
-        session.local_used = reply.dst
-        return OK if reply.code in (expect, "syn-ack", "ack") else LOST
+    def send(self, session: Session, message: Message | None) -> str:
+        return transmit(session, message, lambda packet: self.lab.exchange(self.node.name, packet).reply)
 
     def tcp(self, packet: Packet) -> str:
-        """A packet to port 179 of the node: the answer its TCP gives (as `Bgp._tcp` does for a device)."""
-        session = self.sessions.get(packet.src)
-        if session is None:
-            return "rst"
-        message = packet.payload
-        if message is None:
-            if session.accept():
-                session.local_used = packet.dst
-                return "syn-ack"
-            if session.state not in ("Idle", "Active"):  # the peer started afresh: our side is stale
-                self.lab.scheduler.call_later(0.0, lambda: session.down("Reset", "Connection reset"))
-            return "rst"
-        if session.state in ("Idle", "Active"):
-            return "rst"
-        self.lab.scheduler.call_later(0.0, lambda: session.deliver(message))  # type: ignore[arg-type]
-        return "ack"
+        """A packet to port 179 of the node: the answer its TCP gives."""
+        return answer(self.sessions.get(packet.src), packet)
 
     # -- the sessions' owner -----------------------------------------------------------------------------
 

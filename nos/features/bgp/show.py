@@ -235,11 +235,6 @@ def bgp_summary(bgp: Any, now: float, instance: str | None = None) -> Structured
     return Structured(info, render_bgp_summary, "get-bgp-summary-information", rpc_args)
 
 
-def show_bgp_summary(bgp: Any, now: float) -> list[str]:
-    """The text of `show bgp summary`."""
-    return bgp_summary(bgp, now).text()
-
-
 # -- show bgp neighbor (get-bgp-neighbor-information) ----------------------------------------------------
 
 
@@ -454,11 +449,6 @@ def bgp_neighbor(bgp: Any, address: str | None = None, instance: str | None = No
     return Structured(info, render_bgp_neighbor, "get-bgp-neighbor-information", rpc_args)
 
 
-def show_bgp_neighbor(bgp: Any, address: str | None = None) -> list[str]:
-    """The text of `show bgp neighbor [ADDRESS]`."""
-    return bgp_neighbor(bgp, address).text()
-
-
 # -- show route receive-protocol / advertising-protocol bgp (get-route-information) ---------------------
 
 
@@ -629,17 +619,6 @@ def route_peer(
     return Structured(info, render_route_peer, "get-route-information", rpc_args)
 
 
-def show_route_peer(
-    bgp: Any,
-    direction: str,
-    address: str,
-    destination: Prefix | None = None,
-    match: str = "default",
-) -> list[str]:
-    """The text of `show route receive-protocol|advertising-protocol bgp A`."""
-    return route_peer(bgp, direction, address, destination, match).text()
-
-
 __all__ = [
     "NOT_RUNNING",
     "active_paths",
@@ -652,7 +631,4 @@ __all__ = [
     "render_bgp_summary",
     "render_route_peer",
     "route_peer",
-    "show_bgp_neighbor",
-    "show_bgp_summary",
-    "show_route_peer",
 ]

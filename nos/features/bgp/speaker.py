@@ -32,15 +32,14 @@ from typing import Any
 from nos.config.query import value
 from nos.config.tree import Node
 from nos.config.validate import CheckError
-from nos.features.bgp.config import MASTER, peers
+from nos.features.bgp.config import peers
 from nos.features.bgp.messages import Attrs, Message, Update, key_of, prefix_of
-from nos.features.bgp.session import ACTIVE, ESTABLISHED, IDLE, LOST, OK, RESET, PeerSpec, Session
+from nos.features.bgp.session import ESTABLISHED, IDLE, LOST, PeerSpec, Session
+from nos.features.bgp.tcp import BGP_PORT, answer, transmit
 from nos.lab.packet import Packet, ipv4_int, ipv4_text
 from nos.routing.engine import RoutingEngine, instance_table
 from nos.routing.prefix import Prefix
 from nos.routing.route import VIA, NextHop, Route
-
-BGP_PORT = 179
 
 
 def _path_of(route: Route) -> tuple[int, ...]:
@@ -100,52 +99,18 @@ class Bgp:
     # -- transport (session.Transport) -----------------------------------------------------------------
 
     def connect(self, session: Session) -> str:
-        return self._walk(session, None, "syn-ack")
+        return self.send(session, None)
 
-    def send(self, session: Session, message: Message) -> str:
-        return self._walk(session, message, "ack")
-
-    def _walk(self, session: Session, message: Message | None, expect: str) -> str:
+    def send(self, session: Session, message: Message | None) -> str:
         network = self.device.network
         if network is None:
             return LOST
-        spec = session.spec
-        packet = Packet(
-            src=spec.local_address or 0,
-            dst=spec.address,
-            proto="tcp",
-            ttl=spec.ttl,
-            sport=BGP_PORT if message is not None else 49152,
-            dport=BGP_PORT,
-            instance=None if spec.instance == MASTER else spec.instance,
-            payload=message,
-        )
-        exchange = network.exchange(getattr(self.device, "node_name", ""), packet)
-        reply = exchange.reply
-        if reply is None or reply.proto != "tcp" or reply.src != spec.address:
-            return LOST
-        if reply.code == "rst":
-            return RESET
-        session.local_used = reply.dst
-        return OK if reply.code in (expect, "syn-ack", "ack") else LOST
+        name = getattr(self.device, "node_name", "")
+        return transmit(session, message, lambda packet: network.exchange(name, packet).reply)
 
     def _tcp(self, packet: Packet, instance: str) -> str:
         """A packet to port 179 of one of our addresses, in `instance`: the answer our TCP gives."""
-        session = self.sessions.get((instance, packet.src))
-        if session is None:
-            return "rst"  # not a configured neighbour
-        message = packet.payload
-        if message is None:  # a handshake
-            if session.accept():
-                session.local_used = packet.dst
-                return "syn-ack"
-            if session.state not in (IDLE, ACTIVE):  # the peer started afresh: our side of it is stale
-                self.device.scheduler.call_later(0.0, lambda: session.down("Reset", "Connection reset"))
-            return "rst"
-        if session.state in (IDLE, ACTIVE):
-            return "rst"
-        self.device.scheduler.call_later(0.0, lambda: session.deliver(message))  # type: ignore[arg-type]
-        return "ack"
+        return answer(self.sessions.get((instance, packet.src)), packet)
 
     # -- the sessions' owner (session.Owner) -------------------------------------------------------------
 
@@ -394,4 +359,4 @@ def _only_policies_differ(a: PeerSpec, b: PeerSpec) -> bool:
     return replace(a, import_=b.import_, export=b.export) == b
 
 
-__all__ = ["BGP_PORT", "Bgp"]
+__all__ = ["Bgp"]

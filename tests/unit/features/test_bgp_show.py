@@ -12,7 +12,7 @@ from featurelab import ManualLab, lab_file
 
 from nos.features.bgp.labpeer import Announcement, LabPeer
 from nos.features.bgp.messages import Attrs, key_of
-from nos.features.bgp.show import _matching, active_paths, duration, show_bgp_summary
+from nos.features.bgp.show import _matching, active_paths, bgp_summary, duration
 from nos.routing.prefix import prefix
 from nos.routing.route import Route
 
@@ -138,7 +138,7 @@ def test_not_established_and_not_running(new_lab, srx):
     assert lines[-1].split()[-2:] == ["1:40", "Active"]
     assert lab.cli("show route receive-protocol bgp 198.51.100.2") == []
     device = srx("set system host-name srx1\n")
-    assert show_bgp_summary(device.bgp, 0.0) == ["BGP is not running"]
+    assert bgp_summary(device.bgp, 0.0).text() == ["BGP is not running"]
 
 
 @pytest.mark.parametrize(
