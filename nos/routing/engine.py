@@ -35,6 +35,7 @@ from typing import NamedTuple
 from nos.config.query import child, entries, flag, value, values
 from nos.config.tree import Node
 from nos.routing.dependents import Gateways, ImportIndex
+from nos.routing.highwater import Highwater
 from nos.routing.packed import Pack
 from nos.routing.policy import Context, Policy, Reach, compile_policies, evaluate, reach, references
 from nos.routing.prefix import MASKS, Prefix, covers_address, interface_address, prefix
@@ -165,6 +166,7 @@ class RoutingEngine:
         self._batch_seq = 0  # routes with a later seq arrived in this batch
         self._flips: dict[Pack, list] = {}  # packs flipped in this batch -> [key, live when the batch began]
         self._reimport: set[str] = set()  # importers to consider again over all they can take
+        self.highwater = Highwater(now)
 
     # -- looking up ---------------------------------------------------------------------------------
 
@@ -267,6 +269,24 @@ class RoutingEngine:
                         self._tell_packed(change.pack, chunk, added=not change.was)
         finally:
             self._depth -= 1
+        self._mark_highwater()
+
+    def _mark_highwater(self) -> None:
+        """The tables settled (a batch ended, or a feed was filed or withdrawn packed)."""
+        self.highwater.update(*self.totals(), sum(inst.type == "vrf" for inst in self.instances.values()))
+
+    def totals(self) -> tuple[int, int, int]:
+        """(destinations, routes, active routes) over every table, from the tables' running tallies."""
+        destinations = routes = active = 0
+        for rib in self.tables.values():
+            d, r, a = rib.tally()
+            destinations += d
+            routes += r
+            active += a
+        for pack in self._packs.values():
+            if pack.live:
+                active += pack.count * len(pack.ribs)
+        return destinations, routes, active
 
     def _settle(self) -> None:
         """Recompute the dirty destinations, and what they make dirty, until nothing is left."""
@@ -581,6 +601,7 @@ class RoutingEngine:
         self._batch_seq = self._seq  # what is filed now was there before any later batch
         if others:
             self.add_many([template.at(p, (family, p)) for p in others], rib_group)
+        self._mark_highwater()
 
     def _pack_for(self, template: Route, rib_group: str | None) -> Pack | None:
         """The pack that routes like `template` go into (made if need be), or None when they cannot be packed."""
@@ -769,6 +790,7 @@ class RoutingEngine:
                     self._withdraw((family, p))
                 for name, q in touched:
                     self._touch(name, q)
+        self._mark_highwater()
 
     def withdraw(self, source: object) -> None:
         """Remove the route of `source` from every table."""

@@ -13,6 +13,7 @@ start at column 20; next hops at column 20 (`>` selected) or 23.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 
@@ -658,6 +659,7 @@ def route_summary_xml(engine: RoutingEngine, router_id: str | None, asn: str | N
     if asn:
         sub(info, "as-number", asn)
     sub(info, "router-id", router_id or "0.0.0.0")
+    _highwater(info, engine)
     for name in _table_order(engine):
         rib = engine.tables[name]
         dests, routes, active, hidden = rib.counts()
@@ -679,12 +681,41 @@ def route_summary_xml(engine: RoutingEngine, router_id: str | None, asn: str | N
     return info
 
 
+_MARKS = (  # measure, element prefix, text label (padded as Junos pads them), has a time average
+    ("destinations", "rt-uniq", "RIB unique destination routes", True),
+    ("routes", "rt-all", "RIB routes                   ", True),
+    ("fib", "rt-fib", "FIB routes                   ", True),
+    ("vrf", "rt-vrf", "VRF type routing instances   ", False),
+)
+
+
+def _highwater(info: Element, engine: RoutingEngine) -> None:
+    marks = sub(info, "routing-highwatermark")
+    for name, tag, _, averaged in _MARKS:
+        mark = engine.highwater.marks[name]
+        sub(marks, f"{tag}-highwatermark", mark.high)
+        sub(marks, f"{tag}-highwatermark-ts", time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(mark.at)))
+        if averaged:
+            sub(marks, f"{tag}-tavg-watermark", engine.highwater.average(name))
+
+
+def _render_highwater(marks: Element) -> list[str]:
+    lines = ["", "Highwater Mark (All time / Time averaged watermark)"]
+    for _, tag, label, averaged in _MARKS:
+        line = f"    {label}: {text_of(marks, tag + '-highwatermark')} at {text_of(marks, tag + '-highwatermark-ts')}"
+        lines.append(line + (f" / {text_of(marks, tag + '-tavg-watermark')}" if averaged else ""))
+    return lines
+
+
 def render_route_summary(info: Element) -> list[str]:
     """The text of `show route summary`, read from its XML."""
     lines = []
     if info.find("as-number") is not None:
         lines.append(f"Autonomous system number: {text_of(info, 'as-number')}")
     lines.append(f"Router ID: {text_of(info, 'router-id')}")
+    marks = info.find("routing-highwatermark")
+    if marks is not None:
+        lines += _render_highwater(marks)
     for table in info.iterfind("route-table"):
         counts = [text_of(table, tag) for tag in _COUNTS]
         lines.append("")

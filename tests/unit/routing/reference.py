@@ -155,3 +155,9 @@ def _same(a: dict[str, dict[Prefix, Route]], b: dict[str, dict[Prefix, Route]]) 
 
 def _same_imports(a: dict[str, list[Route]], b: dict[str, list[Route]]) -> bool:
     return all(sorted(describe(r) for r in a[t]) == sorted(describe(r) for r in b[t]) for t in a)
+
+
+def summed_counts(engine: RoutingEngine) -> tuple[int, int, int]:
+    """(destinations, routes, active) of every table, read entry by entry (what engine.totals() keeps)."""
+    counts = [rib.counts() for rib in engine.tables.values()]
+    return sum(c[0] for c in counts), sum(c[1] for c in counts), sum(c[2] for c in counts)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from reference import engine_tables, reference_tables
+from reference import engine_tables, reference_tables, summed_counts
 from routinglab import Clock, expanded
 
 from nos.routing.engine import RoutingEngine, table_instance
@@ -184,6 +184,7 @@ class Driver:
             elif isinstance(source, tuple) and source[0] == "interface":
                 groups[source] = engine.instances[engine.instance_of_interface(source[1])].interface_rib_group
         assert engine_tables(engine) == reference_tables(engine, groups)
+        assert engine.totals() == summed_counts(engine), "the running tallies are what reading every entry finds"
         actives = {(t, p): r for t, rib in engine.tables.items() for p, r in rib.active_items()}
         assert {k: id(r) for k, r in self.told.items() if k[0] in engine.tables} == {
             k: id(r) for k, r in actives.items()

@@ -9,6 +9,7 @@ import gc
 import random
 
 import pytest
+from reference import summed_counts
 from routinglab import Lab
 
 from nos.routing.engine import RoutingEngine
@@ -89,6 +90,7 @@ class Twin:
 
     def tables(self) -> dict:
         """Every table as listings, active routes and counts, read without unpacking anything."""
+        assert self.engine.totals() == summed_counts(self.engine), "the running tallies are the tables'"
         return {
             name: (
                 sorted((p, sorted(describe(r) for r in rs)) for p, rs in rib.all()),
