@@ -64,9 +64,15 @@ class _Differ:
             elif n is None:
                 self.emit("-", _lines(o, self.opts), path, depth)
             elif isinstance(o, Leaf) and isinstance(n, Leaf):
-                self.leaf(o, n, path, depth)
+                if o.schema.grouped and not _flags_differ(o, n):
+                    self.grouped_values(o, n, path + [name], depth + 1)
+                else:
+                    self.leaf(o, n, path, depth)
             elif isinstance(o, ListNode) and isinstance(n, ListNode):
-                self.list(o, n, path, depth)
+                if n.schema.grouped:  # `name-server { ... }`: its entries are a level of their own
+                    self.list(o, n, path + [name], depth + 1)
+                else:
+                    self.list(o, n, path, depth)
             elif isinstance(o, Node) and isinstance(n, Node):
                 if o.schema.flatten and not _flags_differ(o, n):
                     self.flattened(o, n, path, depth)
@@ -82,6 +88,17 @@ class _Differ:
             return
         self.emit("-", [leaf_line(o, self.opts)], path, depth)
         self.emit("+", [leaf_line(n, self.opts)], path, depth)
+
+    def grouped_values(self, o: Leaf, n: Leaf, path: list[str], depth: int) -> None:
+        """A grouped leaf-list (`source-prefix-list { A; B; }`): the values gone, then those added."""
+        before = o.value if isinstance(o.value, tuple) else (o.value,)
+        after = n.value if isinstance(n.value, tuple) else (n.value,)
+        gone = [f"{quote(v)};" for v in before if v not in after]
+        added = [f"{quote(v)};" for v in after if v not in before]
+        if gone:
+            self.emit("-", gone, path, depth)
+        if added:
+            self.emit("+", added, path, depth)
 
     def flags(self, o: Node | Leaf, n: Node | Leaf, head: str, path: list[str], depth: int) -> None:
         """(De)activation and comments: Junos marks a toggled `inactive:` with `!` and diffs the comment."""
@@ -135,7 +152,8 @@ class _Differ:
                 self.emit("+", lines, path, depth)
             else:
                 self.flags(o, n, entry_head(new, key), path, depth)
-                self.node(o, n, path + entry_words(new.schema, key), depth + 1)
+                words = entry_words(new.schema, key)
+                self.node(o, n, path + (words[1:] if new.schema.grouped else words), depth + 1)
                 prev_shared = key
         for key, o in old.entries.items():
             if key not in new.entries:

@@ -56,10 +56,13 @@ def _leaf_line(leaf: Leaf, opts: RenderOptions) -> str:
 
 
 def _entry_head(lst: ListNode, key: tuple[str, ...]) -> str:
+    """What a list entry's block starts with: `unit 0`, or the key alone where the list's name is
+    not written (a keyless list, or a grouped one, inside `name-server { ... }`)."""
     s = lst.schema
+    bare = s.keyless or s.grouped
     if len(key) == 1 and not s.keys[0].type.multiword:  # the usual list: one plain key
-        return quote(key[0]) if s.keyless else s.name + " " + quote(key[0])
-    parts = [] if s.keyless else [s.name]
+        return quote(key[0]) if bare else s.name + " " + quote(key[0])
+    parts = [] if bare else [s.name]
     for spec, k in zip(s.keys, key, strict=False):
         if spec.keyword:
             parts.append(spec.keyword)
@@ -69,6 +72,8 @@ def _entry_head(lst: ListNode, key: tuple[str, ...]) -> str:
 
 def _simple(child: Child, opts: RenderOptions) -> str | None:
     """The one-line text of a child, or None when it needs lines of its own."""
+    if child.schema.grouped:
+        return None
     if isinstance(child, Leaf):
         if child.inactive or child.annotation or child.schema.secret:
             return None
@@ -128,7 +133,9 @@ def _children(
     out: list[str], node: Node, opts: RenderOptions, indent: str, depth: int, memo: _Memo | None = None
 ) -> None:
     for child in node.ordered_children():
-        if isinstance(child, Leaf):
+        if child.schema.grouped:
+            _grouped(out, child, opts, indent, depth, memo)
+        elif isinstance(child, Leaf):
             if child.annotation:
                 out.append(f"{indent}/* {child.annotation} */")
             if child.origin and opts.inheritance:
@@ -155,6 +162,31 @@ def _children(
                     _block(out, f"{word} {inner.schema.name}", inner, opts, indent, depth, memo)
         else:
             _block(out, child.schema.name, child, opts, indent, depth, memo)
+
+
+def _grouped(out: list[str], child: Leaf | ListNode, opts: RenderOptions, indent: str, depth: int, memo) -> None:  # type: ignore[no-untyped-def]
+    """`name-server { 8.8.8.8; 1.1.1.1; }`: a grouped list's entries (or leaf-list's values) in a
+    block under its name, each as its key alone, as Junos prints them (set lines are unchanged)."""
+    head = indent + child.schema.name
+    if isinstance(child, Leaf):  # a leaf-list is one statement: its comment and `inactive:` go on the block
+        if child.annotation:
+            out.append(f"{indent}/* {child.annotation} */")
+        if child.inactive:
+            head = f"{indent}inactive: {child.schema.name}"
+    if opts.max_depth is not None and depth >= opts.max_depth:
+        out.append(head + " { ... }")
+        return
+    out.append(head + " {")
+    inner = indent + INDENT
+    if isinstance(child, Leaf):
+        values = child.value if isinstance(child.value, tuple) else (child.value,)
+        out.extend(f"{inner}{quote(v)};" for v in values)
+    elif memo is not None:
+        _cached_entries(out, child, "", inner, depth + 1, memo)
+    else:
+        for key, entry in child.entries.items():
+            _block(out, _entry_head(child, key), entry, opts, inner, depth + 1)
+    out.append(indent + "}")
 
 
 def _cached_entries(out: list[str], lst: ListNode, word: str, indent: str, depth: int, memo: _Memo) -> None:
@@ -297,8 +329,9 @@ def _set_children(out: list[str], node: Node, path: str, opts: RenderOptions) ->
             if child.inactive:
                 out.append("deactivate" + base[base.index(" ") :])
         elif isinstance(child, ListNode):
+            base = f"{path} {child.schema.name}" if child.schema.grouped else path
             for key, entry in child.entries.items():
-                _set_node(out, entry, f"{path} {_entry_head(child, key)}", opts)
+                _set_node(out, entry, f"{base} {_entry_head(child, key)}", opts)
         else:
             _set_node(out, child, f"{path} {child.schema.name}", opts)
 

@@ -56,6 +56,7 @@ FLAG_ATTRS = (
     "rest",
     "flatten",
     "inline",
+    "grouped",
 )
 _WORD_ATTRS = ("default", "ref", "unique", "max", "action", "alias")
 

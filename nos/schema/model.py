@@ -42,6 +42,7 @@ class SchemaNode:
     secret: bool = False
     rest: bool = False
     flatten: bool = False  # printed as `family inet { ... }`: the name joins each child's head
+    grouped: bool = False  # a list or leaf-list printed as `name-server { 8.8.8.8; 1.1.1.1; }`
     default: str | None = None
     ref: str | None = None  # namespace a value must be defined in
     defines: tuple[str, str | None] | None = None  # (namespace, name template)

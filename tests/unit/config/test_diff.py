@@ -293,7 +293,9 @@ def test_header_repeats_when_a_nested_change_interrupts_a_level(schema):
         "-     root-login deny;",
         "+     root-login allow;",
         "[edit system]",
-        "+   name-server 192.0.2.53;",
+        "+   name-server {",
+        "+       192.0.2.53;",
+        "+   }",
     ]
 
 
