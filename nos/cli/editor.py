@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 CTRL_C, CTRL_D, CTRL_U, CTRL_W, BACKSPACE, DELETE, ESC = "\x03", "\x04", "\x15", "\x17", "\x08", "\x7f", "\x1b"
 CTRL_A, CTRL_B, CTRL_E, CTRL_F, CTRL_K = "\x01", "\x02", "\x05", "\x06", "\x0b"  # Emacs keys, as at a Junos prompt
+CTRL_G, CTRL_L, CTRL_N, CTRL_P, CTRL_R = "\x07", "\x0c", "\x0e", "\x10", "\x12"  # history keys, redraw
 
 # The longest line the editor keeps: what is typed beyond it is dropped (not echoed) and the line is
 # refused at Enter, so a runaway paste neither grows memory nor runs a truncated command. [G] Junos's own
@@ -42,6 +43,8 @@ TOO_LONG = f"error: line too long (more than {MAX_LINE} characters)"  # [G] word
 # Space completes a keyword only this far into a line: each completion reads the whole line, so
 # beyond it a paste of many words would cost the square of its length. Tab and `?` still work there.
 COMPLETE_ON_SPACE_WITHIN = 1024
+
+HISTORY = 1000  # lines kept for Up/Ctrl-P and Ctrl-R ([G]: Junos's own depth is not documented)
 
 _RUN_STEP = 4096  # the most plain characters inserted in one step (a budget is checked between steps)
 
@@ -98,6 +101,10 @@ class LineEditor:
         self._escape = ""  # an escape sequence (arrow key) being read
         self._after_cr = False  # `\r\n` is one Enter
         self._out: list[str] = []  # echo of the current call, written at its end
+        self._search: str | None = None  # Ctrl-R: what is searched for in the history (None: not searching)
+        self._found = 0  # the history line the search shows (len(history): none)
+        self._before_search = ""  # the line as it was when the search began (Ctrl-G brings it back)
+        self._drawn = 0  # length of the last line the search drew, to overwrite it
 
     @property
     def buffer(self) -> str:
@@ -125,6 +132,7 @@ class LineEditor:
         self.reading, self.echo, self.keys = True, echo, keys
         self._chars, self._quotes, self._too_long, self._cursor = [], 0, False, 0
         self._recall = len(self.history)
+        self._search = None
         return self._run(budget)
 
     def take_key(self) -> str | None:
@@ -167,7 +175,10 @@ class LineEditor:
                 break
             run = None if self._escape else _PLAIN_RUN.match(queue, self._pos, self._pos + _RUN_STEP)
             if run is not None:
-                self._insert(run.group())
+                if self._search is not None:
+                    self._search_for(self._search + run.group())
+                else:
+                    self._insert(run.group())
                 self._pos = run.end()
                 self._after_cr = False
                 spent += run.end() - run.start()
@@ -193,6 +204,17 @@ class LineEditor:
         if self._escape:
             self._escape_key(ch)
             return None, 0
+        if self._search is not None and self._search_key(ch):
+            return None, len(self.history)  # a search reads the history back
+        if ch == CTRL_R and self.keys is not None and self.echo:
+            self._start_search()
+            return None, 0
+        if ch in (CTRL_P, CTRL_N) and self.keys is not None:
+            self._history_step(-1 if ch == CTRL_P else 1)
+            return None, 0
+        if ch == CTRL_L and self.keys is not None and self.echo:
+            self._draw_prompt_line("\r\n")
+            return None, len(self._chars)
         if ch in "\r\n":
             if ch == "\n" and after_cr:
                 return None, 0
@@ -244,6 +266,8 @@ class LineEditor:
             return Line(line, too_long=True)
         if line.strip() and self.keys is not None and (not self.history or self.history[-1] != line):
             self.history.append(line)
+            if len(self.history) > HISTORY:
+                del self.history[: len(self.history) - HISTORY]
         return Line(line)
 
     def _emit(self, text: str) -> None:
@@ -393,12 +417,79 @@ class LineEditor:
             return
         if self.keys is None or len(seq) != 3:
             return
-        if seq[2] == "A" and self._recall > 0:
-            self._recall -= 1
-            self._replace(self.history[self._recall])
-        elif seq[2] == "B" and self._recall < len(self.history):
-            self._recall += 1
-            self._replace(self.history[self._recall] if self._recall < len(self.history) else "")
+        if seq[2] in "AB":
+            self._history_step(-1 if seq[2] == "A" else 1)
+
+    def _history_step(self, step: int) -> None:
+        """Up/Ctrl-P: the line before in the history; Down/Ctrl-N: the one after (past the last: empty)."""
+        at = self._recall + step
+        if 0 <= at <= len(self.history):
+            self._recall = at
+            self._replace(self.history[at] if at < len(self.history) else "")
+
+    # -- Ctrl-R: incremental search back through the history -----------------------------------------
+    #
+    # The search draws its own line under the prompt, `(reverse-i-search)`sh': show route`, rewritten
+    # in place with `\r` (plain text, as everything the editor writes). Enter runs the line found;
+    # Ctrl-R again finds an older one; Ctrl-G gives the line back as it was; any other editing key
+    # ends the search with the line found, drawn after the prompt again, and then does its work.
+
+    def _start_search(self) -> None:
+        self._search, self._found, self._before_search, self._drawn = "", len(self.history), self.buffer, 0
+        self._emit("\r\n")
+        self._draw_search()
+
+    def _search_key(self, ch: str) -> bool:
+        """A key while searching: True when the search took it, False when it ended the search and
+        the key is for the line found."""
+        query = self._search or ""
+        if ch == CTRL_R:
+            self._search_for(query, self._found - 1)
+            return True
+        if ch in (BACKSPACE, DELETE):
+            self._search_for(query[:-1], len(self.history) - 1)
+            return True
+        if ch == CTRL_G:
+            self._end_search(self._before_search)
+            return True
+        if ch in "?\t " or ch >= " ":  # help and completion keys are searched for, as typed
+            self._search_for(query + ch)
+            return True
+        self._end_search(self.history[self._found] if self._found < len(self.history) else self._before_search)
+        return False
+
+    def _search_for(self, query: str, start: int | None = None) -> None:
+        """The newest history line at or before `start` holding `query` (the one shown, by default)."""
+        at = min(self._found if start is None else start, len(self.history) - 1)
+        while at >= 0 and query not in self.history[at]:
+            at -= 1
+        self._search = query
+        if at >= 0:
+            self._found = at
+        self._draw_search(failed=at < 0)
+
+    def _draw_search(self, failed: bool = False) -> None:
+        shown = self.history[self._found] if self._found < len(self.history) else ""
+        text = f"({'failed ' if failed else ''}reverse-i-search)`{self._search}': {shown}"
+        pad = max(0, self._drawn - len(text))
+        self._emit("\r" + text + " " * pad + "\b" * pad)
+        self._drawn = len(text)
+
+    def _end_search(self, line: str) -> None:
+        self._search = None
+        self._chars, self._cursor = list(line), len(line)
+        self._quotes = line.count('"')
+        self._recall = self._found
+        self._draw_prompt_line("\r")
+
+    def _draw_prompt_line(self, lead: str) -> None:
+        """The prompt and the line again, on the same terminal line (`\r`) or a new one, cursor at the end."""
+        assert self.keys is not None
+        self._cursor = len(self._chars)
+        text = self.keys.redraw().rsplit("\n", 1)[-1] + self.buffer
+        pad = max(0, self._drawn - len(text)) if lead == "\r" else 0
+        self._emit(lead + text + " " * pad + "\b" * pad)
+        self._drawn = 0
 
 
 __all__ = [

@@ -187,3 +187,57 @@ def test_typing_at_the_end_writes_only_what_is_typed():
     ed.start()
     ed.feed("set system host-name r1\x7f2\r")
     assert screen.text == "set system host-name r1\b \b2\r\n"
+
+
+def typed(ed: LineEditor, *lines: str) -> None:
+    for line in lines:
+        ed.start(keys=keys())
+        ed.feed(line + "\r")
+
+
+def test_ctrl_r_searches_the_history_back_and_enter_runs_the_line_found():
+    ed, screen = editor()
+    typed(ed, "show route", "show version", "configure", "show route summary")
+    ed.start(keys=keys())
+    screen.text = ""
+    ed.feed("\x12")
+    assert screen.text == "\r\n\r(reverse-i-search)`': "
+    ed.feed("rou")  # the newest line holding it
+    assert shown(screen.text.replace("\r", "\r\n")) == "(reverse-i-search)`rou': show route summary"
+    ed.feed("\x12")  # Ctrl-R again: an older one
+    assert shown(screen.text.replace("\r", "\r\n")) == "(reverse-i-search)`rou': show route"
+    ed.feed("x")  # nothing older holds `roux`: the search says so and keeps the line
+    assert shown(screen.text.replace("\r", "\r\n")) == "(failed reverse-i-search)`roux': show route"
+    ed.feed("\x7f")
+    assert shown(screen.text.replace("\r", "\r\n")) == "(reverse-i-search)`rou': show route summary"
+    assert ed.feed("\r") == [Line("show route summary")]
+    assert "\x1b" not in screen.text
+    before_enter = screen.text[: -len("\r\n")]  # the prompt and the line found, over the search's line
+    assert screen.text.endswith("\r\n") and shown(before_enter.replace("\r", "\r\n")) == "lab@r1> show route summary"
+
+
+def test_an_editing_key_ends_the_search_with_the_line_found_and_ctrl_g_gives_the_old_one_back():
+    ed, screen = editor()
+    typed(ed, "show route", "show version")
+    ed.start(keys=keys())
+    ed.feed("set\x12ver\x05")  # Ctrl-E ends the search: the line found, to edit
+    assert ed.buffer == "show version"
+    assert shown(screen.text.replace("\r", "\r\n")) == "lab@r1> show version"
+    assert ed.feed(" detail\r") == [Line("show version detail")]
+    ed.start(keys=keys())
+    ed.feed("set\x12route\x07")  # Ctrl-G: back to what was typed
+    assert ed.buffer == "set" and shown(screen.text.replace("\r", "\r\n")) == "lab@r1> set"
+
+
+def test_ctrl_p_and_ctrl_n_walk_the_history_and_ctrl_l_draws_the_line_again():
+    ed, screen = editor()
+    typed(ed, "show route", "show version")
+    ed.start(keys=keys())
+    ed.feed("\x10\x10")
+    assert ed.buffer == "show route"
+    ed.feed("\x0e")
+    assert ed.buffer == "show version"
+    ed.feed("\x0e\x0e")  # past the newest: an empty line, and no further
+    assert ed.buffer == ""
+    ed.feed("sh\x0c")
+    assert screen.text.endswith("\r\nlab@r1> sh")
