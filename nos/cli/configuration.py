@@ -380,6 +380,9 @@ async def do_commit(session: CliSession, cmd: Command, pipeline: Pipeline) -> li
     refused = commit_refusal(session.rights, db.active, tree.root, session.private_base)
     if refused:  # the candidate holds a change (perhaps another user's) this class may not make
         return commit_refusal_lines(refused)
+    at = cmd.value("at")
+    if at is not None and not cmd.flag("check"):
+        return _commit_at(session, cmd, tree, at, confirmed is not None)
     result = db.commit(
         tree,
         session.user,
@@ -398,6 +401,26 @@ async def do_commit(session: CliSession, cmd: Command, pipeline: Pipeline) -> li
         lines.append("Exiting configuration mode")
         session.leave_configuration()
     return lines
+
+
+def _commit_at(session: CliSession, cmd: Command, tree: ConfigTree, at: str, confirmed: bool) -> list[str]:
+    """`commit at TIME`: checked now, committed then; on success Junos logs the user out of
+    configuration mode (the commit reference page; the NetEdu and vQFX captures)."""
+    if confirmed:
+        return ["error: 'commit at' and 'commit confirmed' cannot be used together"]  # [G] wording
+    result = session.device.db.commit_at(
+        tree,
+        session.user,
+        at,
+        client="cli",
+        comment=cmd.value("comment"),
+        session_id=session.id,
+        base=session.private_base,
+    )
+    if not result.ok:
+        return result.lines
+    session.leave_configuration()
+    return [*result.lines, "Exiting configuration mode"]
 
 
 async def do_rollback(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:

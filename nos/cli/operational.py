@@ -10,6 +10,7 @@ from nos.cli.commands import Command
 from nos.cli.configuration import fmt_time, render_config
 from nos.cli.pipes import Pipeline
 from nos.cli.session import CliError, CliSession
+from nos.config import commitat
 from nos.config.path import PathError, walk
 from nos.features import system as device_commands
 from nos.runtime.structured import Structured
@@ -86,6 +87,11 @@ async def request_logout(session: CliSession, cmd: Command, pipeline: Pipeline) 
     if not found:
         return [f"error: no such user: {user}" if user else f"error: no such process: {pid}"]
     return None
+
+
+async def clear_system_commit(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str]:
+    """Cancel the `commit at` waiting (nos/config/commitat.py has the wording)."""
+    return [commitat.CLEARED if session.device.db.clear_scheduled() else commitat.NONE_PENDING]
 
 
 async def rescue_save(session: CliSession, cmd: Command, pipeline: Pipeline) -> list[str] | None:
@@ -210,6 +216,7 @@ HANDLERS = {
     **files.HANDLERS,  # file list|show|copy|rename|delete|archive|compare, show log FILE
     **lockouts.HANDLERS,  # show|clear system login lockout
     "request-system-logout": request_logout,
+    "clear-system-commit": clear_system_commit,
     "rescue-save": rescue_save,
     "rescue-delete": rescue_delete,
     "lab-wait": lab_wait,

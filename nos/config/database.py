@@ -8,6 +8,12 @@ expanded trees. A write that fails (a full disk) fails the commit with
 nothing changed: the active configuration, the candidate, the session and a
 pending `commit confirmed` all stay as they were.
 
+`commit at` checks the candidate at once and keeps it, checked again and
+activated like any commit when its time comes (a timer on the device's clock;
+`reboot`: a file of the store, committed at the next start). Until then no
+other commit is made (commit checks are); `clear system commit` drops it.
+A timed one is lost with the process, as Junos loses it with a crash.
+
 Features are reached through `CommitHooks`, so this module never imports them.
 """
 
@@ -15,9 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import tzinfo
 from typing import Protocol
 
 from nos import JUNOS_RELEASE
+from nos.config import commitat
+from nos.config.commitat import AtTimeError, ScheduledCommit
 from nos.config.groups import expand, undefined_groups
 from nos.config.load import parse_curly
 from nos.config.render import CurlyCache, curly_text
@@ -125,6 +134,8 @@ class ConfigDatabase:
         with gc_paused():  # so that the first commit, too, renders and checks only what it changes
             self._texts.warm(self.active)
             self._checks.start(self.active_expanded)
+        self.scheduled: ScheduledCommit | None = None  # a `commit at` waiting for its time
+        self._commit_at_reboot()
 
     def _start(self, initial: str | None) -> Node:
         """The configuration to start with: rollback 0, else the newest readable rollback
@@ -232,36 +243,19 @@ class ConfigDatabase:
         base: Node | None = None,
     ) -> CommitResult:
         """Check and activate `tree`. `base` (configure private) turns the commit into a merge."""
-        if self.exclusive is not None and session_id != self.exclusive and not check_only:
-            holder = self.editors.get(self.exclusive)
-            error = holder.lock_error(self.scheduler.epoch()) if holder else "error: configuration database locked"
-            return CommitResult(False, error.splitlines())
+        if not check_only:
+            refused = self._refused(session_id)
+            if refused is not None:
+                return refused
         if self._rollback_due and not check_only:
             # An automatic rollback the disk refused comes first; if the disk still refuses, so is this.
             failure = self._roll_back()
             if failure is not None:
                 return CommitResult(False, [write_error(failure), "error: commit failed"])
-        root = tree.root
-        if base is not None and self.active is not base:
-            try:
-                root = merge3(base, tree.root, self.active)
-            except MergeConflict as exc:
-                return CommitResult(False, [f"error: commit failed: merge conflict at [edit {' '.join(exc.path)}]"])
-        root = _with_version(root, self.schema)
-        text = self._texts.text(root)  # what the store writes; rendered once, also read by the check
-        expanded, errors = self.check(root, text)
-        if errors:
-            lines = [line for e in errors for line in e.lines()]
-            mandatory = any(e.mandatory for e in errors)
-            if check_only:
-                lines.append(
-                    "error: configuration check-out failed" + (": (missing mandatory statements)" if mandatory else "")
-                )
-            elif mandatory:
-                lines.append("error: commit failed: (missing mandatory statements)")
-            else:
-                lines.append("error: configuration check-out failed")
-            return CommitResult(False, lines)
+        prepared = self._prepare(tree, base, check_only)
+        if isinstance(prepared, CommitResult):
+            return prepared
+        root, text, expanded = prepared
         if check_only:
             self._confirm()  # a commit check confirms a pending `commit confirmed`
             return CommitResult(True, ["configuration check succeeds"])
@@ -282,6 +276,157 @@ class ConfigDatabase:
         tree.freeze()
         lines.append("commit complete")
         return CommitResult(True, lines)
+
+    def _refused(self, session_id: int | None) -> CommitResult | None:
+        """Why a commit may not be made now: another session's `configure exclusive`, a `commit at`."""
+        if self.exclusive is not None and session_id != self.exclusive:
+            holder = self.editors.get(self.exclusive)
+            error = holder.lock_error(self.scheduler.epoch()) if holder else "error: configuration database locked"
+            return CommitResult(False, error.splitlines())
+        if self.scheduled is not None:
+            return CommitResult(False, [commitat.PENDING])
+        return None
+
+    def _prepare(self, tree: ConfigTree, base: Node | None, check_only: bool) -> tuple[Node, str, Node] | CommitResult:
+        """The configuration a commit of `tree` makes (merged for configure private, the version
+        stamped), its text and its expanded tree; or the failure its check prints."""
+        root = tree.root
+        if base is not None and self.active is not base:
+            try:
+                root = merge3(base, tree.root, self.active)
+            except MergeConflict as exc:
+                return CommitResult(False, [f"error: commit failed: merge conflict at [edit {' '.join(exc.path)}]"])
+        root = _with_version(root, self.schema)
+        text = self._texts.text(root)  # what the store writes; rendered once, also read by the check
+        expanded, errors = self.check(root, text)
+        if not errors:
+            return root, text, expanded
+        lines = [line for e in errors for line in e.lines()]
+        mandatory = any(e.mandatory for e in errors)
+        if check_only:
+            lines.append(
+                "error: configuration check-out failed" + (": (missing mandatory statements)" if mandatory else "")
+            )
+        elif mandatory:
+            lines.append("error: commit failed: (missing mandatory statements)")
+        else:
+            lines.append("error: configuration check-out failed")
+        return CommitResult(False, lines)
+
+    # -- commit at -------------------------------------------------------------------------------------
+
+    def zone(self) -> tzinfo:
+        """The time zone the active configuration sets (UTC when none)."""
+        return commitat.device_zone(self.active_expanded)
+
+    def commit_at(
+        self,
+        tree: ConfigTree,
+        user: str,
+        at: str,
+        *,
+        client: str = "cli",
+        comment: str | None = None,
+        session_id: int | None = None,
+        base: Node | None = None,
+    ) -> CommitResult:
+        """`commit at AT`: check `tree` now and commit it at that time (see the module's docstring)."""
+        with gc_paused():
+            refused = self._refused(session_id)
+            if refused is not None:
+                return refused
+            zone = self.zone()
+            try:
+                when = commitat.parse_at(at, self.scheduler.epoch(), zone)
+            except AtTimeError as exc:
+                return CommitResult(False, [str(exc)])
+            tree.freeze()  # later edits of the candidate copy what they touch: the scheduled tree stays as checked
+            prepared = self._prepare(tree, base, check_only=True)
+            if isinstance(prepared, CommitResult):
+                return prepared
+            root, text, _ = prepared
+            job = ScheduledCommit(root, user, client, comment, when)
+            if when is None:
+                try:
+                    self.store.save_pending(text, {"user": user, "client": client, "comment": comment})
+                except OSError as exc:
+                    return CommitResult(False, [write_error(exc), "error: commit failed"])
+            else:
+                job.timer = self.scheduler.call_at(when - self.scheduler.epoch0, self._scheduled_due)
+            self._confirm()  # its check confirms a pending `commit confirmed`, as `commit check` does
+            self.scheduled = job
+            self.log("UI_COMMIT_AT", f"User '{user}' requested 'commit at' {at.strip()}")  # [G] message
+            return CommitResult(True, ["configuration check succeeds", commitat.announce(when, zone)])
+
+    def clear_scheduled(self) -> bool:
+        """`clear system commit`: drop the `commit at` waiting; False when there is none."""
+        job = self.scheduled
+        if job is None:
+            return False
+        self.scheduled = None
+        if job.timer is not None:
+            job.timer.cancel()
+        if job.at is None:
+            try:
+                self.store.delete_pending()
+            except OSError as exc:
+                self.log("UI_COMMIT_AT_ABORT", f"pending commit not removed: {exc.strerror or exc}")  # [G]
+        self.log("UI_COMMIT_AT_ABORT", "Commit at aborted")  # [G] message
+        return True
+
+    def _scheduled_due(self) -> None:
+        job = self.scheduled
+        if job is None or job.at is None:
+            return
+        self.scheduled = None
+        with gc_paused():
+            failure = self._run_scheduled(job)
+        if failure is None:
+            self.log("UI_COMMIT_AT_COMPLETED", "'commit at' has been completed")  # [G] message
+        else:
+            self.log("UI_COMMIT_AT_FAILED", f"'commit at' failed: {failure}")  # [G] message
+
+    def _run_scheduled(self, job: ScheduledCommit) -> str | None:
+        """Check and activate a scheduled configuration as a plain commit would; why it failed, or None."""
+        if self._rollback_due:
+            refused = self._roll_back()
+            if refused is not None:
+                return write_error(refused)
+        text = self._texts.text(job.root)
+        expanded, errors = self.check(job.root, text)
+        if errors:
+            return errors[0].lines()[-1].strip()
+        try:
+            self._activate(job.root, expanded, job.user, job.client, job.comment, None, text)
+        except WriteFailed as failed:
+            return write_error(failed.error)
+        self._confirm()  # like any plain commit
+        if trees_equal(_with_version(self.shared.root, self.schema), self.active):
+            self.shared.root = self.active  # the shared candidate held just what was scheduled
+            self.shared.freeze()
+        return None
+
+    def _commit_at_reboot(self) -> None:
+        """A `commit at reboot` kept by the store: this start is its time."""
+        pending = self.store.pending()
+        if pending is None:
+            return
+        fields, text = pending
+        job = ScheduledCommit(
+            _with_version(self._parse(text), self.schema),
+            str(fields.get("user", "root")),
+            str(fields.get("client", "cli")),
+            fields.get("comment") if isinstance(fields.get("comment"), str) else None,  # type: ignore[arg-type]
+            None,
+        )
+        with gc_paused():
+            failure = self._run_scheduled(job)
+        if failure is not None:
+            self.log("UI_COMMIT_AT_FAILED", f"'commit at' failed: {failure}")  # [G] message
+        try:
+            self.store.delete_pending()
+        except OSError as exc:
+            self.log("UI_COMMIT_AT_FAILED", f"pending commit not removed: {exc.strerror or exc}")  # [G]
 
     def _activate(
         self,

@@ -6,6 +6,8 @@ Layout of `<state-dir>/config/`:
                     in the curly format
     commits.json    the index: the records, newest first, and the next sequence number
     rescue.conf     `request system configuration rescue save` (header `## nos-rescue {...}`)
+    pending.conf    a `commit at reboot` waiting for the next start (header `## nos-pending {...}`,
+                    the commit's user, client and comment)
 and `<state-dir>/nos.lock`, held while one process uses the directory (statelock.py).
 
 The commit files are the truth and the index a summary of them. A commit
@@ -48,8 +50,9 @@ MAX_ROLLBACKS = 50  # rollback 0 (active) .. 49
 
 COMMIT_HEADER = "## nos-commit "  # a comment to the curly parser, and stripped before it anyway
 RESCUE_HEADER = "## nos-rescue "
+PENDING_HEADER = "## nos-pending "
 _COMMIT_NAME = re.compile(r"c(\d{6,})\.conf")
-_TEMP_NAME = re.compile(r"\.(commits\.json|rescue\.conf|c\d{6,}\.conf)\.[A-Za-z0-9_]+")  # atomic_write's
+_TEMP_NAME = re.compile(r"\.(commits\.json|rescue\.conf|pending\.conf|c\d{6,}\.conf)\.[A-Za-z0-9_]+")  # atomic_write's
 
 
 @dataclass
@@ -237,6 +240,7 @@ class ConfigStore:
         self.notices: list[str] = []
         self.report: Callable[[str], None] = self.notices.append
         self._memory: dict[str, str] = {}
+        self._pending: tuple[dict[str, object], str] | None = None  # in memory: the `commit at reboot`
         self._next = 1
         self._lock: StateDirLock | None = None
         if state_dir is not None and self.dir is not None:
@@ -426,6 +430,37 @@ class ConfigStore:
             self._memory.pop("rescue.conf", None)
         else:
             (self.dir / "rescue.conf").unlink(missing_ok=True)
+
+    def save_pending(self, text: str, fields: dict[str, object]) -> None:
+        """Keep a `commit at reboot` for the next start. Raises OSError (a full disk)."""
+        if self.dir is None:
+            self._pending = (dict(fields), text)
+        else:
+            self._write(self.dir / "pending.conf", seal(PENDING_HEADER, fields, text))
+
+    def pending(self) -> tuple[dict[str, object], str] | None:
+        """The `commit at reboot` waiting (its fields and configuration); None when there is none
+        or it is damaged (reported: like a commit lost to a crash, it is not made)."""
+        if self.dir is None:
+            return self._pending
+        try:
+            meta, text = unseal((self.dir / "pending.conf").read_bytes(), PENDING_HEADER)
+        except FileNotFoundError:
+            return None
+        except (OSError, Damaged) as exc:
+            self.report(f"pending commit /config/juniper.conf+.gz is not usable: {exc}")
+            return None
+        if meta is None:
+            self.report("pending commit /config/juniper.conf+.gz is not usable: damaged")
+            return None
+        return {k: v for k, v in meta.items() if k not in ("size", "sha256")}, text
+
+    def delete_pending(self) -> None:
+        """Raises OSError when the file stays (it would be committed again at the next start)."""
+        if self.dir is None:
+            self._pending = None
+        else:
+            (self.dir / "pending.conf").unlink(missing_ok=True)
 
 
 __all__ = [

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from nos.cli.configuration import apply_patch
 from nos.cli.files import user_files
+from nos.config import commitat
 from nos.config.diff import diff_lines
 from nos.config.load import LoadReport, parse_curly, parse_set
 from nos.config.render import RenderOptions, curly_lines, json_lines, set_lines
@@ -410,42 +411,59 @@ def _database_status(session: NetconfSession) -> ET.Element:
 # -- commit ---------------------------------------------------------------------------------------
 
 
-def _commit(session: NetconfSession, *, check: bool, comment: str | None, confirmed: int | None) -> None:
+def _commit(
+    session: NetconfSession, *, check: bool, comment: str | None, confirmed: int | None, at: str | None = None
+) -> list[str]:
+    """Commit (or check, or schedule with `at`) the session's candidate; the lines the CLI would print."""
     _may_configure(session)
     cli = session.cli
     db = session.device.db
     private = cli.mode == "configuration" and cli.config_kind == "private"
     if private and confirmed is not None:
         raise failed("'commit confirmed' is not supported in private mode")
+    scheduled = None if check else at
+    if scheduled is not None and confirmed is not None:
+        raise failed("'commit at' and 'commit confirmed' cannot be used together")  # [G] wording
     candidate = _candidate(session)
     refused = commit_refusal(cli.rights, db.active, candidate.root, cli.private_base if private else None)
     if refused:  # the candidate holds a change (perhaps another user's) this class may not make
         raise RpcFailed(_denied(refused))
-    result = db.commit(
-        candidate,
-        session.user,
-        client="netconf",
-        comment=comment,
-        check_only=check,
-        confirmed=confirmed,
-        session_id=cli.id,
-        base=cli.private_base if private else None,
-    )
+    base = cli.private_base if private else None
+    if scheduled is not None:
+        result = db.commit_at(
+            candidate, session.user, scheduled, client="netconf", comment=comment, session_id=cli.id, base=base
+        )
+    else:
+        result = db.commit(
+            candidate,
+            session.user,
+            client="netconf",
+            comment=comment,
+            check_only=check,
+            confirmed=confirmed,
+            session_id=cli.id,
+            base=base,
+        )
     if not result.ok:
         if result.lines and "locked by" in result.lines[0]:
             raise _lock_denied("\n".join(result.lines), db.exclusive)
         raise RpcFailed(errors_from_lines(result.lines))
-    if private and not check:
+    if private and not check and scheduled is None:
         cli.candidate = db.new_candidate()
         cli.private_base = db.active
+    return result.lines
 
 
-def _commit_results(check: bool) -> ET.Element:
+def _commit_results(check: bool, output: list[str] | None = None) -> ET.Element:
+    """`<commit-results>`; a scheduled commit is a check that succeeded, with its time in `<output>`
+    (the junos-xml-protocol committing-at-time page)."""
     results = element("commit-results")
     engine = sub(results, "routing-engine")
     engine.set("junos:style", "normal")
     sub(engine, "name", "re0")
     sub(engine, "commit-check-success" if check else "commit-success")
+    for line in output or []:
+        sub(engine, "output", line)
     return results
 
 
@@ -457,17 +475,31 @@ async def commit_configuration(session: NetconfSession, op: ET.Element) -> list[
         if timeout is not None and not timeout.strip().isdigit():
             raise failed(f"invalid confirm-timeout: {timeout}", tag="invalid-value")
         confirmed = int(timeout) if timeout else 10
-    _commit(session, check=check, comment=child_text(op, "log"), confirmed=confirmed)
+    at = child_text(op, "at-time")
+    lines = _commit(session, check=check, comment=child_text(op, "log"), confirmed=confirmed, at=at)
+    if at is not None and not check:
+        return [_commit_results(True, [line for line in lines if line.startswith("commit at ")])]
     return [_commit_results(check)]
 
 
 async def commit(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
-    """Standard `<commit/>`; its `<confirm-timeout>` counts seconds (Junos keeps minutes)."""
+    """Standard `<commit/>`; its `<confirm-timeout>` counts seconds (Junos keeps minutes).
+    An `<at-time>` in it schedules the commit, as in `<commit-configuration>`."""
     confirmed = None
     if child(op, "confirmed") is not None:
         seconds = int(child_text(op, "confirm-timeout") or 600)
         confirmed = max(1, (seconds + 59) // 60)
-    _commit(session, check=False, comment=None, confirmed=confirmed)
+    _commit(session, check=False, comment=None, confirmed=confirmed, at=child_text(op, "at-time"))
+    return []
+
+
+async def clear_system_commit(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    """`<clear-system-commit/>` (`clear system commit`): drops a scheduled commit; nothing in the
+    reply (jroute_methods: "Returns: nothing")."""
+    if not session.cli.rights.may_run(["clear", "system", "commit"]):
+        raise failed("permission denied", tag="access-denied")
+    if not session.device.db.clear_scheduled():
+        raise failed(commitat.NONE_PENDING.removeprefix("error: "))
     return []
 
 
@@ -509,4 +541,5 @@ HANDLERS = {
     "discard-changes": discard_changes,
     "commit": commit,
     "validate": validate,
+    "clear-system-commit": clear_system_commit,
 }
