@@ -31,7 +31,7 @@ def test_show_version(cli):
         "\n"
         "lab@r1> show version\n"
         "Hostname: r1\n"
-        "Model: vsrx\n"
+        "Model: vSRX\n"
         "Family: junos-es\n"
         "Junos: 24.4R1.9\n"
         "JUNOS Software Release [24.4R1.9]\n"

@@ -36,7 +36,7 @@ def test_transcript_shows_prompt_command_and_output(tmp_path):
         "\n"
         "lab@nos> show version\n"
         "Hostname: nos\n"
-        "Model: vsrx\n"
+        "Model: vSRX\n"
         "Family: junos-es\n"
         "Junos: 24.4R1.9\n"
         "JUNOS Software Release [24.4R1.9]\n"

@@ -98,7 +98,7 @@ def test_software_and_route_engine_information(nc):
     info = nc.ok("<get-software-information/>").find("nc:software-information", NS)
     assert info is not None
     assert info.findtext("nc:host-name", namespaces=NS) == "r1"
-    assert info.findtext("nc:product-model", namespaces=NS) == "vsrx"
+    assert info.findtext("nc:product-model", namespaces=NS) == "vSRX"
     assert info.findtext("nc:junos-version", namespaces=NS)
     engine = nc.ok("<get-route-engine-information/>").find(".//{*}route-engine")
     assert engine is not None  # a standalone vSRX: one engine, no slot or mastership (the 24.4 capture)

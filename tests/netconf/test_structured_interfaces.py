@@ -305,7 +305,11 @@ def test_get_interface_information_over_netconf_with_arguments(srx: Device) -> N
         "xe-0/0/0.0",
     ]
     private = "<get-interface-information><terse/><routing-instance>__juniper_private1__</routing-instance>"
-    assert len(nc.ok(private + "</get-interface-information>")[0]) == 0  # nos has no internal interfaces
+    internal = nc.ok(private + "</get-interface-information>")[0]  # lo0.16385 alone, as PyEZ's current_re reads it
+    assert [e.findtext(f"{IFNS}name") for e in internal.iter() if e.find(f"{IFNS}name") is not None] == [
+        "lo0",
+        "lo0.16385",
+    ]
     described = nc.ok("<get-interface-information><descriptions/></get-interface-information>")[0]
     assert [e.findtext(f"{IFNS}description") for e in described] == ["LAN", "office hosts"]
     same = nc.ok('<command format="xml">show interfaces ge-0/0/0 terse</command>')[0]

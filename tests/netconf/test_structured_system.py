@@ -103,7 +103,7 @@ def capture_tags(*names: str) -> set[str]:
 
 def test_show_version_text_xml_json_agree(srx: Device) -> None:
     lines = out(srx, "show version")
-    assert lines[:4] == ["Hostname: srx1", "Model: vsrx", "Family: junos-es", f"Junos: {JUNOS_RELEASE}"]
+    assert lines[:4] == ["Hostname: srx1", "Model: vSRX", "Family: junos-es", f"Junos: {JUNOS_RELEASE}"]
     info = xml_of(srx, "show version")
     assert info.tag == "software-information"  # no default namespace, as a vSRX sends it
     assert [text(info, t) for t in ("host-name", "product-model", "os-name", "junos-version")] == [

@@ -168,7 +168,7 @@ def test_open_runs_the_on_open_commands(conn, ssh_device):
 def test_send_command_show_version(conn):
     response = conn.send_command("show version")
     assert not response.failed
-    assert response.result.splitlines()[:2] == ["Hostname: sim1", "Model: vsrx"]
+    assert response.result.splitlines()[:2] == ["Hostname: sim1", "Model: vSRX"]
     assert "JUNOS Software Release [" in response.result
     assert "lab@sim1" not in response.result  # neither the echo nor the prompt is part of the result
     assert "show version" not in response.result

@@ -1,9 +1,10 @@
 """The interfaces feature: ports and units from the configuration and the lab, `show interfaces` and
-`show arp`, with their RPCs (get-interface-information, get-arp-table-information)."""
+`show arp`, with their RPCs (get-interface-information, get-arp-table-information), and
+/etc/hosts.junos, which names the internal units' addresses."""
 
 from __future__ import annotations
 
-from nos.features.interfaces import arp, show
+from nos.features.interfaces import arp, iri, show
 from nos.features.interfaces.state import Interfaces
 from nos.runtime.features import CommandContext, RpcSpec
 from nos.runtime.structured import Structured
@@ -51,6 +52,7 @@ def register(device, interfaces: Interfaces) -> None:  # type: ignore[no-untyped
     )
     device.features.command("show-interfaces-descriptions", descriptions)
     device.features.command("show-arp", show_arp, RpcSpec("get-arp-table-information", "show-arp", ("show", "arp")))
+    iri.add_view(device)  # /etc/hosts.junos names lo0.16385's addresses
 
 
 def _exists(interfaces: Interfaces, name: str) -> bool:

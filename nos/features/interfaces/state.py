@@ -170,9 +170,8 @@ SYSTEM_INTERFACES: dict[str, SystemInterface] = {
                     16385,
                     ("inet",),
                     ("10.0.0.1", "10.0.0.16", "128.0.0.1", "128.0.0.4", "128.0.1.16"),
-                    # On Junos in __juniper_private1__; left in no instance while nos serves no
-                    # /etc/hosts.junos: PyEZ's current_re fact would map these addresses through it.
-                    instance=None,
+                    # PyEZ's current_re fact maps these through /etc/hosts.junos (iri.py).
+                    instance="__juniper_private1__",
                     local_index=65,
                     snmp_index=22,
                 ),

@@ -1,6 +1,7 @@
 """`show version` as `<software-information>` (get-software-information).
 
 PyEZ facts read host-name, product-model (upper-cased: VSRX) and junos-version;
+a vSRX 24.4 names its model `vSRX` and its product `vsrx` (`Model: vSRX`);
 netmiko's autodetect looks for `JUNOS Software Release [...]` in the text, which
 is the comment of the `junos` package, as Junos prints each package's comment.
 """
@@ -10,7 +11,8 @@ from __future__ import annotations
 from nos import JUNOS_RELEASE, __version__
 from nos.runtime.structured import E, Element, sub, text_of
 
-MODEL = "vsrx"
+MODEL = "vSRX"
+PRODUCT = "vsrx"
 FAMILY = "junos-es"
 
 
@@ -18,7 +20,7 @@ def software_xml(hostname: str) -> Element:
     info = E("software-information")  # no default namespace, as a vSRX sends it
     sub(info, "host-name", hostname)
     sub(info, "product-model", MODEL)
-    sub(info, "product-name", MODEL)
+    sub(info, "product-name", PRODUCT)
     sub(info, "os-name", FAMILY)
     sub(info, "junos-version", JUNOS_RELEASE)
     for name, comment in (

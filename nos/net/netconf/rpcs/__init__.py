@@ -10,13 +10,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from nos.net.netconf.rpcs import command, config, system
+from nos.net.netconf.rpcs import command, config, files, system
 
 if TYPE_CHECKING:
     from nos.net.netconf.session import NetconfSession
 
 Handler = Callable[["NetconfSession", ET.Element], Awaitable[list[ET.Element]]]
 
-HANDLERS: dict[str, Handler] = {**system.HANDLERS, **command.HANDLERS, **config.HANDLERS}
+HANDLERS: dict[str, Handler] = {**system.HANDLERS, **command.HANDLERS, **config.HANDLERS, **files.HANDLERS}
 
 __all__ = ["HANDLERS", "Handler"]

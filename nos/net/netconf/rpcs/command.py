@@ -17,7 +17,7 @@ from nos.cli.commands import Command, CommandError, parse_command
 from nos.cli.session import CliError, split_line
 from nos.features import system as device_commands
 from nos.net.netconf.rpcs import operational, system
-from nos.net.netconf.xml import element, failed, sub
+from nos.net.netconf.xml import RpcFailed, element, failed, sub
 from nos.runtime.features import RpcSpec
 
 if TYPE_CHECKING:
@@ -79,11 +79,22 @@ async def command(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
     try:
         lines = await session.cli.run_operational(line)
     except CliError as err:
-        raise failed(err.message.removeprefix("error: "), type="protocol") from None
+        raise _error(err, line) from None
     text = session.io.take() + "".join(f"{line}\n" for line in lines or [])
     if fmt == "json":  # a command without an XML form: the Junos JSON of its <output>
         return [operational.as_element(text.rstrip("\n").split("\n"), "json")]
     return [element("output", "\n" + text)]
+
+
+def _error(err: CliError, line: str) -> RpcFailed:
+    """A CLI error as Junos answers it over NETCONF: a syntax error names the word it stopped at
+    in `<bad-element>` and drops the CLI's final period (`syntax error, expecting <command>`);
+    PyEZ's switch_style fact reads `show bridge mac-table count` failing at `bridge` so."""
+    message = err.message.removeprefix("error: ")
+    word = next((w for w, start, _ in split_line(line) if start == err.column), None)
+    if word is None or not message.startswith("syntax error"):
+        return failed(message, type="protocol")
+    return failed(message.removesuffix("."), type="protocol", bad_element=word)
 
 
 HANDLERS = {"command": command}

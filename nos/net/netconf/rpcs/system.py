@@ -1,7 +1,9 @@
 """The device's own RPCs (what PyEZ facts and napalm's get_facts ask for): software, uptime,
 commits, users, routing engine and inventory, answered by the system feature's commands
 (nos/features/system) as the CLI's `| display xml` shows them; the chassis cluster
-status a standalone SRX refuses; and `close-session`.
+status a standalone SRX refuses; `request-shell-execute`, which finds no shell (PyEZ's
+vmhost fact asks it for `sysctl`: an answer without "1" reads as no VM host, what a
+vSRX is); and `close-session`.
 
 These answer on any device, whether its features are installed or not.
 """
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 from nos.features import system as device_commands
 from nos.features.system.chassis import XNM
 from nos.net.netconf.rpcs.operational import arguments, as_element, reply_format
-from nos.net.netconf.xml import failed, verbatim
+from nos.net.netconf.xml import element, failed, verbatim
 from nos.runtime.features import RpcSpec
 from nos.runtime.structured import to_text
 
@@ -45,6 +47,12 @@ async def get_chassis_cluster_status(session: NetconfSession, op: ET.Element) ->
     return [verbatim(to_text(device_commands.cluster_status_error()))]
 
 
+async def request_shell_execute(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
+    """No Unix below the CLI: the command's output is what `start shell` says (shell permission needed)."""
+    _may_run(session, ["start", "shell"])
+    return [element("output", "error: the shell is not available: nos devices have only the Junos CLI\n")]
+
+
 async def close_session(session: NetconfSession, op: ET.Element) -> list[ET.Element]:
     return []  # the session ends once the <ok/> is sent
 
@@ -57,5 +65,6 @@ def _may_run(session: NetconfSession, words: list[str]) -> None:
 HANDLERS = {
     **{name: _handler(spec) for name, spec in device_commands.RPCS.items()},
     "get-chassis-cluster-status": get_chassis_cluster_status,
+    "request-shell-execute": request_shell_execute,
     "close-session": close_session,
 }
