@@ -15,7 +15,7 @@ Subtrees that are the same object in both trees are skipped unexamined.
 from __future__ import annotations
 
 from nos.config.path import entry_words, quote
-from nos.config.render import DEFAULT, RenderOptions, block_lines, entry_head, leaf_line, render_child
+from nos.config.render import DEFAULT, RenderOptions, block_lines, comment_lines, entry_head, leaf_line, render_child
 from nos.config.tree import Child, Leaf, ListNode, Node
 
 
@@ -110,9 +110,9 @@ class _Differ:
             shown = ("inactive: " if n.inactive else "") + head + (" { ... }" if n.children else ";")
         if o.annotation != n.annotation:
             if o.annotation:
-                self.emit("-", [f"/* {o.annotation} */"], path, depth)
+                self.emit("-", comment_lines(o.annotation), path, depth)
             if n.annotation:
-                self.emit("+", [f"/* {n.annotation} */"], path, depth)
+                self.emit("+", comment_lines(n.annotation), path, depth)
         if o.inactive != n.inactive:
             self.emit("!", [shown], path, depth)
         else:

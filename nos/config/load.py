@@ -111,7 +111,8 @@ class _Curly:
                         self.recovered(stack, m.start(), m.end())
                 continue
             if kind == "comment":
-                annotation = tok[2:-2].strip()
+                inner = tok[2:-2]  # one line: its text; across lines: as written (`/*` then ` * ...`)
+                annotation = inner.strip() if "\n" not in inner.strip(" \t") else inner
                 continue
             if kind == "str":
                 words.append(tok[1:-1].replace('\\"', '"').replace("\\\\", "\\"))

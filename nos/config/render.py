@@ -55,6 +55,15 @@ def _leaf_line(leaf: Leaf, opts: RenderOptions) -> str:
     return text
 
 
+def comment_lines(annotation: str, indent: str = "") -> list[str]:
+    """A comment as Junos prints it: `/* text */` on one line, or a comment loaded across lines
+    (`/*` then ` * ...` lines) kept as it was written."""
+    if "\n" not in annotation:
+        return [f"{indent}/* {annotation} */"]
+    lines = f"/*{annotation}*/".split("\n")
+    return [indent + lines[0]] + lines[1:]
+
+
 def _entry_head(lst: ListNode, key: tuple[str, ...]) -> str:
     """What a list entry's block starts with: `unit 0`, or the key alone where the list's name is
     not written (a keyless list, or a grouped one, inside `name-server { ... }`)."""
@@ -137,7 +146,7 @@ def _children(
             _grouped(out, child, opts, indent, depth, memo)
         elif isinstance(child, Leaf):
             if child.annotation:
-                out.append(f"{indent}/* {child.annotation} */")
+                out.extend(comment_lines(child.annotation, indent))
             if child.origin and opts.inheritance:
                 _origin(out, child.origin, _inherit_label(child), indent)
             out.append(indent + _leaf_line(child, opts))
@@ -170,7 +179,7 @@ def _grouped(out: list[str], child: Leaf | ListNode, opts: RenderOptions, indent
     head = indent + child.schema.name
     if isinstance(child, Leaf):  # a leaf-list is one statement: its comment and `inactive:` go on the block
         if child.annotation:
-            out.append(f"{indent}/* {child.annotation} */")
+            out.extend(comment_lines(child.annotation, indent))
         if child.inactive:
             head = f"{indent}inactive: {child.schema.name}"
     if opts.max_depth is not None and depth >= opts.max_depth:
@@ -215,7 +224,7 @@ def _block(
     memo: _Memo | None = None,
 ) -> None:
     if node.annotation:
-        out.append(f"{indent}/* {node.annotation} */")
+        out.extend(comment_lines(node.annotation, indent))
     if node.origin and opts.inheritance:
         _origin(out, node.origin, head, indent)
     prefix = indent + "inactive: " + head if node.inactive else indent + head
@@ -461,6 +470,7 @@ __all__ = [
     "CurlyCache",
     "RenderOptions",
     "block_lines",
+    "comment_lines",
     "curly_lines",
     "curly_text",
     "entry_head",

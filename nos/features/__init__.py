@@ -15,6 +15,7 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     from nos.features import bgp, dataplane, interfaces, ipmon, routing, rpm
     from nos.features.bgp.speaker import Bgp
     from nos.features.dataplane.forwarding import Dataplane
+    from nos.features.events import EventPolicies
     from nos.features.firewall.filters import Firewall
     from nos.features.interfaces.state import Interfaces
     from nos.features.routing import RoutingFeature
@@ -34,7 +35,7 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     device.bgp = speaker
     # The data plane after what it forwards with; RPM after the data plane it probes through;
     # ip-monitoring after RPM, whose results it acts on; BGP last, its sessions over all of them.
-    for feature in (routing_feature, ifaces, firewall, plane, probes, monitoring, speaker):
+    for feature in (routing_feature, ifaces, firewall, plane, probes, monitoring, speaker, EventPolicies(device)):
         device.features.register(feature)
     routing.register(device, routing_feature)
     interfaces.register(device, ifaces)
@@ -42,6 +43,9 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     rpm.register(device, probes)
     ipmon.register(device, monitoring)
     bgp.register(device, speaker)
+    from nos.features import nat  # security nat: the feature and its commands (device.nat for the flow)
+
+    nat.install(device)
     from nos.features import system  # the device's own commands: show version, show system/chassis ...
 
     system.register(device)

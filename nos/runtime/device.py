@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +110,9 @@ class Device:
         self._next_session = 1
         self.listeners: list[Callable[[str], None]] = []
         self.event_listeners: list[Callable[[Event], None]] = []  # the lab's timeline listens here
+        # The on-box event policies (nos.features.events), asked before an event is logged: False
+        # drops it (a policy's `ignore`: not logged, nobody told).
+        self.event_policies: Callable[[Event], bool] | None = None
         # Set by the features installer and the lab (kept untyped: runtime imports neither).
         self.routing: Any = None  # nos.routing.engine.RoutingEngine
         self.dataplane: Any = None  # the device's forwarding (nos.features.dataplane)
@@ -185,9 +188,13 @@ class Device:
 
     # -- events -------------------------------------------------------------------------------------
 
-    def event(self, process: str, tag: str, message: str) -> Event:
-        """Log an event (syslog form) and tell the listeners (the lab's timeline)."""
-        event = self.log.add(self.scheduler.epoch(), process, tag, message)
+    def event(self, process: str, tag: str, message: str, attributes: Mapping[str, str] | None = None) -> Event:
+        """Log an event (syslog form) and tell the listeners (the lab's timeline); the event
+        policies see it first and may keep it out of the log."""
+        event = Event(self.scheduler.epoch(), process, tag, message, attributes or {})
+        if self.event_policies is not None and not self.event_policies(event):
+            return event
+        self.log.append(event)
         for listener in list(self.event_listeners):
             listener(event)
         return event

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,9 @@ class Event:
     process: str  # mgd, rpmd, ...
     tag: str  # UI_COMMIT, PING_TEST_FAILED, ...
     message: str
+    # What event policies match on (`test-owner`, `test-name`, ...): given by whoever raises the
+    # event, so that nothing has to read them back out of the message.
+    attributes: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def syslog(self, hostname: str) -> str:
         stamp = time.strftime("%b %d %H:%M:%S", time.gmtime(self.time))
@@ -33,3 +37,6 @@ class EventLog:
         event = Event(when, process, tag, message)
         self.events.append(event)
         return event
+
+    def append(self, event: Event) -> None:
+        self.events.append(event)

@@ -227,6 +227,7 @@ _TOP_ORDER = [
     "interfaces",
     "snmp",
     "forwarding-options",
+    "event-options",
     "routing-options",
     "protocols",
     "policy-options",

@@ -19,6 +19,7 @@ SCENARIOS = [
     ("dual-isp-pitfall/lab.toml", "dual-isp-pitfall/scenario-pitfall.txt"),
     ("remote-hosts/lab.toml", "remote-hosts/scenario-remote-hosts.txt"),
     ("bgp-upstream/lab.toml", "bgp-upstream/scenario-bgp.txt"),
+    ("dual-isp-event-policy/lab.toml", "dual-isp-event-policy/scenario-event-policy.txt"),
 ]
 
 

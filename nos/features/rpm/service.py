@@ -371,7 +371,8 @@ class RpmService:
     def _log(self, tag: str, spec: TestSpec, run: TestRun | None = None) -> None:
         if run is not None and not run.alive:  # a probe failure of a test that was since reconfigured
             return
-        self.device.event("rmopd", tag, f"pingCtlOwnerIndex = {spec.owner}, pingCtlTestName = {spec.name}")
+        message = f"pingCtlOwnerIndex = {spec.owner}, pingCtlTestName = {spec.name}"
+        self.device.event("rmopd", tag, message, {"test-owner": spec.owner, "test-name": spec.name})
 
     # -- for show and clear ---------------------------------------------------------------------------
 

@@ -63,13 +63,29 @@ def test_annotations_inactive_and_hash_comments(schema):
     assert isinstance(host, Leaf) and host.annotation == "the name" and not host.inactive
     domain = system.children["domain-name"]
     assert isinstance(domain, Leaf) and domain.inactive
-    assert domain.annotation == "a comment\n       on two lines"
+    assert domain.annotation == " a comment\n       on two lines "  # across lines: kept as written
+    assert "    /* a comment\n       on two lines */" in curly_text(tree.root)
     secret = system.children["root-authentication"].children["encrypted-password"]
     assert secret.value == "$6$abc"
     entry = tree.root.children["interfaces"].children["interface"].entries[("ge-0/0/0",)]
     assert entry.inactive and entry.annotation == "uplink"
     assert tree.root.children["snmp"].inactive
     assert tree.root.children["version"].value == "24.4R1.9"
+
+
+def test_a_block_comment_across_lines_prints_back_as_written(schema):
+    text = lines(
+        "/*",
+        " * The branch SRX.",
+        " *",
+        " * Two uplinks.",
+        " */",
+        "system {",
+        "    host-name r1;",
+        "}",
+    )
+    tree = load_curly(schema, text)
+    assert curly_text(tree.root) == text
 
 
 def test_one_line_statements(schema):
