@@ -29,6 +29,8 @@ class CheckError:
 
     def lines(self) -> list[str]:
         header = "[edit" + ("" if not self.path else " " + " ".join(quote(w) for w in self.path)) + "]"
+        if not self.statement:  # a problem of the statement at the path itself (Junos names none)
+            return [header, f"    {self.message}"]
         return [header, f"  '{self.statement}'", f"    {self.message}"]
 
 

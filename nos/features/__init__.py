@@ -46,6 +46,9 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     from nos.features import nat  # security nat: the feature and its commands (device.nat for the flow)
 
     nat.install(device)
+    from nos.features import flow  # security zones and policies: the feature (device.security), its commands
+
+    flow.install(device)
     from nos.features import system  # the device's own commands: show version, show system/chassis ...
 
     system.register(device)
