@@ -49,6 +49,9 @@ def install(device) -> None:  # type: ignore[no-untyped-def]
     from nos.features import flow  # security zones and policies: the feature (device.security), its commands
 
     flow.install(device)
+    from nos.features.flow import sessions  # the flow session table (device.flow_sessions), its commands
+
+    sessions.install(device)
     from nos.features import system  # the device's own commands: show version, show system/chassis ...
 
     system.register(device)
