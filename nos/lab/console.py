@@ -7,7 +7,8 @@ front-ends (frontend.py), which own the terminal; the engine only says how to
 parse them.
 
 `HostShell` is the small shell of a host node (`Debian1$ `): ping,
-traceroute, exit.
+traceroute, connections that outlive their command (ssh, connect, stream,
+connections, close: connections.py), exit.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 import trio
 
-from nos.lab import tools
+from nos.lab import connections, tools
 from nos.lab.nodes import DeviceNode, HostNode, InternetNode
 from nos.lab.packet import ipv4_text
 from nos.lab.topology import Lab, LabError, Link, format_lab_time
@@ -43,6 +44,7 @@ COMMANDS = [
     ConsoleCommand("link", "link NODE:port [NODE:port] down|up|loss PCT|latency MS", "Cut, restore or impair a link"),
     ConsoleCommand("blackhole", "blackhole NODE PREFIX", "Make a node silently drop traffic to a prefix"),
     ConsoleCommand("unblackhole", "unblackhole NODE PREFIX", "Remove a blackhole"),
+    ConsoleCommand("restart", "restart NODE", "Restart a host or Internet node: it forgets its TCP connections"),
     ConsoleCommand("clock", "clock", "Show the lab time"),
     ConsoleCommand("wait", "wait DURATION", "Let lab time pass (90, 90s, 5m, 1h30m)"),
     ConsoleCommand("events", "events [since TIME] [node NODE]", "Show the timeline of what changed"),
@@ -268,6 +270,22 @@ class LabConsole:
             raise LabError(f"{name} has no blackhole {prefix}")
         return [f"{name} no longer drops traffic to {prefix}"]
 
+    async def _restart(self, args: list[str]) -> list[str]:
+        """A host or Internet node restarts: the connections it served and its own are gone, so what
+        its peers send next on them meets a RST."""
+        if len(args) != 1:
+            raise self.usage("restart")
+        node = self.lab.node(args[0])
+        if not isinstance(node, HostNode | InternetNode):
+            raise LabError(f"cannot restart '{node.name}': only hosts and Internet nodes restart here")
+        served = len(node.tcp) if node.tcp is not None else 0
+        if node.tcp is not None:
+            node.tcp.clear()
+        own = connections.restart(node)
+        text = f"restarted: forgot {plural(served, 'connection')} it served, ended {own} of its own"
+        self.lab.add_event(node.name, "restart", text)
+        return [f"{node.name} {text}"]
+
     # -- time ----------------------------------------------------------------------------------------------------
 
     async def _clock(self, args: list[str]) -> list[str]:
@@ -338,11 +356,33 @@ def _wire(link: Link) -> str:
 
 # -- the host shell ----------------------------------------------------------------------------------------------
 
-HOST_COMMANDS = ["ping", "traceroute", "help", "exit", "quit", "logout"]
+HOST_USAGE = {
+    "ping": "ping ADDRESS [count N] [interval S] [ttl N] [size N]",
+    "traceroute": "traceroute ADDRESS [ttl N] [wait S]",
+    "ssh": "ssh ADDRESS [port N] [interval S] [count N]",
+    "connect": "connect ADDRESS PORT [interval S] [count N]",
+    "stream": "stream ADDRESS PORT [rate N] [size N] [quiet S]",
+    "connections": "connections",
+    "close": "close ID",
+}
+HOST_HELP = {
+    "ping": "Send echo requests",
+    "traceroute": "Show the path to an address",
+    "ssh": "Open an SSH connection and hold it (keepalive every 5 s)",
+    "connect": "Open a TCP connection to a port and hold it",
+    "stream": "Send a UDP stream (N packets a second) and count the answers",
+    "connections": "List this host's connections",
+    "close": "Close a connection",
+    "help": "List the commands",
+}
+HOST_COMMANDS = [*HOST_USAGE, "help", "exit", "quit", "logout"]
 
 
 class HostShell:
-    """A host's shell: `ping ADDR [count N] [interval S] [ttl N] [size N]`, `traceroute ADDR [ttl N] [wait S]`."""
+    """A host's shell: ping, traceroute, and connections that live on after their command.
+
+    Notices of connections that broke (or a stream that went quiet) since the last prompt come
+    before the next one: `notices()`, which the front-ends and scripts print."""
 
     def __init__(self, lab: Lab, node: HostNode | InternetNode, interrupts: Interrupts | None = None):
         self.lab = lab
@@ -353,6 +393,10 @@ class HostShell:
     @property
     def prompt(self) -> str:
         return f"{self.node.name}$ "
+
+    def notices(self) -> list[str]:
+        """What the host's connections have to say before the next prompt (each said once)."""
+        return connections.pending_notices(self.node)
 
     async def execute(self, line: str, write: Write) -> None:
         words = line.split()
@@ -367,13 +411,15 @@ class HostShell:
             if name in ("exit", "quit", "logout"):
                 self.alive = False
             elif name == "help":
-                write("ping ADDRESS [count N] [interval S] [ttl N] [size N]")
-                write("traceroute ADDRESS [ttl N] [wait S]")
+                for usage in HOST_USAGE.values():
+                    write(usage)
                 write("exit")
             elif name == "ping":
                 await self._ping(words[1:], write)
-            else:
+            elif name == "traceroute":
                 await self._traceroute(words[1:], write)
+            else:
+                getattr(self, "_" + name)(words[1:], write)
         except LabError as exc:
             write(f"{words[0]}: {exc}")
 
@@ -402,6 +448,74 @@ class HostShell:
         probing = trio.CancelScope()
         with self.interrupts.stop_with(probing.cancel):
             await tools.traceroute(self.lab, self.node.name, dst, trace, self.lab.sleep, write, probing)
+
+    # -- connections (connections.py): they return at once and live on the lab clock -------------------
+
+    def _clients(self) -> connections.HostConnections:
+        return connections.connections_of(self.lab, self.node)
+
+    def _ssh(self, args: list[str], write: Write) -> None:
+        if not args:
+            raise LabError(f"usage: {HOST_USAGE['ssh']}")
+        dst = parse_address(args[0])
+        opts = _options(args[1:], {"port": int, "interval": float, "count": int})
+        port = _port(opts.get("port", connections.SSH_PORT))
+        self._open_tcp(dst, port, "ssh", opts, write)
+
+    def _connect(self, args: list[str], write: Write) -> None:
+        if len(args) < 2:
+            raise LabError(f"usage: {HOST_USAGE['connect']}")
+        dst, port = parse_address(args[0]), _port(_number(args[1], "port"))
+        self._open_tcp(dst, port, "connect", _options(args[2:], {"interval": float, "count": int}), write)
+
+    def _open_tcp(self, dst: int, port: int, kind: str, opts: dict[str, float], write: Write) -> None:
+        interval = float(opts.get("interval", connections.KEEPALIVE_INTERVAL))
+        count = int(opts.get("count", connections.KEEPALIVE_COUNT_MAX))
+        conn = self._clients().open_tcp(dst, port, kind, interval, count)
+        where = f"{ipv4_text(dst)} port {port}, connection {conn.id}"
+        if conn.state == connections.SYN_SENT:
+            write(f"Connecting to {where} (no answer yet, trying again)")
+        else:
+            write(f"Connected to {where}")
+
+    def _stream(self, args: list[str], write: Write) -> None:
+        if len(args) < 2:
+            raise LabError(f"usage: {HOST_USAGE['stream']}")
+        dst, port = parse_address(args[0]), _port(_number(args[1], "port"))
+        opts = _options(args[2:], {"rate": float, "size": int, "quiet": float})
+        rate = float(opts.get("rate", connections.STREAM_RATE))
+        if rate > connections.MAX_RATE:
+            raise LabError(f"bad rate '{rate:g}' (at most {connections.MAX_RATE:g} packets a second)")
+        size = int(opts.get("size", connections.STREAM_SIZE))
+        conn = self._clients().open_stream(dst, port, rate, size, float(opts.get("quiet", connections.STREAM_QUIET)))
+        write(f"Streaming to {ipv4_text(dst)} port {port} at {rate:g} packets/s, connection {conn.id}")
+
+    def _connections(self, args: list[str], write: Write) -> None:
+        if args:
+            raise LabError(f"usage: {HOST_USAGE['connections']}")
+        rows = self._clients().listing() if self.node.clients is not None else []
+        if not rows:
+            write("No connections.")
+            return
+        for line in table(["ID", "Proto", "Local", "Remote", "State", "Sent", "Answered", "Since"], rows):
+            write(line)
+
+    def _close(self, args: list[str], write: Write) -> None:
+        if len(args) != 1:
+            raise LabError(f"usage: {HOST_USAGE['close']}")
+        write(self._clients().close(_number(args[0], "connection id")))
+
+
+def _number(word: str, what: str) -> int:
+    if not word.isdigit():
+        raise LabError(f"bad {what} '{word}'")
+    return int(word)
+
+
+def _port(value: float) -> int:
+    if not 1 <= value <= 65535 or value != int(value):
+        raise LabError(f"bad port '{value:g}' (1 to 65535)")
+    return int(value)
 
 
 def _options(words: list[str], kinds: dict[str, type]) -> dict[str, float]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import trio
 
-from nos.lab.console import COMMANDS, HOST_COMMANDS, SHOW_WHAT, HostShell, command_name, plural
+from nos.lab.console import COMMANDS, HOST_COMMANDS, HOST_HELP, HOST_USAGE, SHOW_WHAT, HostShell, command_name, plural
 from nos.lab.devicecli import DeviceCli
 from nos.lab.nodes import DeviceNode, HostNode, InternetNode
 from nos.lab.script import ScriptRunner
@@ -99,6 +99,8 @@ async def _attach_plain(lab: Lab, cli: DeviceCli, io: Any, node: Any) -> bool:
     if isinstance(node, HostNode | InternetNode):
         shell = HostShell(lab, node)
         while shell.alive:
+            for notice in shell.notices():  # connections that broke since the last prompt
+                io.write(notice + "\n")
             io.write(shell.prompt)
             line = await io.readline()
             if line is None:
@@ -187,20 +189,14 @@ def console_keys(lab: Lab) -> WordKeys:
         attach=nodes,
         blackhole=nodes,
         unblackhole=nodes,
+        restart=nodes,
         link=ends,
         events={"node": nodes, "since": None},
     )
     return WordKeys(tree, {c.name: c.help for c in COMMANDS}, {c.name: c.usage for c in COMMANDS})
 
 
-HOST_KEYS = WordKeys(
-    dict.fromkeys(HOST_COMMANDS),
-    {"ping": "Send echo requests", "traceroute": "Show the path to an address", "help": "List the commands"},
-    {
-        "ping": "ping ADDRESS [count N] [interval S] [ttl N] [size N]",
-        "traceroute": "traceroute ADDRESS [ttl N] [wait S]",
-    },
-)
+HOST_KEYS = WordKeys(dict.fromkeys(HOST_COMMANDS), HOST_HELP, HOST_USAGE)
 
 
 async def run_terminal_console(lab: Lab, cli: DeviceCli) -> None:
@@ -277,6 +273,8 @@ async def _attach_terminal(
     shell_io.on_interrupt = interrupts.fire
     async with shell_io.attached():
         while shell.alive:
+            for notice in shell.notices():  # connections that broke since the last prompt
+                shell_io.write(notice + "\n")
             try:
                 line = await shell_io.read_line(shell.prompt, HOST_KEYS.complete, HOST_KEYS.help)
             except KeyboardInterrupt:

@@ -5,9 +5,20 @@ alike: an answer carries the request's `ident` and `seq` (ping and
 traceroute match answers to probes by them) and an ICMP error carries the
 packet it is about in `inner`.
 
-TCP and UDP have no flags in `Packet`; an answer says what it is in `code`:
-`syn-ack` (something listens on that TCP port), `rst` (nothing does), or
-`reply` (a UDP answer). A request has an empty `code`.
+TCP and UDP have no flags in `Packet`; `code` says what a segment is.
+Requests (they ask for an answer):
+
+    ""         TCP: a SYN (a BGP packet with a `payload`: data); UDP: a datagram
+    "psh"      TCP data on an open connection (an SSH keepalive), answered "ack"
+    "fin"      TCP: the client closes, answered "fin-ack" (the server's ACK and
+               its own FIN in one segment, as a server that closes at once sends them)
+
+Answers: "syn-ack" (something listens on that TCP port), "ack", "fin-ack",
+"rst" (nothing listens, or the connection is unknown there), "reply" (UDP).
+A "rst" may also travel on its own: it asks for nothing.
+
+`tcp_flags` names a segment as the flow module's session table does (syn,
+syn-ack, ack, fin, rst, data).
 """
 
 from __future__ import annotations
@@ -72,11 +83,53 @@ def transport_answer(request: Packet, code: str = "reply") -> Packet:
     )
 
 
+SYN, PSH, FIN = "", "psh", "fin"  # TCP requests
+SYN_ACK, ACK, FIN_ACK, RST, REPLY = "syn-ack", "ack", "fin-ack", "rst", "reply"  # answers
+REQUEST_CODES = frozenset({SYN, PSH, FIN})
+# What a server's TCP answers to each request when the port listens (and the connection, for
+# psh and fin, is one it knows).
+_LISTENING_ANSWER = {SYN: SYN_ACK, PSH: ACK, FIN: FIN_ACK}
+# The session table's word for each TCP code ("" is decided by the payload: see tcp_flags).
+_FLAGS = {PSH: "data", FIN: "fin", SYN_ACK: "syn-ack", ACK: "ack", FIN_ACK: "fin", RST: "rst"}
+
+
 def is_request(packet: Packet) -> bool:
     """Does this packet ask for an answer (rather than being one)?"""
     if packet.proto == "icmp":
         return packet.icmp == ECHO_REQUEST
-    return not packet.code  # TCP and UDP answers carry syn-ack, rst or reply
+    return packet.code in REQUEST_CODES  # answers carry syn-ack, ack, fin-ack, rst or reply
 
 
-__all__ = ["ANSWER_TTL", "echo_reply", "icmp_error", "is_request", "time_exceeded", "transport_answer", "unreachable"]
+def tcp_answer_code(request: Packet, listening: bool) -> str:
+    """What a TCP that keeps no connections answers: the listening answer to the request, else rst."""
+    return _LISTENING_ANSWER.get(request.code, RST) if listening else RST
+
+
+def tcp_flags(packet: Packet) -> str:
+    """A TCP segment as the flow session table names it: syn, syn-ack, ack, fin, rst or data.
+    A fin-ack is the server's FIN (its ACK changes nothing there)."""
+    if packet.code == SYN:
+        return "data" if packet.payload is not None else "syn"
+    return _FLAGS.get(packet.code, "data")
+
+
+__all__ = [
+    "ACK",
+    "ANSWER_TTL",
+    "FIN",
+    "FIN_ACK",
+    "PSH",
+    "REPLY",
+    "REQUEST_CODES",
+    "RST",
+    "SYN",
+    "SYN_ACK",
+    "echo_reply",
+    "icmp_error",
+    "is_request",
+    "tcp_answer_code",
+    "tcp_flags",
+    "time_exceeded",
+    "transport_answer",
+    "unreachable",
+]

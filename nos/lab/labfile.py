@@ -11,6 +11,7 @@ guide = "..."            # optional text `nos lab` prints at start
 [nodes.BranchC]
 kind = "device"          # a nos device
 config = "branchc.conf"  # its configuration (curly or set), relative to this file; default: factory
+platform = "srx"         # srx (flow mode: zones, policies, sessions, NAT; the default) or router (packet mode)
 
 [nodes.Debian1]
 kind = "host"
@@ -65,13 +66,14 @@ from typing import Any
 from nos.lab.textfile import NotText, read_text
 
 KINDS = ("device", "host", "internet")
+PLATFORMS = ("srx", "router")  # a device's: flow mode (SRX) or packet mode (an ISP or MX-style router)
 CLOCKS = ("real", "accelerated", "virtual")
 DEVICE_PORT = re.compile(r"(ge|xe|et|fe)-\d+/\d+/\d+\Z")
 NODE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 HOST_PORT = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
 
 _NODE_KEYS = {
-    "device": {"kind", "config"},
+    "device": {"kind", "config", "platform"},
     "host": {"kind", "address", "gateway", "ports", "listen", "ttl"},
     "internet": {"kind", "address", "ports", "serves", "bgp"},
 }
@@ -96,6 +98,7 @@ class NodeSpec:
     line: int
     config: Path | None = None  # device
     config_text: str = ""  # device: the configuration file's text, read once when checked
+    platform: str = "srx"  # device: srx (flow mode) or router (packet mode)
     ports: list[str] = field(default_factory=list)  # host, internet (a device's ports are its interfaces)
     addresses: list[ipaddress.IPv4Interface] = field(default_factory=list)  # host: one; internet: one per port
     gateway: ipaddress.IPv4Address | None = None  # host
@@ -368,6 +371,13 @@ class _Checker:
         return node if len(self.errors) == before else None
 
     def _device(self, node: NodeSpec, body: dict[str, Any]) -> None:
+        if "platform" in body:
+            platform = body["platform"]
+            if platform not in PLATFORMS:
+                line = self.src.find(node.line, key="platform")
+                self.fail(line, f"unknown platform '{platform}' for device '{node.name}' (expected srx or router)")
+            else:
+                node.platform = platform
         config = body.get("config")
         if config is None:
             return
@@ -790,6 +800,7 @@ __all__ = [
     "MAX_CONFIG_BYTES",
     "MAX_FEED",
     "MAX_LAB_BYTES",
+    "PLATFORMS",
     "BgpSpec",
     "FeedSpec",
     "LabFileError",

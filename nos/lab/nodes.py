@@ -20,6 +20,9 @@ from typing import Any
 
 from nos.lab import icmp
 from nos.lab.packet import ECHO_REQUEST, Packet, Verdict, ipv4_text
+from nos.lab.tcpserver import ServerConnections
+
+TRACEROUTE_PORT = 33434  # traceroute's first UDP port: chosen because nothing listens from there up
 
 
 def answer_out(packet: Packet, port: str) -> Verdict:
@@ -31,6 +34,8 @@ class BaseNode:
     """What every node shares: a name, link states and blackholes."""
 
     kind = "node"
+    tcp: ServerConnections | None = None  # the TCP connections it serves (hosts, the Internet node)
+    clients: Any = None  # its own connections (nos.lab.connections), made when it opens the first
 
     def __init__(self, name: str):
         self.name = name
@@ -82,6 +87,12 @@ class BaseNode:
     def addresses(self) -> list[int]:
         return []
 
+    def _kept(self, packet: Packet) -> Verdict:
+        """An answer (or a lone RST) for this node: kept; a RST ends the server connection it names."""
+        if packet.code == icmp.RST and self.tcp is not None and packet.proto == "tcp":
+            self.tcp.reset(packet)
+        return Verdict.keep()
+
 
 class HostNode(BaseNode):
     """An end host: one address, a default gateway, a few listening ports.
@@ -111,6 +122,7 @@ class HostNode(BaseNode):
         self.listen = set(listen or [])
         self._net = int(address.network.network_address)
         self._mask = int(address.network.netmask)
+        self.tcp = ServerConnections()
 
     def ports(self) -> list[str]:
         return list(self._ports)
@@ -138,7 +150,7 @@ class HostNode(BaseNode):
     def _deliver(self, packet: Packet) -> Verdict:
         """A packet for this host: answer a request, keep an answer."""
         if not icmp.is_request(packet):
-            return Verdict.keep()
+            return self._kept(packet)
         verdict = self._answer(packet)
         if verdict.packet is not None and self.ttl != verdict.packet.ttl:
             verdict = Verdict.answer(verdict.packet.evolve(ttl=self.ttl))
@@ -148,10 +160,18 @@ class HostNode(BaseNode):
         if packet.proto == "icmp":
             return Verdict.answer(icmp.echo_reply(packet))
         if (packet.proto, packet.dport) in self.listen:
-            return Verdict.answer(icmp.transport_answer(packet, "syn-ack" if packet.proto == "tcp" else "reply"))
+            return Verdict.answer(self._listening_answer(packet))
         if packet.proto == "tcp":
             return Verdict.answer(icmp.transport_answer(packet, "rst"))
         return Verdict.answer(icmp.unreachable(packet, self.address, "port"))
+
+    def _listening_answer(self, packet: Packet) -> Packet:
+        """A listening port answers TCP as its server connections say, and each UDP datagram (an
+        RTP-like peer)."""
+        if packet.proto == "tcp":
+            assert self.tcp is not None
+            return icmp.transport_answer(packet, self.tcp.answer(packet))
+        return icmp.transport_answer(packet, icmp.REPLY)
 
     def describe(self) -> str:
         gw = f" gw {ipv4_text(self.gateway)}" if self.gateway is not None else ""
@@ -192,6 +212,7 @@ class InternetNode(BaseNode):
         self.bgp: Any = None  # its BGP speaker (nos.features.bgp.labpeer), when the lab file gives one
         self._announced = list(announced or [])  # [first, end) address intervals its BGP announces
         self._subnets = [(int(i.network.network_address), int(i.network.netmask)) for i in addresses]
+        self.tcp = ServerConnections()
 
     def ports(self) -> list[str]:
         return list(self._ports)
@@ -222,7 +243,7 @@ class InternetNode(BaseNode):
         if not self.serves_address(packet.dst):
             return Verdict.drop(f"{ipv4_text(packet.dst)} is not served by {self.name}")
         if not icmp.is_request(packet):
-            return Verdict.keep()
+            return self._kept(packet)
         here = int(self.port_address[port].ip)
         if packet.dst in self.own:
             if packet.proto == "tcp" and packet.dport == 179 and self.bgp is not None:
@@ -233,12 +254,20 @@ class InternetNode(BaseNode):
         answer = self._answer(packet)  # from a served host, one router hop behind the port
         return answer_out(answer.evolve(ttl=answer.ttl - 1), port)
 
-    @staticmethod
-    def _answer(packet: Packet) -> Packet:
+    def _answer(self, packet: Packet) -> Packet:
         if packet.proto == "icmp" and packet.icmp == ECHO_REQUEST:
             return icmp.echo_reply(packet)
-        if packet.proto == "tcp":
-            return icmp.transport_answer(packet, "syn-ack")  # stands for a server that listens
+        if packet.proto == "tcp":  # stands for servers listening on every port, each keeping its connections
+            assert self.tcp is not None
+            return icmp.transport_answer(packet, self.tcp.answer(packet))
+        return self._udp_answer(packet)
+
+    @staticmethod
+    def _udp_answer(packet: Packet) -> Packet:
+        """Served addresses stand for RTP-like peers on the ports below traceroute's: each datagram
+        is answered. Traceroute's ports (33434 up) are unreachable: nothing listens there."""
+        if packet.dport < TRACEROUTE_PORT:
+            return icmp.transport_answer(packet, icmp.REPLY)
         return icmp.unreachable(packet, packet.dst, "port")
 
     def originate(self, packet: Packet) -> Verdict:

@@ -62,10 +62,13 @@ class Verdict:
     # What the node counted for this packet, as (add, bytes) pairs: the walk calls add(bytes, 1). The
     # node does not count itself, so a recorded journey can be replayed with the same counts.
     counted: tuple[Counted, ...] = ()
+    # The node's state changed with this packet (a stateful firewall created or refreshed a session):
+    # a recorded journey through it is not replayed, each probe is walked (walk.Journey).
+    stateful: bool = False
 
     @staticmethod
-    def forward(port: str, packet: Packet, counted: tuple[Counted, ...] = ()) -> Verdict:
-        return Verdict("forward", port=port, packet=packet, counted=counted)
+    def forward(port: str, packet: Packet, counted: tuple[Counted, ...] = (), stateful: bool = False) -> Verdict:
+        return Verdict("forward", port=port, packet=packet, counted=counted, stateful=stateful)
 
     def also_counted(self, counted: tuple[Counted, ...]) -> Verdict:
         """The same verdict with counts taken before it (an interface's input counter)."""

@@ -178,8 +178,10 @@ class ScriptRunner:
             self.write(text)
             return text
         if isinstance(node, HostNode | InternetNode):
-            self._echo(f"{line.node}$", line.text)
             shell = self.shells.setdefault(line.node, HostShell(self.lab, node))
+            for notice in shell.notices():  # its connections that broke since, before its prompt
+                self.write(notice + "\n")
+            self._echo(f"{line.node}$", line.text)
             chunks: list[str] = []
 
             def out(text: str) -> None:

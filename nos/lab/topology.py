@@ -118,6 +118,9 @@ class Lab:
         if node.name in self.nodes:
             raise LabError(f"node '{node.name}' exists")
         self.nodes[node.name] = node
+        served = getattr(node, "tcp", None)
+        if served is not None:  # a server forgets idle connections on the lab's clock
+            served.now = self.now
 
     def add_link(self, a: tuple[str, str], b: tuple[str, str], latency_ms: float = 1.0, loss_pct: float = 0.0) -> Link:
         for end in (a, b):
@@ -148,8 +151,15 @@ class Lab:
         if memo.__class__ is not walk.Journey or memo.generation != self.generation:  # type: ignore[attr-defined]
             if origin not in self.nodes:
                 raise LabError(f"unknown node '{origin}'")
-            memo = walk.record(self, origin, packet, self.generation)
+            recorded = walk.record(self, origin, packet, self.generation)
+            if recorded.stateful:  # the recording went through an SRX's sessions: it was this probe's walk
+                reply, rtt = walk.replay(self, recorded)  # (its counts and loss draws)
+                return reply, rtt, recorded
+            memo = recorded
         journey: walk.Journey = memo  # type: ignore[assignment]
+        if journey.stateful:  # through an SRX's sessions: walked for real, every time
+            ex = walk.exchange(self, origin, packet)
+            return ex.reply, ex.rtt_ms, journey
         if journey.lossy:
             reply, rtt = walk.replay(self, journey)
             return reply, rtt, journey
@@ -483,6 +493,7 @@ def _wire_device(lab: Lab, spec: NodeSpec, ports: list[str], device: Device, con
     device.lab = lab
     device.node_name = spec.name
     device.cabled = True  # only the ports with a lab link have a link
+    device.platform = spec.platform  # before the features: the data plane runs in its mode from the start
     listeners = getattr(device, "event_listeners", None)
     if listeners is not None:
         listeners.append(lab._device_event(spec.name))

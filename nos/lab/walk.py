@@ -18,6 +18,9 @@ touched and the walk adds to them. That lets a walk be recorded once as a
 `Journey` (the links crossed and the counters touched, in order, and what
 came back) and replayed for each of many identical probes while the lab is
 unchanged: the replay counts and draws exactly as the walk would have.
+A walk through a node whose state the packets change (an SRX's sessions: a
+`stateful` verdict) is recorded as such and never replayed: a replay would
+leave the sessions behind.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Protocol
 from nos.lab.packet import Counted, Exchange, LabNode, Packet, Trip, Verdict
 
 HOP_LIMIT = 256  # link crossings in one trip before the walk gives up: more than any TTL allows
+STATEFUL = "stateful"  # a recorded step: a node's state changed on the way (see Journey.stateful)
 
 
 class LinkLike(Protocol):
@@ -79,9 +83,11 @@ class Journey:
     to the links and counters when someone is about to read them (cheaper than counting each).
     """
 
-    __slots__ = ("counts", "generation", "links", "lossy", "owed", "reply", "rtt_ms", "steps")
+    __slots__ = ("counts", "generation", "links", "lossy", "owed", "reply", "rtt_ms", "stateful", "steps")
 
     def __init__(self, generation: int, steps: tuple[object, ...], reply: Packet | None, rtt_ms: float):
+        self.stateful = STATEFUL in steps  # through a stateful firewall: walked each time, never replayed
+        steps = tuple(s for s in steps if s is not STATEFUL) if self.stateful else steps
         self.generation = generation
         self.steps = steps  # in order: a LinkLike crossed, or a Counted (add, bytes)
         self.reply = reply  # what came back when nothing was lost on the way
@@ -146,6 +152,8 @@ def _walk(
     while True:
         if verdict.counted:
             _count(verdict.counted, steps)
+        if verdict.stateful and steps is not None:
+            steps.append(STATEFUL)
         action = verdict.action
         if action == "keep":
             return Trip("kept", node, latency, hops, packet), None
@@ -187,4 +195,4 @@ def _count(counted: tuple[Counted, ...], steps: list[object] | None) -> None:
         add(size, 1)
 
 
-__all__ = ["HOP_LIMIT", "Journey", "Topology", "exchange", "record", "replay", "settle", "walk"]
+__all__ = ["HOP_LIMIT", "STATEFUL", "Journey", "Topology", "exchange", "record", "replay", "settle", "walk"]

@@ -122,6 +122,7 @@ class Device:
         self.lab: Any = None
         self.node_name = hostname  # the device's name in its lab
         self.cabled = False  # in a lab, only linked ports have a link; alone, every port is up
+        self.platform = "srx"  # srx: flow mode (zones, policies, sessions, NAT); router: packet mode (lab file)
         if initial_config is None and factory:
             initial_config = factory_config(hostname)
         self.db = ConfigDatabase(

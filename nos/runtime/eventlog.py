@@ -26,6 +26,8 @@ class Event:
         stamp = time.strftime("%b %d %H:%M:%S", time.gmtime(self.time))
         stamp = stamp[:4] + stamp[4:6].lstrip("0").rjust(2) + stamp[6:]
         tag = f"{self.tag}: " if self.tag else ""  # sshd's own lines carry no tag
+        if self.process.startswith("fpc"):  # relayed from the forwarding engine: `fpc0 PFE_FW_SYSLOG_IP: ...`
+            return f"{stamp}  {hostname} {self.process} {tag}{self.message}"
         return f"{stamp}  {hostname} {self.process}: {tag}{self.message}"
 
 

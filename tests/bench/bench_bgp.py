@@ -56,11 +56,14 @@ def write_lab(folder: Path, count: int, second_device: bool) -> Path:
         r1["ge-0/0/1"] = "10.0.12.1/30"
         peers["10.0.12.2"] = 65002
     (folder / "r1.set").write_text(device("R1", 65000, r1, peers))
-    nodes = ['[lab]\nname = "bgp-feed"\nclock = "virtual"\n', '[nodes.R1]\nkind = "device"\nconfig = "r1.set"\n']
+    nodes = [
+        '[lab]\nname = "bgp-feed"\nclock = "virtual"\n',
+        '[nodes.R1]\nkind = "device"\nplatform = "router"\nconfig = "r1.set"\n',
+    ]
     links = [("R1:ge-0/0/0", "ISP:eth0")]
     if second_device:
         (folder / "r2.set").write_text(device("R2", 65002, {"ge-0/0/1": "10.0.12.2/30"}, {"10.0.12.1": 65000}))
-        nodes.append('[nodes.R2]\nkind = "device"\nconfig = "r2.set"\n')
+        nodes.append('[nodes.R2]\nkind = "device"\nplatform = "router"\nconfig = "r2.set"\n')
         links.append(("R1:ge-0/0/1", "R2:ge-0/0/1"))
     nodes.append(
         '[nodes.ISP]\nkind = "internet"\naddress = ["198.51.100.2/30"]\n\n'

@@ -64,7 +64,10 @@ MAX_WAITS = 20  # one-second waits for ip-monitoring to fail over before the mea
 def write_big_lab(folder: Path, instances: int) -> Path:
     """R1 with `generate(instances)` and the uplinks; a host on each instance's port (its .2 address)."""
     (folder / "r1.set").write_text((generate(instances) if instances else "") + UPLINKS)
-    parts = ['[lab]\nname = "big"\nseed = 1\nclock = "virtual"\n', '[nodes.R1]\nkind = "device"\nconfig = "r1.set"\n']
+    parts = [
+        '[lab]\nname = "big"\nseed = 1\nclock = "virtual"\n',
+        '[nodes.R1]\nkind = "device"\nplatform = "router"\nconfig = "r1.set"\n',
+    ]
     parts.append('[nodes.UP1]\nkind = "host"\naddress = "192.168.0.2/30"\n')
     parts.append('[nodes.UP2]\nkind = "host"\naddress = "192.168.1.2/30"\n')
     links = [("R1:ge-0/0/0", "UP1:eth0"), ("R1:ge-0/0/1", "UP2:eth0")]
@@ -225,7 +228,7 @@ def write_chain(folder: Path, n: int) -> Path:
     parts.append(f'[nodes.H2]\nkind = "host"\naddress = "{subnet(n)}.2/24"\ngateway = "{subnet(n)}.1"\nttl = 255\n')
     for i in range(1, n + 1):
         (folder / f"r{i}.conf").write_text(router_config(i, n))
-        parts.append(f'[nodes.R{i}]\nkind = "device"\nconfig = "r{i}.conf"\n')
+        parts.append(f'[nodes.R{i}]\nkind = "device"\nplatform = "router"\nconfig = "r{i}.conf"\n')
     links = [("H1:eth0", "R1:ge-0/0/0")]
     links += [(f"R{i}:ge-0/0/1", f"R{i + 1}:ge-0/0/0") for i in range(1, n)]
     links.append((f"R{n}:ge-0/0/1", "H2:eth0"))

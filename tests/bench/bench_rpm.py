@@ -56,6 +56,7 @@ clock = "virtual"
 
 [nodes.R1]
 kind = "device"
+platform = "router"
 config = "r1.conf"
 
 [nodes.Net]

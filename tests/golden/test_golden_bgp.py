@@ -76,6 +76,7 @@ clock = "virtual"
 
 [nodes.R1]
 kind = "device"
+platform = "router"
 config = "r1.conf"
 
 [nodes.ISP1]

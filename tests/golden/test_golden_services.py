@@ -77,6 +77,7 @@ clock = "virtual"
 
 [nodes.srx1]
 kind = "device"
+platform = "router"
 config = "srx1.conf"
 
 [nodes.Net]

@@ -21,9 +21,9 @@ from nos.runtime.clock import ManualScheduler
 LAB = """\
 [lab]
 name = "bgp"
-
 [nodes.R1]
 kind = "device"
+platform = "router"
 config = "r1.conf"
 
 [nodes.ISP1]
@@ -157,7 +157,7 @@ def test_the_bgp_table_may_be_written_as_tables(write_lab):
         ("path = [174, 3356]", "path = 174", "lab.toml:17: a feed's 'path' must be a list of AS numbers"),
         ("path = [174, 3356]", "med = 5", "lab.toml:17: unknown key 'med' in a feed (expected count, from, length,"),
         ("feeds = [ {", "feeds = [ 5, {", "lab.toml:17: a feed must be a table"),
-        ('kind = "device"', 'kind = "device"\nbgp = { as = 1 }', "lab.toml:6: unknown key 'bgp' for a device"),
+        ('kind = "device"', 'kind = "device"\nbgp = { as = 1 }', "lab.toml:5: unknown key 'bgp' for a device"),
     ],
 )
 def test_mistakes_in_a_bgp_table(write_lab, old: str, new: str, error: str):

@@ -18,10 +18,12 @@ name = "bgp-devices"
 
 [nodes.R1]
 kind = "device"
+platform = "router"
 config = "r1.conf"
 
 [nodes.R2]
 kind = "device"
+platform = "router"
 config = "r2.conf"
 
 [nodes.ISP]

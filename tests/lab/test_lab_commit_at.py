@@ -19,6 +19,7 @@ name = "commit-at"
 
 [nodes.R1]
 kind = "device"
+platform = "router"
 config = "r1.conf"
 
 [nodes.Net]

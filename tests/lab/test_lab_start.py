@@ -21,10 +21,12 @@ name = "start"
 
 [nodes.R1]
 kind = "device"
+platform = "router"
 config = "r1.conf"
 
 [nodes.R2]
 kind = "device"
+platform = "router"
 
 [[links]]
 a = "R1:ge-0/0/0"

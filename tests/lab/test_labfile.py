@@ -76,6 +76,32 @@ def test_defaults(write_lab, tmp_path: Path):
     assert spec.nodes["PC"].gateway is None and spec.links == []
 
 
+def test_a_device_is_an_srx_unless_it_says_router(write_lab):
+    spec = load_lab_file(write_lab(GOOD, {"r1.conf": "system { host-name R1; }\n"}))
+    assert spec.nodes["R1"].platform == "srx"
+    text = GOOD.replace('kind = "device"', 'kind = "device"\nplatform = "router"')
+    spec = load_lab_file(write_lab(text, {"r1.conf": "system { host-name R1; }\n"}))
+    assert spec.nodes["R1"].platform == "router"
+
+
+@pytest.mark.parametrize(
+    ("platform", "error"),
+    [
+        ('"mx"', "lab.toml:9: unknown platform 'mx' for device 'R1' (expected srx or router)"),
+        ("1", "lab.toml:9: unknown platform '1' for device 'R1' (expected srx or router)"),
+    ],
+)
+def test_an_unknown_platform(write_lab, platform: str, error: str):
+    text = GOOD.replace('kind = "device"', f'kind = "device"\nplatform = {platform}')
+    assert errors_of(write_lab, text) == [error]
+
+
+def test_platform_is_for_devices_only(write_lab):
+    text = GOOD.replace('kind = "host"', 'kind = "host"\nplatform = "router"')
+    (message,) = errors_of(write_lab, text)
+    assert message.startswith("lab.toml:13: unknown key 'platform' for a host")
+
+
 def test_unknown_node_in_a_link(write_lab):
     text = GOOD.replace('b = "PC:eth0"', 'b = "PC2:eth0"')
     assert errors_of(write_lab, text) == ["lab.toml:24: unknown node 'PC2' in link"]

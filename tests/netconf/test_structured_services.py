@@ -66,6 +66,7 @@ clock = "virtual"
 
 [nodes.R1]
 kind = "device"
+platform = "router"
 config = "r1.conf"
 
 [nodes.ISP1]
@@ -125,6 +126,7 @@ clock = "virtual"
 
 [nodes.srx1]
 kind = "device"
+platform = "router"
 config = "srx1.conf"
 
 [nodes.Net]

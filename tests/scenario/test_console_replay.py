@@ -16,6 +16,7 @@ DEMO = Path(__file__).resolve().parents[2] / "demo-configs"
 SCENARIOS = [
     ("dual-isp/lab.toml", "dual-isp/scenario-traceroute.txt"),
     ("dual-isp/lab.toml", "dual-isp/scenario-failover.txt"),
+    ("dual-isp/lab.toml", "dual-isp/scenario-flow.txt"),
     ("dual-isp-pitfall/lab.toml", "dual-isp-pitfall/scenario-pitfall.txt"),
     ("remote-hosts/lab.toml", "remote-hosts/scenario-remote-hosts.txt"),
     ("bgp-upstream/lab.toml", "bgp-upstream/scenario-bgp.txt"),

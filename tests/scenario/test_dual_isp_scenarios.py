@@ -29,6 +29,9 @@ SCENARIOS = {
     # ISP1's gateway answers while 8.8.8.8 behind it is blackholed (no failover); a slow ISP2
     # uplink, loss behind ISP2; a one-minute cut of ISP1 with its failover and revert.
     "dual_isp_blackhole": (DEMO / "dual-isp" / "lab.toml", DATA / "dual_isp_blackhole.txt"),
+    # BranchC's flow: sessions with their source-NAT wings, aging at computed instants (ICMP 2 s after
+    # the reply, UDP 60 s, on whole seconds), a policy that denies, the statistics and hit counts.
+    "dual_isp_flow": (DEMO / "dual-isp" / "lab.toml", DEMO / "dual-isp" / "scenario-flow.txt"),
     # Seed 000's failover, step by step around the computed instants (scenario a).
     "dual_isp_failover": (DEMO / "dual-isp" / "lab.toml", DEMO / "dual-isp" / "scenario-failover.txt"),
     # Probes that follow the route ip-monitoring put in place: flapping; pinned: held (scenario b).

@@ -160,7 +160,9 @@ def test_a_second_nos_cli_on_a_state_directory_exits_and_names_the_first(tmp_pat
 
 
 def test_a_lab_on_a_state_directory_in_use_exits_and_names_the_holder(tmp_path):
-    (tmp_path / "lab.toml").write_text('[lab]\nname = "t"\nclock = "virtual"\n\n[nodes.R1]\nkind = "device"\n')
+    (tmp_path / "lab.toml").write_text(
+        '[lab]\nname = "t"\nclock = "virtual"\n\n[nodes.R1]\nkind = "device"\nplatform = "router"\n'
+    )
     state = tmp_path / "state"
     holder = ConfigStore(state / "R1", program="nos cli")  # R1's own state directory, under the lab's
     try:

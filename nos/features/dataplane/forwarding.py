@@ -8,20 +8,46 @@ packet loses one TTL (time-exceeded when none is left) and leaves by the
 resolved next hop's interface. No route: ICMP net unreachable from the
 interface it came in on. Answers are routed in the instance the request was
 looked up in.
+
+That is packet mode: a router's (`platform = "router"` in the lab file), or an
+SRX's with `security forwarding-options family mpls mode packet-based` (the
+Junos switch to packet mode; Junos wants a reboot, here the commit does it).
+An SRX is in flow mode: after the input filter, its packets take the
+stateful path of nos/features/flow/path.py (zones, sessions, policies, NAT).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from nos.config.query import child, value
 from nos.config.tree import Node
 from nos.config.validate import CheckError
-from nos.features.firewall.filters import Firewall, run_filter
+from nos.features.firewall.filters import Firewall
+from nos.features.flow.path import FlowPath
 from nos.features.interfaces.state import Interfaces, Unit
 from nos.lab import icmp
-from nos.lab.packet import TIME_EXCEEDED, UNREACHABLE, Exchange, Packet, Verdict, ipv4_text
+from nos.lab.packet import TIME_EXCEEDED, UNREACHABLE, Counted, Exchange, Packet, Verdict, ipv4_text
 from nos.routing.engine import MASTER, RoutingEngine, instance_table, table_instance
 from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """Where the route lookup of a destination sends a packet."""
+
+    kind: str  # "local" | "out" | "none" (no route) | "discard" | "reject" | "unusable"
+    table: str  # the table the lookup ended in (after next-table hops)
+    interface: str | None = None  # out: the egress unit
+    prefix: object = None  # the route that decided (discard: named in the drop)
+
+
+def packet_based(root: Node | None) -> bool:
+    """`security forwarding-options family mpls mode packet-based`: the Junos way to run an SRX in packet
+    mode (for every family, not MPLS only)."""
+    family = child(child(child(root, "security"), "forwarding-options"), "family")
+    return value(child(family, "mpls"), "mode") == "packet-based"
 
 
 class Dataplane:
@@ -36,6 +62,15 @@ class Dataplane:
         # reaches the port, they say the answer ("syn-ack", "ack" or "rst"). ssh and NETCONF are
         # the device's own servers and answer a handshake without one.
         self.tcp_listeners: dict[int, Callable[[Packet, str], str]] = {}  # (packet, instance)
+        self.packet_based = False  # an SRX configured into packet mode
+        self.flow = FlowPath(device, self)
+
+    @property
+    def flow_mode(self) -> bool:
+        """Does flow (zones, policies, sessions) see the packets? An SRX's unless set to packet mode."""
+        if getattr(self.device, "platform", "srx") != "srx" or self.packet_based:
+            return False
+        return getattr(self.device, "security", None) is not None  # (the flow features are installed)
 
     # -- as a feature: a commit may change filters and interfaces -------------------------------------
 
@@ -43,6 +78,8 @@ class Dataplane:
         return []
 
     def apply(self, old: Node, new: Node) -> None:
+        self.packet_based = packet_based(new)
+        self.flow.apply(new)
         invalidate = getattr(self.device.network, "invalidate", None)
         if invalidate is not None:  # recorded probe journeys are walked again
             invalidate()
@@ -69,17 +106,14 @@ class Dataplane:
 
     def _arrive(self, packet: Packet, unit: Unit) -> Verdict:
         table = instance_table(self.engine.instance_of_interface(unit.name))
-        if unit.filter_in:
-            flt = self.firewall.filters.get(unit.filter_in)
-            if flt is not None:
-                decision = run_filter(flt, packet, unit.name, self.engine.prefix_lists)
-                if decision.action == "discard":
-                    return Verdict.drop(f"filter {flt.name} term {decision.term}: discard")
-                if decision.action == "reject":
-                    return self._error(packet, unit, UNREACHABLE, "admin", table)
-                if decision.action == "routing-instance" and decision.instance:
-                    table = instance_table(decision.instance if decision.instance != "default" else MASTER)
-        return self._route(packet, table, unit)
+        screened = self.firewall.input(unit, packet)  # the input filter: a drop, or counts, logs, an instance
+        if screened.verdict is not None:
+            return screened.verdict
+        if screened.instance:
+            table = instance_table(screened.instance if screened.instance != "default" else MASTER)
+        if self.flow_mode:
+            return screened.onto(self.flow.arrive(packet, unit, table))
+        return screened.onto(self.route_packet(packet, table, unit))
 
     def originate(self, packet: Packet) -> Verdict:
         """A packet of the device's own (ping, traceroute, probes, answers).
@@ -92,57 +126,80 @@ class Dataplane:
             hop = route.resolved[0] if route is not None and route.resolved else None
             if hop is None or hop.kind != VIA or hop.gateway is not None or hop.interface is None:
                 return Verdict.drop(f"next hop {ipv4_text(packet.via)} is not on a connected network")
-            return self._leave(packet.evolve(via=0), hop.interface)
+            return self.leave(packet.evolve(via=0), hop.interface)
         if packet.out_interface:
-            return self._leave(packet.evolve(out_interface=None), packet.out_interface)
-        return self._route(packet, table, None)
+            return self.leave(packet.evolve(out_interface=None), packet.out_interface)
+        return self.route_packet(packet, table, None)
 
     # -- forwarding ----------------------------------------------------------------------------------
 
-    def _route(self, packet: Packet, table: str, unit_in: Unit | None, depth: int = 0) -> Verdict:
-        route = self.engine.lookup(table, packet.dst)
+    def resolve(self, dst: int, table: str, depth: int = 0) -> Resolved:
+        """The route lookup of `dst` in `table`, following next-table hops."""
+        route = self.engine.lookup(table, dst)
         if route is None or route.resolved is None:
-            if unit_in is None:
-                return Verdict.drop("no route to host")
-            return self._error(packet, unit_in, UNREACHABLE, "net", table)
+            return Resolved("none", table)
         hop = route.resolved[0]
         if hop.kind in (LOCAL, RECEIVE):
-            return self._route_local(packet, table)
+            return Resolved("local", table)
         if hop.kind == DISCARD:
-            return Verdict.drop(f"discard route {route.prefix}")
+            return Resolved("discard", table, prefix=route.prefix)
         if hop.kind == REJECT:
+            return Resolved("reject", table, prefix=route.prefix)
+        if hop.kind == TABLE and hop.table and depth < 4:
+            return self.resolve(dst, hop.table, depth + 1)
+        if hop.kind != VIA or hop.interface is None:
+            return Resolved("unusable", table)
+        if hop.interface.startswith("lo"):  # an address of a loopback unit: for the device itself
+            return Resolved("local", table)
+        return Resolved("out", table, hop.interface)
+
+    def route_packet(self, packet: Packet, table: str, unit_in: Unit | None) -> Verdict:
+        where = self.resolve(packet.dst, table)
+        table = where.table
+        if where.kind == "none":
+            if unit_in is None:
+                return Verdict.drop("no route to host")
+            return self.error(packet, unit_in, UNREACHABLE, "net", table)
+        if where.kind == "local":
+            return self.local_packet(packet, table)
+        if where.kind == "discard":
+            return Verdict.drop(f"discard route {where.prefix}")
+        if where.kind == "reject":
             if unit_in is None:
                 return Verdict.drop("reject route")
-            return self._error(packet, unit_in, UNREACHABLE, "host", table)
-        if hop.kind == TABLE and hop.table and depth < 4:
-            return self._route(packet, hop.table, unit_in, depth + 1)
-        if hop.kind != VIA or hop.interface is None:
+            return self.error(packet, unit_in, UNREACHABLE, "host", table)
+        if where.kind != "out" or where.interface is None:
             return Verdict.drop("unusable next hop")
-        if hop.interface.startswith("lo"):  # an address of a loopback unit: for the device itself
-            return self._route_local(packet, table)
         if unit_in is not None:
             if packet.ttl <= 1:
-                return self._error(packet, unit_in, TIME_EXCEEDED, "", table)
+                return self.error(packet, unit_in, TIME_EXCEEDED, "", table)
             packet = packet.evolve(ttl=packet.ttl - 1)
-        return self._leave(packet, hop.interface)
+        return self.leave(packet, where.interface)
 
-    def _leave(self, packet: Packet, interface: str) -> Verdict:
-        """Out of `interface` (a unit), with the unit's address as source when the packet has none."""
+    def leave(
+        self, packet: Packet, interface: str, counted: tuple[Counted, ...] = (), stateful: bool = False
+    ) -> Verdict:
+        """Out of `interface` (a unit), with the unit's address as source when the packet has none;
+        `counted` and `stateful` go with the verdict (the flow path's)."""
         egress = self.interfaces.units.get(interface)
         if egress is None or not self.interfaces.unit_up(egress):
-            return Verdict.drop(f"{interface} is down")
+            return Verdict(action="drop", reason=f"{interface} is down", counted=counted, stateful=stateful)
         if packet.src == 0:
             own = self.interfaces.primary_address(egress)
             packet = packet.evolve(src=own or 0)
+        screened = self.firewall.output(egress, packet, counted, stateful)  # the output filter
+        if screened.verdict is not None:
+            return screened.verdict
         port = egress.name.rsplit(".", 1)[0]
-        return Verdict.forward(port, packet, ((egress.counters.add_out, packet.size),))
+        counts = (*screened.counted, (egress.counters.add_out, packet.size))
+        return Verdict.forward(port, packet, counts, screened.stateful)
 
-    def _route_local(self, packet: Packet, table: str) -> Verdict:
+    def local_packet(self, packet: Packet, table: str) -> Verdict:
         if packet.src == 0:  # the device talks to itself
             packet = packet.evolve(src=packet.dst)
-        return self._local(packet, table)
+        return self.local(packet, table)
 
-    def _local(self, packet: Packet, table: str) -> Verdict:
+    def local(self, packet: Packet, table: str) -> Verdict:
         """A packet for one of the device's addresses: answer requests, keep answers."""
         if not icmp.is_request(packet):
             return Verdict.keep()
@@ -156,11 +213,11 @@ class Dataplane:
             if listener is not None:
                 code = listener(packet, instance)
             else:
-                code = "syn-ack" if packet.dport in (22, 830) else "rst"
+                code = icmp.tcp_answer_code(packet, listening=packet.dport in (22, 830))
             answer = icmp.transport_answer(packet, code)
         return Verdict.answer(answer.evolve(instance=instance))
 
-    def _error(self, packet: Packet, unit_in: Unit, kind: str, code: str, table: str) -> Verdict:
+    def error(self, packet: Packet, unit_in: Unit, kind: str, code: str, table: str) -> Verdict:
         """An ICMP error about `packet`, from the address of the interface it came in on."""
         if not icmp.is_request(packet) and packet.proto == "icmp":
             return Verdict.drop(f"no ICMP error about an ICMP {packet.icmp}")
@@ -191,4 +248,4 @@ class LoneNetwork:
         return ex.reply, ex.rtt_ms, object()  # nothing recorded: a new memo every time
 
 
-__all__ = ["Dataplane", "LoneNetwork"]
+__all__ = ["Dataplane", "LoneNetwork", "Resolved", "packet_based"]

@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from nos.features.system.uptime import load_averages
 from nos.runtime.clock import format_time
 from nos.runtime.structured import E, Element, namespace, sub, text_of
 
@@ -31,7 +32,6 @@ MEMORY = {
     "memory-control-plane": (1731, 1006),
     "memory-data-plane": (2304, 732),
 }
-LOAD_AVERAGES = ("0.00", "0.00", "0.00")  # as `show system uptime` says
 REBOOT_REASON = "Router rebooted after a normal shutdown."
 
 # (name, description, sub-modules): what a vSRX's inventory lists below the chassis.
@@ -72,7 +72,7 @@ def route_engine_xml(device: Any) -> Element:
     sub(engine, "start-time", format_time(device.boot_time), junos_seconds=int(device.boot_time))
     sub(engine, "up-time", _duration(up), junos_seconds=up)
     sub(engine, "last-reboot-reason", REBOOT_REASON)
-    for name, value in zip(("one", "five", "fifteen"), LOAD_AVERAGES, strict=True):
+    for name, value in zip(("one", "five", "fifteen"), load_averages(device), strict=True):  # as `w` says
         sub(engine, f"load-average-{name}", value)
     return info
 

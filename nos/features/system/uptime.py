@@ -6,6 +6,9 @@ Times are kept raw in `junos:seconds` and as Junos words them in the text
 (`<time-length junos:seconds="97384">1d 03:03</time-length>`); PyEZ's
 `Device.uptime` (and so napalm's get_facts) reads
 `system-booted-time/time-length/@seconds`.
+
+The time source is NTP CLOCK while the NTP client has a system peer (nos/features/ntp), else
+LOCAL CLOCK; the load averages are the device's own (nos/features/system/load.py).
 """
 
 from __future__ import annotations
@@ -16,8 +19,19 @@ from typing import Any
 from nos.runtime.clock import format_ago, format_time
 from nos.runtime.structured import JUNOS, E, Element, namespace, sub, text_of
 
-TIME_SOURCE = " LOCAL CLOCK "  # spaces as Junos sends them; the text strips them
-LOAD_AVERAGES = ("0.00", "0.00", "0.00")  # nothing in the simulator loads the routing engine's CPU
+IDLE = ("0.00", "0.00", "0.00")  # a device without its load averages (features not installed)
+
+
+def time_source(device: Any) -> str:
+    """` NTP CLOCK ` or ` LOCAL CLOCK `, with the spaces Junos sends (the text strips them)."""
+    ntp = getattr(device, "ntp", None)
+    return " NTP CLOCK " if ntp is not None and ntp.synchronized else " LOCAL CLOCK "
+
+
+def load_averages(device: Any) -> tuple[str, str, str]:
+    """The 1, 5 and 15 minute load averages as `w` prints them."""
+    load = getattr(device, "load", None)
+    return load.texts() if load is not None else IDLE
 
 
 def clock_12h(epoch: float) -> str:
@@ -45,7 +59,7 @@ def _uptime_information(parent: Element, device: Any) -> Element:
     sub(info, "date-time", clock_12h(now), junos_seconds=int(now))
     sub(info, "up-time", bsd_span(up), junos_seconds=up)
     sub(info, "active-user-count", users, junos_format=f"{users} user{'s' if users != 1 else ''}")
-    for minutes, value in zip((1, 5, 15), LOAD_AVERAGES, strict=True):
+    for minutes, value in zip((1, 5, 15), load_averages(device), strict=True):
         sub(info, f"load-average-{minutes}", value)
     return info
 
@@ -71,7 +85,7 @@ def uptime_xml(device: Any) -> Element:
     info = E("system-uptime-information", ns=namespace("junos"))
     current = sub(info, "current-time")
     sub(current, "date-time", format_time(now), junos_seconds=int(now))
-    sub(info, "time-source", TIME_SOURCE)
+    sub(info, "time-source", time_source(device))
     _moment(info, "system-booted-time", device.boot_time, now)
     _moment(info, "protocols-started-time", device.boot_time, now)
     records = device.db.store.records

@@ -36,7 +36,10 @@ def rpm_test(owner: str, test: str, *statements: str) -> str:
 def lab_file(name: str, nodes: dict[str, dict], links: list[tuple[str, str, float]]) -> str:
     """A virtual-clock lab file: device R1 (config r1.conf), the other `nodes` (key -> value), and the
     `links` as (end, end, latency in ms)."""
-    out = [f'[lab]\nname = "{name}"\nclock = "virtual"\n', '[nodes.R1]\nkind = "device"\nconfig = "r1.conf"\n']
+    out = [
+        f'[lab]\nname = "{name}"\nclock = "virtual"\n',
+        '[nodes.R1]\nkind = "device"\nplatform = "router"\nconfig = "r1.conf"\n',
+    ]
     for node, body in nodes.items():
         out.append(f"[nodes.{node}]\n" + "".join(f"{key} = {json.dumps(value)}\n" for key, value in body.items()))
     out += [f'[[links]]\na = "{a}"\nb = "{b}"\nlatency = {ms}\n' for a, b, ms in links]
