@@ -25,15 +25,12 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from transcripts import DATA, Transcript, assert_golden, file_stem
+from transcripts import DATA, Transcript, assert_golden, file_stem, manual_lab
 
 from nos.config.load import parse_set
 from nos.features.bgp.labpeer import Announcement, LabPeer
 from nos.features.bgp.messages import key_of
-from nos.lab.labfile import load_lab_file
-from nos.lab.topology import build_lab
 from nos.routing.prefix import prefix
-from nos.runtime.clock import ManualScheduler
 
 DAY = 86_400
 LATE_COMMIT = DAY + 6_630  # 1d 01:50:30
@@ -139,10 +136,7 @@ def _speakers(lab) -> None:  # type: ignore[no-untyped-def]
 
 
 def _lab(folder):  # type: ignore[no-untyped-def]
-    (folder / "r1.conf").write_text(R1)
-    (folder / "lab.toml").write_text(LAB)
-    clock = ManualScheduler()
-    lab = build_lab(load_lab_file(folder / "lab.toml"), scheduler=clock, state_dir=folder / "state")
+    lab, clock = manual_lab(folder, {"r1.conf": R1, "lab.toml": LAB})
     _speakers(lab)
     clock.advance(LATE_COMMIT)
     device = lab.nodes["R1"].device

@@ -21,11 +21,7 @@ policy commits then, and saves its file, named after that second. The transcript
 from __future__ import annotations
 
 import pytest
-from transcripts import DATA, Transcript, assert_golden, file_stem
-
-from nos.lab.labfile import load_lab_file
-from nos.lab.topology import build_lab
-from nos.runtime.clock import ManualScheduler
+from transcripts import DATA, Transcript, assert_golden, file_stem, manual_lab
 
 SNAPSHOT = 40.0
 OUTAGE = 25.5
@@ -99,10 +95,7 @@ COMMANDS = [
 @pytest.fixture(scope="module")
 def events_cli(tmp_path_factory) -> Transcript:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("golden-events")
-    (folder / "srx1.conf").write_text(SRX1)
-    (folder / "lab.toml").write_text(LAB)
-    clock = ManualScheduler()
-    lab = build_lab(load_lab_file(folder / "lab.toml"), scheduler=clock, state_dir=folder / "state")
+    lab, clock = manual_lab(folder, {"srx1.conf": SRX1, "lab.toml": LAB})
     clock.advance(OUTAGE)
     lab.set_link_quality(lab.find_link("srx1:ge-0/0/1"), loss_pct=100.0)
     clock.advance(SNAPSHOT - clock.now())

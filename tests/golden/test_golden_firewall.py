@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import pytest
 import trio
-from transcripts import DATA, Transcript, assert_golden, file_stem
+from transcripts import DATA, Transcript, assert_golden, file_stem, manual_lab
 
 from nos.config.load import parse_set
 from nos.features import install
 from nos.lab.console import HostShell
-from nos.lab.labfile import load_lab_file
 from nos.lab.packet import Packet, ipv4_int
-from nos.lab.topology import build_lab
 from nos.runtime.clock import ManualScheduler
 from nos.runtime.device import Device
 
@@ -149,10 +147,7 @@ COMMANDS = [
 @pytest.fixture(scope="module")
 def r1(tmp_path_factory) -> Transcript:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("golden-firewall")
-    (folder / "r1.conf").write_text(R1)
-    (folder / "lab.toml").write_text(LAB)
-    clock = ManualScheduler()
-    lab = build_lab(load_lab_file(folder / "lab.toml"), scheduler=clock, state_dir=folder / "state")
+    lab, clock = manual_lab(folder, {"r1.conf": R1, "lab.toml": LAB})
     shell = HostShell(lab, lab.nodes["H1"])
 
     def at(when: float) -> None:

@@ -21,11 +21,7 @@ grows to 7 (128 s). The transcripts are taken at 00:10:00.
 from __future__ import annotations
 
 import pytest
-from transcripts import DATA, Transcript, assert_golden, file_stem
-
-from nos.lab.labfile import load_lab_file
-from nos.lab.topology import build_lab
-from nos.runtime.clock import ManualScheduler
+from transcripts import DATA, Transcript, assert_golden, file_stem, manual_lab
 
 SNAPSHOT = 600.0
 
@@ -88,10 +84,7 @@ COMMANDS = [
 @pytest.fixture(scope="module")
 def ntp_cli(tmp_path_factory) -> Transcript:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("golden-ntp")
-    (folder / "srx1.conf").write_text(SRX1)
-    (folder / "lab.toml").write_text(LAB)
-    clock = ManualScheduler()
-    lab = build_lab(load_lab_file(folder / "lab.toml"), scheduler=clock, state_dir=folder / "state")
+    lab, clock = manual_lab(folder, {"srx1.conf": SRX1, "lab.toml": LAB})
     clock.advance(SNAPSHOT)
     yield Transcript(lab.nodes["srx1"].device)
     lab.close()

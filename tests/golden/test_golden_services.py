@@ -25,11 +25,7 @@ act then. The transcripts are taken at 00:01:39.5, with a probe of isp1 and one 
 from __future__ import annotations
 
 import pytest
-from transcripts import DATA, Transcript, assert_golden, file_stem
-
-from nos.lab.labfile import load_lab_file
-from nos.lab.topology import build_lab
-from nos.runtime.clock import ManualScheduler
+from transcripts import DATA, Transcript, assert_golden, file_stem, manual_lab
 
 SNAPSHOT = 99.5
 
@@ -138,10 +134,7 @@ COMMANDS = [
 @pytest.fixture(scope="module")
 def services_cli(tmp_path_factory) -> Transcript:  # type: ignore[no-untyped-def]
     folder = tmp_path_factory.mktemp("golden-services")
-    (folder / "srx1.conf").write_text(SRX1)
-    (folder / "lab.toml").write_text(LAB)
-    clock = ManualScheduler()
-    lab = build_lab(load_lab_file(folder / "lab.toml"), scheduler=clock, state_dir=folder / "state")
+    lab, clock = manual_lab(folder, {"srx1.conf": SRX1, "lab.toml": LAB})
     for when, end, change in CHANGES:
         clock.advance(when - clock.now())
         lab.set_link_quality(lab.find_link(end), **change)

@@ -11,6 +11,9 @@ import trio
 
 from nos.cli.io import BufferIO
 from nos.cli.session import CliSession
+from nos.lab.labfile import load_lab_file
+from nos.lab.topology import Lab, build_lab
+from nos.runtime.clock import ManualScheduler
 from nos.runtime.device import Device
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -45,3 +48,12 @@ def assert_golden(text: str, name: str) -> None:
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no golden file {path.name}: run with NOS_UPDATE_GOLDEN=1 and review it"
     assert text == path.read_text(encoding="utf-8")
+
+
+def manual_lab(folder: Path, files: dict[str, str]) -> tuple[Lab, ManualScheduler]:
+    """A lab from `files` (lab.toml and the configurations it names), written to `folder`, on a
+    clock the test moves."""
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    clock = ManualScheduler()
+    return build_lab(load_lab_file(folder / "lab.toml"), scheduler=clock, state_dir=folder / "state"), clock
