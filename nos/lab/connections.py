@@ -25,6 +25,12 @@ moment its packet left and everything happens on a fixed grid of instants:
 - `close` sends a FIN on an open TCP connection (answered "fin-ack") and
   stops a stream.
 
+- `flows` [simulator extension] opens many UDP flows at once, for load: one
+  datagram each, from source ports 1024 upward (one port a flow, so at most
+  64,512 from one address), all at the same instant; nothing is held after
+  the command. Run again with the same count, it sends from the same ports:
+  a firewall on the way follows the sessions the first run made.
+
 When a connection opens late, breaks, or a stream goes quiet or resumes, the
 host keeps a notice for its shell (printed before its next prompt) and the
 lab's timeline gets a `connection` event. A lab with no connections has no
@@ -52,6 +58,8 @@ FIRST_PORT, LAST_PORT = 32768, 60999  # Linux ip_local_port_range
 MAX_OPEN = 4096  # open connections per host
 KEPT_CLOSED = 16  # closed connections still listed
 MAX_NOTICES = 100  # notices kept for a shell that has not shown them
+FLOWS_FIRST_PORT = 1024  # `flows`: source ports from here up, one a flow
+MAX_FLOWS = 65535 - FLOWS_FIRST_PORT + 1
 
 SYN_SIZE, DATA_SIZE, FIN_SIZE = 60, 100, 52  # bytes: a SYN with options, an SSH keepalive, a bare FIN
 STREAM_SIZE = 200  # IP + UDP + RTP + 160 bytes of G.711
@@ -172,6 +180,32 @@ class HostConnections:
         self._event(conn, f"started, {rate:g} packets/s")
         self._stream(conn)
         return conn
+
+    def flows(self, remote: int, port: int, count: int, size: int = STREAM_SIZE) -> tuple[int, int]:
+        """`flows`: `count` UDP datagrams to `remote`:`port` now, one from each source port from 1024
+        up: (sent, answered)."""
+        if not 1 <= count <= MAX_FLOWS:
+            raise LabError(f"bad count '{count}' (1 to {MAX_FLOWS:,} flows from one address)")
+        local = self._local_address(remote)
+        ttl = getattr(self.node, "ttl", icmp.ANSWER_TTL)
+        exchange, name = self.lab.exchange, self.node.name
+        answered = 0
+        for sport in range(FLOWS_FIRST_PORT, FLOWS_FIRST_PORT + count):
+            packet = Packet(src=local, dst=remote, proto="udp", ttl=ttl, sport=sport, dport=port, size=size)
+            reply = exchange(name, packet).reply
+            if (
+                reply is not None
+                and reply.proto == "udp"
+                and reply.code == icmp.REPLY
+                and reply.src == remote
+                and reply.sport == port
+                and reply.dport == sport
+            ):
+                answered += 1
+        last = FLOWS_FIRST_PORT + count - 1
+        what = f"{count} flows to {ipv4_text(remote)}:{port} from ports {FLOWS_FIRST_PORT}-{last}"
+        self.lab.add_event(self.node.name, "connection", f"{what}: {answered} answered")
+        return count, answered
 
     def close(self, ident: int) -> str:
         """End a connection (TCP: FIN); what the command prints."""
@@ -419,8 +453,10 @@ def _seconds(value: float) -> str:
 
 
 __all__ = [
+    "FLOWS_FIRST_PORT",
     "KEEPALIVE_COUNT_MAX",
     "KEEPALIVE_INTERVAL",
+    "MAX_FLOWS",
     "SSH_PORT",
     "STREAM_QUIET",
     "STREAM_RATE",

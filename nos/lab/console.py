@@ -20,7 +20,7 @@ from typing import Any
 
 import trio
 
-from nos.lab import connections, tools
+from nos.lab import connections, tools, tracing
 from nos.lab.nodes import DeviceNode, HostNode, InternetNode
 from nos.lab.packet import ipv4_text
 from nos.lab.topology import Lab, LabError, Link, format_lab_time
@@ -45,6 +45,11 @@ COMMANDS = [
     ConsoleCommand("blackhole", "blackhole NODE PREFIX", "Make a node silently drop traffic to a prefix"),
     ConsoleCommand("unblackhole", "unblackhole NODE PREFIX", "Remove a blackhole"),
     ConsoleCommand("restart", "restart NODE", "Restart a host or Internet node: it forgets its TCP connections"),
+    ConsoleCommand(
+        "trace",
+        "trace NODE icmp|tcp|udp ADDRESS [PORT] [options]",
+        "Send one packet, explain each hop and SRX (options: source A, source-port N, ttl N)",
+    ),
     ConsoleCommand("clock", "clock", "Show the lab time"),
     ConsoleCommand("wait", "wait DURATION", "Let lab time pass (90, 90s, 5m, 1h30m)"),
     ConsoleCommand("events", "events [since TIME] [node NODE]", "Show the timeline of what changed"),
@@ -286,6 +291,40 @@ class LabConsole:
         self.lab.add_event(node.name, "restart", text)
         return [f"{node.name} {text}"]
 
+    # -- the packet walk explained -------------------------------------------------------------------------------
+
+    async def _trace(self, args: list[str]) -> list[str]:
+        """`trace NODE PROTO ADDRESS [PORT] [options]`: tracing.py sends it and tells the walk."""
+        if len(args) < 3:
+            raise self.usage("trace")
+        node = self.lab.node(args[0]).name
+        proto = pick(args[1], list(tracing.PROTOCOLS), "protocol")
+        dst = parse_address(args[2])
+        rest = args[3:]
+        dport = 0
+        if proto != "icmp":
+            if not rest or not rest[0].isdigit():
+                raise LabError(f"trace {proto} needs a destination port")
+            dport = _port(float(rest[0]))
+            rest = rest[1:]
+        src, sport, ttl = 0, None, None
+        while rest:
+            if len(rest) < 2:
+                raise LabError(f"missing value after '{rest[0]}'")
+            key = pick(rest[0], ["source", "source-port", "ttl"], "option")
+            if key == "source":
+                src = parse_address(rest[1])
+            elif key == "source-port":
+                if proto == "icmp":
+                    raise LabError("source-port is for tcp and udp")
+                sport = _port(_number(rest[1], "source-port"))
+            else:
+                ttl = _number(rest[1], "ttl")
+                if not 1 <= ttl <= 255:
+                    raise LabError(f"bad ttl '{rest[1]}' (1 to 255)")
+            rest = rest[2:]
+        return tracing.trace(self.lab, tracing.TraceRequest(node, proto, dst, dport, src, sport, ttl))
+
     # -- time ----------------------------------------------------------------------------------------------------
 
     async def _clock(self, args: list[str]) -> list[str]:
@@ -362,6 +401,7 @@ HOST_USAGE = {
     "ssh": "ssh ADDRESS [port N] [interval S] [count N]",
     "connect": "connect ADDRESS PORT [interval S] [count N]",
     "stream": "stream ADDRESS PORT [rate N] [size N] [quiet S]",
+    "flows": "flows ADDRESS PORT [count N] [size N]",
     "connections": "connections",
     "close": "close ID",
 }
@@ -371,6 +411,7 @@ HOST_HELP = {
     "ssh": "Open an SSH connection and hold it (keepalive every 5 s)",
     "connect": "Open a TCP connection to a port and hold it",
     "stream": "Send a UDP stream (N packets a second) and count the answers",
+    "flows": "Open N UDP flows at once, one packet each from ports 1024 up (load) [simulator extension]",
     "connections": "List this host's connections",
     "close": "Close a connection",
     "help": "List the commands",
@@ -489,6 +530,17 @@ class HostShell:
         size = int(opts.get("size", connections.STREAM_SIZE))
         conn = self._clients().open_stream(dst, port, rate, size, float(opts.get("quiet", connections.STREAM_QUIET)))
         write(f"Streaming to {ipv4_text(dst)} port {port} at {rate:g} packets/s, connection {conn.id}")
+
+    def _flows(self, args: list[str], write: Write) -> None:
+        if len(args) < 2:
+            raise LabError(f"usage: {HOST_USAGE['flows']}")
+        dst, port = parse_address(args[0]), _port(_number(args[1], "port"))
+        opts = _options(args[2:], {"count": int, "size": int})
+        count = int(opts.get("count", 1))
+        sent, answered = self._clients().flows(dst, port, count, int(opts.get("size", connections.STREAM_SIZE)))
+        last = connections.FLOWS_FIRST_PORT + count - 1
+        where = f"{ipv4_text(dst)} port {port} from ports {connections.FLOWS_FIRST_PORT}-{last}"
+        write(f"{sent} flows to {where}: {answered} answered")
 
     def _connections(self, args: list[str], write: Write) -> None:
         if args:

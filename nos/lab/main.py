@@ -13,6 +13,7 @@ from pathlib import Path
 import trio
 
 from nos.config.statelock import StateDirInUse
+from nos.lab import flowstats
 from nos.lab.console import plural
 from nos.lab.devicecli import DeviceCli
 from nos.lab.frontend import run_plain_console, run_terminal_console
@@ -99,6 +100,7 @@ def run_script(args: argparse.Namespace, cli: DeviceCli) -> int:
         sys.stdout.flush()
 
     runner = ScriptRunner(lab, cli, write, str(args.script))
+    stats = flowstats.install(lab)  # NOS_FLOW_STATS=1: benchmarks' lookup timings and callback counts
 
     async def main() -> None:
         async with lab.running():
@@ -109,6 +111,8 @@ def run_script(args: argparse.Namespace, cli: DeviceCli) -> int:
             return 130
     finally:
         lab.close()
+    if stats is not None:
+        print("\n".join(stats.report()), file=sys.stderr)
     if runner.failures:
         first = runner.failures[0].line.number
         failed = f"{len(runner.failures)} of {plural(runner.expects, 'expectation')} failed"

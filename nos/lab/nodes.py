@@ -16,6 +16,7 @@ behind it is dead.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Callable
 from typing import Any
 
 from nos.lab import icmp
@@ -25,9 +26,10 @@ from nos.lab.tcpserver import ServerConnections
 TRACEROUTE_PORT = 33434  # traceroute's first UDP port: chosen because nothing listens from there up
 
 
-def answer_out(packet: Packet, port: str) -> Verdict:
-    """An answer that leaves from a given port, without a route lookup (the Internet node's replies)."""
-    return Verdict("answer", port=port, packet=packet, address=packet.src)
+def answer_out(packet: Packet, port: str, arp: int | None = None) -> Verdict:
+    """An answer that leaves from a given port, without a route lookup (the Internet node's replies);
+    `arp` as in Verdict.forward."""
+    return Verdict("answer", port=port, packet=packet, address=packet.src, arp=arp)
 
 
 class BaseNode:
@@ -87,6 +89,10 @@ class BaseNode:
     def addresses(self) -> list[int]:
         return []
 
+    def answers_arp(self, address: int, port: str) -> bool:
+        """Does the node answer ARP for `address` on `port` (walk.py's last-hop check)?"""
+        return address in self.own_addresses()
+
     def _kept(self, packet: Packet) -> Verdict:
         """An answer (or a lone RST) for this node: kept; a RST ends the server connection it names."""
         if packet.code == icmp.RST and self.tcp is not None and packet.proto == "tcp":
@@ -142,10 +148,11 @@ class HostNode(BaseNode):
             return Verdict.drop("blackhole")
         if packet.dst == self.address:
             return self._deliver(packet)
-        if packet.dst & self._mask != self._net and self.gateway is None:
+        on_link = packet.dst & self._mask == self._net
+        if not on_link and self.gateway is None:
             return Verdict.drop("no route to host")
         port = next((p for p in self._ports if self.link_up.get(p, True)), self._ports[0])
-        return Verdict.forward(port, packet)
+        return Verdict.forward(port, packet, arp=packet.dst if on_link else None)
 
     def _deliver(self, packet: Packet) -> Verdict:
         """A packet for this host: answer a request, keep an answer."""
@@ -247,12 +254,24 @@ class InternetNode(BaseNode):
         here = int(self.port_address[port].ip)
         if packet.dst in self.own:
             if packet.proto == "tcp" and packet.dport == 179 and self.bgp is not None:
-                return answer_out(icmp.transport_answer(packet, self.bgp.tcp(packet)), port)
-            return answer_out(self._answer(packet), port)
+                return self._answer_out(icmp.transport_answer(packet, self.bgp.tcp(packet)), port)
+            return self._answer_out(self._answer(packet), port)
         if packet.ttl <= 1:
-            return answer_out(icmp.time_exceeded(packet, here), port)
+            return self._answer_out(icmp.time_exceeded(packet, here), port)
         answer = self._answer(packet)  # from a served host, one router hop behind the port
-        return answer_out(answer.evolve(ttl=answer.ttl - 1), port)
+        return self._answer_out(answer.evolve(ttl=answer.ttl - 1), port)
+
+    def _answer_out(self, answer: Packet, port: str) -> Verdict:
+        return answer_out(answer, port, self._on_link(port, answer.dst))
+
+    def _on_link(self, port: str, dst: int) -> int | None:
+        """`dst` when it is on the port's subnet (delivered to it directly, after ARP), else None."""
+        network = self.port_address[port].network
+        return dst if dst & int(network.netmask) == int(network.network_address) else None
+
+    def answers_arp(self, address: int, port: str) -> bool:
+        """It stands for everything it serves, as a router that owns or routes it (`serves_address`)."""
+        return self.serves_address(address)
 
     def _answer(self, packet: Packet) -> Packet:
         if packet.proto == "icmp" and packet.icmp == ECHO_REQUEST:
@@ -278,7 +297,7 @@ class InternetNode(BaseNode):
             packet = packet.evolve(src=int(self.port_address[port].ip))
         if self.serves_address(packet.dst):
             return Verdict.keep() if not icmp.is_request(packet) else Verdict.answer(self._answer(packet))
-        return Verdict.forward(port, packet)
+        return Verdict.forward(port, packet, arp=self._on_link(port, packet.dst))
 
     def _port_towards(self, dst: int) -> str:
         up = [p for p in self._ports if self.link_up.get(p, True)] or self._ports
@@ -325,12 +344,15 @@ class DeviceNode(BaseNode):
         dp = self.dataplane
         return list(dp.addresses()) if dp is not None else []
 
-    def receive(self, packet: Packet, port: str) -> Verdict:
+    def receive(self, packet: Packet, port: str, trace: Callable[[str], None] | None = None) -> Verdict:
+        """`trace`: a traced walk's (tracing.py), told each flow decision of an SRX."""
         if self.blackholed(packet, received=True):
             return Verdict.drop("blackhole")
         dp = self.dataplane
         if dp is None:
             return Verdict.drop(f"{self.name} has no dataplane")
+        if trace is not None:
+            return dp.receive(packet, port, trace)
         return dp.receive(packet, port)
 
     def originate(self, packet: Packet) -> Verdict:
@@ -346,6 +368,11 @@ class DeviceNode(BaseNode):
         dp = self.dataplane
         if dp is not None:
             dp.set_link(port, up)
+
+    def answers_arp(self, address: int, port: str) -> bool:
+        """Its addresses on the port's unit, and an SRX's proxy-arp addresses there (Dataplane)."""
+        dp = self.dataplane
+        return dp is not None and bool(dp.answers_arp(address, port))
 
     def describe(self) -> str:
         return " ".join(ipv4_text(a) for a in sorted(self.addresses()))

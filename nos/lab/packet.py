@@ -65,10 +65,16 @@ class Verdict:
     # The node's state changed with this packet (a stateful firewall created or refreshed a session):
     # a recorded journey through it is not replayed, each probe is walked (walk.Journey).
     stateful: bool = False
+    # forward (and an answer that names its port): the address the sender resolves with ARP on that
+    # link when it delivers to the destination itself (on a connected subnet, no gateway); the node at
+    # the far end must answer for it (walk.py). None: sent to a gateway, nothing checked.
+    arp: int | None = None
 
     @staticmethod
-    def forward(port: str, packet: Packet, counted: tuple[Counted, ...] = (), stateful: bool = False) -> Verdict:
-        return Verdict("forward", port=port, packet=packet, counted=counted, stateful=stateful)
+    def forward(
+        port: str, packet: Packet, counted: tuple[Counted, ...] = (), stateful: bool = False, arp: int | None = None
+    ) -> Verdict:
+        return Verdict("forward", port=port, packet=packet, counted=counted, stateful=stateful, arp=arp)
 
     def also_counted(self, counted: tuple[Counted, ...]) -> Verdict:
         """The same verdict with counts taken before it (an interface's input counter)."""
@@ -107,6 +113,9 @@ class LabNode(Protocol):
     def addresses(self) -> list[int]:
         """Addresses this node answers for (ping targets)."""
         ...
+
+    # Optional: `answers_arp(address, port) -> bool`, does the node answer ARP for `address` on `port`
+    # (its own addresses there, proxy ARP)? A node without it is taken to answer (walk.py).
 
 
 @dataclass

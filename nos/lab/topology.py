@@ -49,6 +49,7 @@ EVENT_KINDS = {
     "kmd": "vpn",
     "iked": "vpn",
     "mgd": "config",
+    "RT_FLOW": "flow",  # session logs of the policies that ask (nos/features/flow/sessionlog.py)
 }
 
 

@@ -10,8 +10,21 @@ answer is walked back the same way: from the port the node named, or routed
 like a packet the node originates, so broken and asymmetric return paths
 show up. A hop limit stops forwarding loops that no TTL catches.
 
+ARP is modelled at the last hop only: a node that delivers a packet to a destination on a connected
+subnet (no gateway) names it in the verdict (`Verdict.arp`), and the node at the far end of the link
+must answer for it (`answers_arp`: its own addresses on that port, an SRX's proxy-arp addresses, what
+an Internet node serves); otherwise the sender drops it, "ARP unresolved" (the wording a guess).
+That is why a NAT address in an uplink's subnet needs `security nat proxy-arp`. Next hops that are
+gateways are not checked.
+
 The walk takes no lab time: it reports the latency, and callers (ping,
 traceroute, probes) let the clock run by as much as they mean to wait.
+
+A walk may be traced (`exchange(..., trace=tracer)`, the lab's `trace`
+command): the tracer hears each packet a node sends and hands each arrival
+to the node itself, so a device can tell its flow decisions on the way. It
+changes nothing else: the traced packet is a real one, counted, and it
+leaves the sessions it makes.
 
 Nodes do not count packets themselves: a verdict names the counters it
 touched and the walk adds to them. That lets a walk be recorded once as a
@@ -27,7 +40,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from nos.lab.packet import Counted, Exchange, LabNode, Packet, Trip, Verdict
+from nos.lab.packet import Counted, Exchange, LabNode, Packet, Trip, Verdict, ipv4_text
 
 HOP_LIMIT = 256  # link crossings in one trip before the walk gives up: more than any TTL allows
 STATEFUL = "stateful"  # a recorded step: a node's state changed on the way (see Journey.stateful)
@@ -55,20 +68,40 @@ class Topology(Protocol):
         ...
 
 
-def exchange(lab: Topology, origin: str, packet: Packet, steps: list[object] | None = None) -> Exchange:
+class Tracer(Protocol):
+    """What a traced walk tells (nos/lab/tracing.py): each packet a node sends, and each arrival,
+    which the tracer hands to the node itself (a device then explains its decisions)."""
+
+    def sent(self, node: str, packet: Packet, verdict: Verdict) -> None: ...
+
+    def receive(self, node: LabNode, packet: Packet, port: str) -> Verdict: ...
+
+
+def exchange(
+    lab: Topology, origin: str, packet: Packet, steps: list[object] | None = None, trace: Tracer | None = None
+) -> Exchange:
     """Send `packet` from `origin`, walk it and any answer, and report what came back to `origin`.
 
     With `steps`, the exchange is recorded instead of counted: links and counts go into `steps`
-    and no loss is drawn (see `record`)."""
+    and no loss is drawn (see `record`). With `trace`, each node says what it did to the tracer
+    (the same walk otherwise: a traced packet is a real one)."""
     node = lab.nodes[origin]
-    out, answered = _walk(lab, origin, node.originate(packet), packet, answers=True, steps=steps)
+    sent = node.originate(packet)
+    if trace is not None:
+        trace.sent(origin, packet, sent)
+    out, answered = _walk(lab, origin, sent, packet, answers=True, steps=steps, trace=trace)
     result = Exchange(sent=packet, reply=None, forward=out)
     if answered is None or answered.packet is None:
         return result
     answer = answered.packet
     # The answering node may say where the answer leaves; otherwise it is routed like its own packet.
-    first = Verdict.forward(answered.port, answer) if answered.port else lab.nodes[out.node].originate(answer)
-    back, _ = _walk(lab, out.node, first, answer, answers=False, steps=steps)
+    if answered.port:
+        first = Verdict.forward(answered.port, answer, arp=answered.arp)
+    else:
+        first = lab.nodes[out.node].originate(answer)
+    if trace is not None:
+        trace.sent(out.node, answer, first)
+    back, _ = _walk(lab, out.node, first, answer, answers=False, steps=steps, trace=trace)
     result.back = back
     if back.outcome == "kept" and back.node == origin:
         result.reply = back.packet
@@ -137,7 +170,14 @@ def walk(lab: Topology, start: str, verdict: Verdict, packet: Packet) -> Trip:
 
 
 def _walk(
-    lab: Topology, start: str, verdict: Verdict, packet: Packet, *, answers: bool, steps: list[object] | None = None
+    lab: Topology,
+    start: str,
+    verdict: Verdict,
+    packet: Packet,
+    *,
+    answers: bool,
+    steps: list[object] | None = None,
+    trace: Tracer | None = None,
 ) -> tuple[Trip, Verdict | None]:
     """The walk, and the answering verdict when a node answered.
 
@@ -171,6 +211,9 @@ def _walk(
             return Trip("link-down", node, latency, hops, packet, f"{node}:{verdict.port} has no link"), None
         if not link.up:
             return Trip("link-down", node, latency, hops, packet, f"link on {node}:{verdict.port} is down"), None
+        if verdict.arp is not None and not _resolved(lab, link, node, verdict.port, verdict.arp):
+            reason = f"ARP unresolved: no answer for {ipv4_text(verdict.arp)} on {node}:{verdict.port}"
+            return Trip("dropped", node, latency, hops, packet, reason), None
         crossings += 1
         if crossings > HOP_LIMIT:
             return Trip("ttl", node, latency, hops, packet, f"more than {HOP_LIMIT} hops"), None
@@ -184,7 +227,16 @@ def _walk(
         latency += link.latency_ms
         node, port = link.far_end(node, verdict.port)
         hops.append(node)
-        verdict = lab.nodes[node].receive(packet, port)
+        receiver = lab.nodes[node]
+        verdict = receiver.receive(packet, port) if trace is None else trace.receive(receiver, packet, port)
+
+
+def _resolved(lab: Topology, link: LinkLike, node: str, port: str, address: int) -> bool:
+    """Does the node at the far end of the link answer ARP for `address` (links are point to point:
+    it is the only one that could)? Nodes that do not model ARP answer."""
+    far, far_port = link.far_end(node, port)
+    answers = getattr(lab.nodes[far], "answers_arp", None)
+    return answers is None or bool(answers(address, far_port))
 
 
 def _count(counted: tuple[Counted, ...], steps: list[object] | None) -> None:
@@ -195,4 +247,15 @@ def _count(counted: tuple[Counted, ...], steps: list[object] | None) -> None:
         add(size, 1)
 
 
-__all__ = ["HOP_LIMIT", "STATEFUL", "Journey", "Topology", "exchange", "record", "replay", "settle", "walk"]
+__all__ = [
+    "HOP_LIMIT",
+    "STATEFUL",
+    "Journey",
+    "Topology",
+    "Tracer",
+    "exchange",
+    "record",
+    "replay",
+    "settle",
+    "walk",
+]

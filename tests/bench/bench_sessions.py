@@ -1,9 +1,9 @@
 """Session table benchmark: 100,000 concurrent sessions on a virtual clock (issue 12's targets:
 <= 200 MB extra memory, <= 5 us median lookup, aging without per-session timers).
 
-IN-PROCESS: the packet path that creates sessions from a lab's traffic (the integration slice) does
-not exist yet, so this measures the table itself, fed as the packet path will feed it; the
-integration redoes it through the `nos` executable with a scripted load. Prints:
+IN-PROCESS: the table itself, fed as the packet path feeds it (no NAT bindings, no walk);
+bench_flow.py measures the user's path, the `nos` executable with a scripted load through an SRX.
+Prints:
 
   * the extra memory of the table with N sessions (resident set growth: sessions, wings, keys,
     the aging wheel);
@@ -63,7 +63,7 @@ def main() -> None:
     args = parser.parse_args()
     n = args.sessions
 
-    print("IN-PROCESS: the session table itself (no packet path yet; the integration measures the user's path)")
+    print("IN-PROCESS: the session table itself (bench_flow.py measures the user's path)")
     gc.collect()
     clock = ManualScheduler()
     table = SessionTable(clock.now, clock.call_at)

@@ -17,6 +17,7 @@ SCENARIOS = [
     ("dual-isp/lab.toml", "dual-isp/scenario-traceroute.txt"),
     ("dual-isp/lab.toml", "dual-isp/scenario-failover.txt"),
     ("dual-isp/lab.toml", "dual-isp/scenario-flow.txt"),
+    ("dual-isp/lab.toml", "dual-isp/scenario-session.txt"),
     ("dual-isp-pitfall/lab.toml", "dual-isp-pitfall/scenario-pitfall.txt"),
     ("remote-hosts/lab.toml", "remote-hosts/scenario-remote-hosts.txt"),
     ("bgp-upstream/lab.toml", "bgp-upstream/scenario-bgp.txt"),

@@ -32,6 +32,9 @@ SCENARIOS = {
     # BranchC's flow: sessions with their source-NAT wings, aging at computed instants (ICMP 2 s after
     # the reply, UDP 60 s, on whole seconds), a policy that denies, the statistics and hit counts.
     "dual_isp_flow": (DEMO / "dual-isp" / "lab.toml", DEMO / "dual-isp" / "scenario-flow.txt"),
+    # Seed 000's section 6: an SSH session and a UDP stream through the failover (the TCP session
+    # invalidated, 6 s then 2 s then gone; the UDP one re-routed with its old NAT, silent until cleared).
+    "dual_isp_session": (DEMO / "dual-isp" / "lab.toml", DEMO / "dual-isp" / "scenario-session.txt"),
     # Seed 000's failover, step by step around the computed instants (scenario a).
     "dual_isp_failover": (DEMO / "dual-isp" / "lab.toml", DEMO / "dual-isp" / "scenario-failover.txt"),
     # Probes that follow the route ip-monitoring put in place: flapping; pinned: held (scenario b).

@@ -5,7 +5,9 @@ send it to another routing instance (filter-based forwarding); then a lookup
 in the table of that instance. A Local route keeps the packet (and answers echo
 requests, or UDP with port-unreachable, as traceroute expects); a transit
 packet loses one TTL (time-exceeded when none is left) and leaves by the
-resolved next hop's interface. No route: ICMP net unreachable from the
+resolved next hop's interface; a destination on the egress unit's subnet is
+named for ARP (`Verdict.arp`: the lab walk checks that the far end answers
+for it, see nos/lab/walk.py). No route: ICMP net unreachable from the
 interface it came in on. Answers are routed in the instance the request was
 looked up in.
 
@@ -30,6 +32,7 @@ from nos.features.interfaces.state import Interfaces, Unit
 from nos.lab import icmp
 from nos.lab.packet import TIME_EXCEEDED, UNREACHABLE, Counted, Exchange, Packet, Verdict, ipv4_text
 from nos.routing.engine import MASTER, RoutingEngine, instance_table, table_instance
+from nos.routing.prefix import MASKS
 from nos.routing.route import DISCARD, LOCAL, RECEIVE, REJECT, TABLE, VIA
 
 
@@ -98,21 +101,24 @@ class Dataplane:
             self.interfaces.refresh()
         self.interfaces.set_link(port, up)
 
-    def receive(self, packet: Packet, port: str) -> Verdict:
+    def receive(self, packet: Packet, port: str, trace: Callable[[str], None] | None = None) -> Verdict:
+        """`trace` (a traced walk's): flow tells it each decision (nos/features/flow/trace.py)."""
         unit = self.interfaces.unit_for_port(port)
         if unit is None or not self.interfaces.unit_up(unit):
             return Verdict.drop(f"{port}: no unit up")
-        return self._arrive(packet, unit).also_counted(((unit.counters.add_in, packet.size),))
+        return self._arrive(packet, unit, trace).also_counted(((unit.counters.add_in, packet.size),))
 
-    def _arrive(self, packet: Packet, unit: Unit) -> Verdict:
+    def _arrive(self, packet: Packet, unit: Unit, trace: Callable[[str], None] | None = None) -> Verdict:
         table = instance_table(self.engine.instance_of_interface(unit.name))
         screened = self.firewall.input(unit, packet)  # the input filter: a drop, or counts, logs, an instance
         if screened.verdict is not None:
             return screened.verdict
         if screened.instance:
             table = instance_table(screened.instance if screened.instance != "default" else MASTER)
+            if trace is not None:
+                trace(f"input filter of {unit.name}: routing-instance {screened.instance}, looked up in {table}")
         if self.flow_mode:
-            return screened.onto(self.flow.arrive(packet, unit, table))
+            return screened.onto(self.flow.arrive(packet, unit, table, trace))
         return screened.onto(self.route_packet(packet, table, unit))
 
     def originate(self, packet: Packet) -> Verdict:
@@ -192,7 +198,20 @@ class Dataplane:
             return screened.verdict
         port = egress.name.rsplit(".", 1)[0]
         counts = (*screened.counted, (egress.counters.add_out, packet.size))
-        return Verdict.forward(port, packet, counts, screened.stateful)
+        arp = packet.dst if _on_link(egress, packet.dst) else None
+        return Verdict.forward(port, packet, counts, screened.stateful, arp)
+
+    def answers_arp(self, address: int, port: str) -> bool:
+        """ARP for `address` arriving on `port`: answered for the addresses of the unit that takes the
+        port's untagged traffic, and (an SRX's `security nat proxy-arp interface U address A [to B]`)
+        for U's proxy-arp addresses, whether or not they are on U's subnet."""
+        unit = self.interfaces.unit_for_port(port)
+        if unit is None or not self.interfaces.unit_up(unit):
+            return False
+        if any(own == address for own, _ in unit.parsed()):
+            return True
+        nat = getattr(self.device, "nat", None)
+        return nat is not None and bool(nat.proxy_arp(unit.name, address))
 
     def local_packet(self, packet: Packet, table: str) -> Verdict:
         if packet.src == 0:  # the device talks to itself
@@ -226,6 +245,11 @@ class Dataplane:
             return Verdict.drop(f"{kind}: no address on {unit_in.name}")
         answer = icmp.icmp_error(packet, source, kind, code)
         return Verdict.answer(answer.evolve(instance=table_instance(table)))
+
+
+def _on_link(unit: Unit, address: int) -> bool:
+    """Is `address` on one of the unit's subnets (delivered to directly, after ARP for it)?"""
+    return any(address & MASKS[plen] == own & MASKS[plen] for own, plen in unit.parsed())
 
 
 class LoneNetwork:

@@ -21,6 +21,22 @@ them through as they are).
 A packet whose TTL runs out here is for the device itself: it is answered with
 time exceeded when host-inbound-traffic allows `traceroute` on its unit.
 
+Route changes [G]: a session's packet is routed by lookup, and leaves by the
+interface its wing recorded when the route still says so (one comparison).
+Otherwise (`route_session`):
+  - no usable route: the packet is dropped; the session keeps its timeout
+    (`route-change-timeout N`: it lives N s more at most);
+  - an interface of another zone: the re-route fails, the packet is dropped,
+    the session invalidated (6 s, then gone);
+  - an interface of the same zone: the session's wing moves there, unless the
+    packet leaves with an address of the old interface (source NAT
+    `interface`): a TCP session is then invalidated and the packet dropped
+    (seed 000: 6 s, 2 s four seconds later, gone); a UDP one moves on with its
+    old translation, so a stream that keeps sending keeps a session whose
+    answers go to the old ISP (demo-configs/dual-isp/README.md).
+An invalidated session's packets pass while its route holds, and are dropped
+when it changed.
+
 Traffic of the device itself [G]: what it originates (ping, traceroute, RPM,
 BGP, NTP) takes no policy and makes no listed session. Its answers (echo
 replies, ICMP errors about its packets, TCP syn-ack/ack/rst, UDP replies)
@@ -41,25 +57,34 @@ Every packet that flow sees is counted in the table's statistics (received,
 transmitted, dropped by reason) through the verdict, so a replayed walk counts
 as the walk did; a verdict that created or refreshed a session is `stateful`,
 and walks through it are never replayed (walk.Journey).
+
+Policies that ask (`then log session-init | session-close`) have their
+sessions and denials logged as RT_FLOW lines (sessionlog.py). A packet the lab
+traces (`arrive(..., trace=say)`) tells each decision to `say` as flow
+traceoptions would (trace.py); `self.trace` is None otherwise, and each
+decision point costs one test of it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from nos.config.query import child, flag
 from nos.config.tree import Node
 from nos.features.flow.applications import ICMP_TYPES, PROTOCOLS
+from nos.features.flow.sessionlog import SessionLog
 from nos.features.flow.sessions import tcp
-from nos.features.flow.sessions.table import Session, SessionError, SessionTable, Wing
+from nos.features.flow.sessions.table import INVALIDATED_TIMEOUT, Session, SessionError, SessionTable, Wing
 from nos.features.flow.zones import JUNOS_HOST, OUT_OF_BAND
 from nos.lab import icmp
-from nos.lab.packet import ECHO_REPLY, TIME_EXCEEDED, UNREACHABLE, Counted, Packet, Verdict
+from nos.lab.packet import ECHO_REPLY, TIME_EXCEEDED, UNREACHABLE, Counted, Packet, Verdict, ipv4_text
 from nos.routing.engine import table_instance
 
 if TYPE_CHECKING:
-    from nos.features.dataplane.forwarding import Dataplane
+    from nos.features.dataplane.forwarding import Dataplane, Resolved
+    from nos.features.flow.trace import FlowTrace
     from nos.features.interfaces.state import Unit
 
 NEVER = 10 * 365 * 86400  # `inactivity-timeout never`: a session that outlives any lab
@@ -85,6 +110,7 @@ NO_SESSION_ICMP = "ICMP error without a session"
 NO_NAT = "no source NAT resource"
 SESSION_FAILED = "session not created"
 ROUTE = "no usable route"
+REROUTE = "fast path pkt reroute failed"  # a session's route moved where it cannot follow
 
 
 def ports(packet: Packet) -> tuple[int, int]:
@@ -146,6 +172,8 @@ class FlowPath:
         # What each session holds of NAT, released when it ends: session id -> (binding, rule matches).
         self._held: dict[int, tuple[Any, tuple[Any, ...]]] = {}
         self._drops: dict[str, Counted] = {}
+        self.log = SessionLog(device)  # RT_FLOW lines for the policies that ask (sessionlog.py)
+        self.trace: FlowTrace | None = None  # while a traced packet goes through (trace.py)
 
     def apply(self, new: Node) -> None:
         self.allow_embedded_icmp = flag(child(child(new, "security"), "flow"), "allow-embedded-icmp")
@@ -161,6 +189,7 @@ class FlowPath:
         return table
 
     def _closed(self, session: Session, reason: str) -> None:
+        self.log.closed(session, reason)
         held = self._held.pop(session.id, None)
         if held is None:
             return
@@ -191,13 +220,18 @@ class FlowPath:
 
     def _drop(self, why: str, reason: str, counted: tuple[Counted, ...], stateful: bool = False) -> Verdict:
         """Dropped: `why` for the walk, counted under `reason` in the statistics."""
+        if self.trace is not None:
+            self.trace.dropped(why)
         return Verdict("drop", reason=why, counted=(*counted, self._dropped(reason)), stateful=stateful)
 
     # -- arrival ----------------------------------------------------------------------------------------
 
-    def arrive(self, packet: Packet, unit: Unit, table: str) -> Verdict:
+    def arrive(self, packet: Packet, unit: Unit, table: str, trace: Callable[[str], None] | None = None) -> Verdict:
         """A packet that arrived on `unit` and passed its input filter; `table` is the one it is looked
-        up in (the unit's instance's, or the filter's routing-instance)."""
+        up in (the unit's instance's, or the filter's routing-instance). With `trace`, each decision
+        is told to it as a line of flow traceoptions (trace.py)."""
+        if trace is not None:
+            return self._traced(packet, unit, table, trace)
         dp = self.dataplane
         if unit.name.startswith(OUT_OF_BAND):  # the management port is outside flow
             return dp.route_packet(packet, table, unit)
@@ -214,24 +248,87 @@ class FlowPath:
                 return self.fast(packet, unit, table, found[0], found[1], counted)
         return self._first(packet, unit, table, instance, counted)
 
+    def _traced(self, packet: Packet, unit: Unit, table: str, say: Callable[[str], None]) -> Verdict:
+        """`arrive` with its decisions told to `say`: the same walk, the same state changes."""
+        from nos.features.flow.trace import FlowTrace  # only a traced packet needs it
+
+        outer, self.trace = self.trace, FlowTrace(self, say)
+        try:
+            self.trace.arrived(packet, unit, *ports(packet))
+            return self.arrive(packet, unit, table)
+        finally:
+            self.trace = outer
+
     # -- the fast path ----------------------------------------------------------------------------------
 
     def fast(
         self, packet: Packet, unit: Unit, table: str, session: Session, wing: str, counted: tuple[Counted, ...]
     ) -> Verdict:
         """A packet of `session` on `wing` ("in": the way its first packet went): translated as the other
-        wing says, the session refreshed, routed by lookup in `table`. (Where the route no longer leads
-        out of the session's interface, Junos re-routes or invalidates the session: that policy is
-        `route_session`'s to grow.)"""
+        wing says, the session refreshed, routed by lookup in `table` (`route_session`: out of the
+        other wing's interface, or what a route change makes of it)."""
         other = session.out_wing if wing == "in" else session.in_wing
         self.table.touch(session, wing, packet.size, tcp_flags(packet))
-        return self.route_session(_reverse(packet, other), unit, table, session, counted)
+        if self.trace is not None:
+            self.trace.matched(session, _reverse(packet, other))
+        leaving = "out" if wing == "in" else "in"
+        return self.route_session(_reverse(packet, other), unit, table, session, counted, leaving)
 
     def route_session(
-        self, packet: Packet, unit: Unit, table: str, session: Session, counted: tuple[Counted, ...]
+        self, packet: Packet, unit: Unit, table: str, session: Session, counted: tuple[Counted, ...], leaving: str
     ) -> Verdict:
-        """Route a translated packet of `session` (the hook for route changes)."""
-        return self._forward(packet, unit, table, counted, stateful=True)
+        """Route a translated packet of `session` that leaves by its `leaving` wing's interface ("out":
+        the way its first packet went, "in": back toward the client). The common case costs the
+        lookup and one comparison: the route still leaves by that interface."""
+        wing = session.out_wing if leaving == "out" else session.in_wing
+        where = self.dataplane.resolve(packet.dst, table)
+        if where.kind == "out" and where.interface == wing.ifl:
+            if packet.ttl <= 1:
+                return self._expired(packet, unit, where.table, counted, True)
+            return self._leave(packet.evolve(ttl=packet.ttl - 1), wing.ifl, counted, True)
+        return self._route_changed(packet, unit, table, session, counted, leaving, where)
+
+    def _route_changed(
+        self, packet: Packet, unit: Unit, table: str, session: Session, counted: tuple[Counted, ...], leaving: str,
+        where: Resolved,
+    ) -> Verdict:  # fmt: skip
+        """A packet of `session` whose route no longer leaves by its wing's interface: re-routed, or
+        dropped with the session invalidated (the module's "Route changes")."""
+        if where.kind == "local":
+            return _with(self.dataplane.local_packet(packet, where.table), counted, True)
+        if where.kind != "out" or where.interface is None:  # no route (or discard, reject): dropped
+            timeout = self.table.options.route_change_timeout
+            if timeout is not None:
+                self.table.invalidate(session, timeout)
+            why = f"no usable route to {ipv4_text(packet.dst)} in {where.table} ({where.kind})"
+            return self._drop(why, ROUTE, counted, True)
+        wing = session.out_wing if leaving == "out" else session.in_wing
+        new = where.interface
+        if not session.valid:
+            return self._drop(f"session {session.id} is invalidated and its route changed", REROUTE, counted, True)
+        zone = self.security.zone_of(new)
+        if zone is None or zone != wing.zone:
+            why = f"re-route failed: {new} is in zone {zone or '(none)'}, the session's {wing.ifl} in {wing.zone}"
+            return self._invalidated(session, why, counted)
+        if session.proto == "tcp" and self._owned(packet.src, wing.ifl) and not self._owned(packet.src, new):
+            why = f"re-route failed: source NAT {ipv4_text(packet.src)} is {wing.ifl}'s address, not {new}'s"
+            return self._invalidated(session, why, counted)
+        instance = self.dataplane.engine.instance_of_interface(new)
+        if not self.table.reroute(session, leaving, new, zone, instance):
+            return self._invalidated(session, f"re-route failed: another session holds its wing in {instance}", counted)
+        if packet.ttl <= 1:
+            return self._expired(packet, unit, where.table, counted, True)
+        return self._leave(packet.evolve(ttl=packet.ttl - 1), new, counted, True)
+
+    def _invalidated(self, session: Session, why: str, counted: tuple[Counted, ...]) -> Verdict:
+        """The re-route failed: the packet is dropped and the session lives INVALIDATED_TIMEOUT s more."""
+        self.table.invalidate(session, INVALIDATED_TIMEOUT)
+        return self._drop(why, REROUTE, counted, True)
+
+    def _owned(self, address: int, ifl: str) -> bool:
+        """Is `address` one of the unit's own (what source NAT `interface` translates to)?"""
+        unit = self.dataplane.interfaces.units.get(ifl)
+        return unit is not None and any(own == address for own, _ in unit.parsed())
 
     def _icmp_error(
         self, packet: Packet, unit: Unit, table: str, instance: str, counted: tuple[Counted, ...]
@@ -249,7 +346,9 @@ class FlowPath:
         restored = with_ports(inner.evolve(src=other.src, dst=other.dst), other.sport, other.dport)
         self.table.touch(session, wing, packet.size, "icmp-error")
         out = packet.evolve(dst=other.src, inner=restored)
-        return self.route_session(out, unit, table, session, counted)
+        if self.trace is not None:
+            self.trace.matched(session, out)
+        return self.route_session(out, unit, table, session, counted, "in" if wing == "out" else "out")
 
     def _forward(
         self, packet: Packet, unit: Unit, table: str, counted: tuple[Counted, ...], stateful: bool = False
@@ -295,6 +394,8 @@ class FlowPath:
     def _first(self, packet: Packet, unit: Unit, table: str, instance: str, counted: tuple[Counted, ...]) -> Verdict:
         dp, sec = self.dataplane, self.security
         zone = sec.zone_of(unit.name)
+        if self.trace is not None:
+            self.trace.first_path(unit, zone)
         if zone is None and unit.name not in sec.zones.management_ifls:
             return self._drop(f"{unit.name} is not in a security zone", NO_ZONE, counted)
         sport, dport = ports(packet)
@@ -308,7 +409,11 @@ class FlowPath:
                 dst, dst_port = inbound.address, inbound.port if inbound.port is not None else dport
             else:
                 inbound = None
+            if self.trace is not None:
+                self.trace.dst_nat(unit, packet, sport, dport, inbound, dst, dst_port)
         where = dp.resolve(dst, table)
+        if self.trace is not None:
+            self.trace.routed(packet, dst, sport, dst_port, unit, zone, where)
         if where.kind == "local":
             return self._to_self(packet, unit, zone, where.table, counted)
         if zone is None:  # a management interface: only for the device itself
@@ -329,7 +434,11 @@ class FlowPath:
         icmp_type = ICMP_TYPES.get(packet.icmp or "") if packet.proto == "icmp" else None
         match = sec.match(zone, to_zone, packet.src, dst, number, sport, dst_port, icmp_type)
         self.device.security.hit(match)
+        if self.trace is not None:
+            self.trace.policy(zone, to_zone, packet.src, dst, sport, dst_port, number, match)
         if match.action != "permit":
+            if match.log_init:
+                self.log.denied(match, packet, sport, dport, zone, to_zone, unit.name)
             if match.action == "reject":
                 return self._reject(packet, table, match.name, counted)
             return self._drop(f"denied by policy {match.name}", POLICY, counted)
@@ -365,6 +474,8 @@ class FlowPath:
                     nat.hit(rule, ok=False)
                     return self._drop(f"source NAT rule {rule.rule.name}: no address or port left", NO_NAT, counted)
                 src, src_port, outbound = binding.address, binding.port, rule
+        if self.trace is not None:
+            self.trace.src_nat(packet.src, sport, src, src_port, outbound, binding)
         in_wing = Wing(packet.src, sport, packet.dst, dport, packet.proto, unit.name, zone, instance)
         out_wing = Wing(dst, dst_port, src, src_port, packet.proto, egress, to_zone, out_instance)
         pool = (binding.pool or "interface") if binding is not None else None
@@ -382,7 +493,11 @@ class FlowPath:
             nat.hit(m)
         if matches:
             self._held[session.id] = (binding, matches)
+        if match.log_init or match.log_close:
+            self.log.created(session, match, inbound, outbound)
         translated = with_ports(packet.evolve(src=src, dst=dst), src_port, dst_port)
+        if self.trace is not None:
+            self.trace.created(session, egress, translated)
         return self._leave(translated.evolve(ttl=packet.ttl - 1), egress, counted, True)
 
     def _to_self(
@@ -391,6 +506,8 @@ class FlowPath:
         """A packet for the device: answers pass (the self session); requests as host-inbound-traffic and
         any policy to junos-host say."""
         dp = self.dataplane
+        if self.trace is not None:
+            self.trace.to_self(packet, unit)
         if icmp.is_request(packet):
             service = service_of(packet)
             sec = self.security
@@ -402,7 +519,11 @@ class FlowPath:
                 icmp_type = ICMP_TYPES.get(packet.icmp or "") if packet.proto == "icmp" else None
                 match = sec.match(zone, JUNOS_HOST, packet.src, packet.dst, number, sport, dport, icmp_type)
                 self.device.security.hit(match)
+                if self.trace is not None:
+                    self.trace.policy(zone, JUNOS_HOST, packet.src, packet.dst, sport, dport, number, match)
                 if match.action != "permit":
+                    if match.log_init:
+                        self.log.denied(match, packet, sport, dport, zone, JUNOS_HOST, unit.name)
                     return self._drop(f"denied by policy {match.name}", POLICY, counted)
         return _with(dp.local_packet(packet, table), counted)
 

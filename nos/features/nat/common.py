@@ -10,9 +10,10 @@ simulator forwards IPv4 only.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, TypeVar
 
-from nos.config.query import child, entries, value, values
+from nos.config.query import child, entries, flag, value, values
 from nos.config.tree import Node
 from nos.config.validate import CheckError
 from nos.routing.prefix import MASKS, addr_text
@@ -133,6 +134,73 @@ def is_unicast(address: int) -> bool:
     return address < 0xE0000000
 
 
+# -- rules -----------------------------------------------------------------------------------------------
+
+RuleKey = tuple[str, str, str]  # (source | destination | static, rule set, rule): a rule's counters
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """What every NAT rule has: its names, its places (`id` in the configuration, `position` in the
+    evaluation order, both from 1) and its rule set's `from` context."""
+
+    KIND: ClassVar[str] = ""
+    rule_set: str
+    name: str
+    id: int
+    position: int = 0
+    from_context: Context
+    description: str | None = None
+
+    @property
+    def key(self) -> RuleKey:
+        return (self.KIND, self.rule_set, self.name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MatchRule(Rule):
+    """A source or destination rule: the match conditions both kinds have (a destination rule has no
+    source ports; `any_unicast` is its `destination-address any-unicast`) and its action."""
+
+    sources: Ranges = ANY
+    destinations: Ranges = ANY
+    any_unicast: bool = False
+    source_ports: Ranges = ANY
+    destination_ports: Ranges = ANY
+    protocols: tuple[str, ...] = ()
+    applications: tuple[str, ...] = ()
+    action: str  # interface (source rules) | pool | off
+    pool: str | None = None
+
+    def fits(self, src: int, dst: int, proto: str, sport: int, dport: int, apps: ApplicationMatch | None) -> bool:
+        """Does the packet meet the rule's match conditions (addresses, ports, protocol, application)?"""
+        if self.any_unicast:
+            if not is_unicast(dst):
+                return False
+        elif not in_ranges(dst, self.destinations):
+            return False
+        if not in_ranges(src, self.sources):
+            return False
+        if not in_ranges(sport, self.source_ports) or not in_ranges(dport, self.destination_ports):
+            return False
+        if self.protocols and proto not in self.protocols:
+            return False
+        if self.applications:
+            return apps is not None and any(apps(name, proto, sport, dport) for name in self.applications)
+        return True
+
+
+class Held:
+    """A translation a rule decided (a session's match): the rule's counters are under its key."""
+
+    __slots__ = ()  # (the matches have slots: sessions hold them)
+    rule: Rule
+
+    @property
+    def key(self) -> RuleKey:
+        return self.rule.key
+
+
 # -- the global address book (when no lookup is given) -------------------------------------------------
 
 
@@ -231,6 +299,123 @@ class Compiler:
             self.error(path, f"application {names[0]}", "NAT application match needs the security applications")
             return ()
         return names  # (an undefined name is the schema's reference error)
+
+    def match_addresses(self, path: list[str], match: Node | None, side: str) -> Ranges:
+        """A rule's `match source-address[-name]` (side `source`) or `destination-address[-name]`."""
+        literals, names = values(match, f"{side}-address"), values(match, f"{side}-address-name")
+        return self.addresses(path, literals, names, f"match {side}-address-name")
+
+    def check_ports(self, path: list[str], match: Node | None, *whats: str) -> None:
+        """Refuse a `match source-port|destination-port` range that runs backwards."""
+        for what in whats:
+            for low, high in port_ranges(child(match, what)):
+                if high < low:
+                    message = "Upper limit of port range is lower than its start"
+                    self.error([*path, "match", what], f"port {low} to {high}", message)
+
+    def span(self, path: list[str], statement: str, low: str, high: str | None) -> Range | None:
+        """An address range `low [to high]` (common.span), refused when it runs backwards; None for IPv6
+        or refused."""
+        found = span(low, high)
+        if found is not None and found[1] < found[0]:
+            self.error(path, statement, "Upper limit of address range is lower than its start")
+            return None
+        return found
+
+
+@dataclass(frozen=True)
+class RuleSite:
+    """One rule being compiled: where it stands (for its errors) and whether its rule set has every
+    context it needs (a rule of a rule set without one is checked but not kept)."""
+
+    base: list[str]  # security nat KIND
+    rule_set: str
+    name: str
+    node: Node
+    usable: bool
+
+    @property
+    def set_path(self) -> list[str]:
+        return [*self.base, "rule-set", self.rule_set]
+
+    @property
+    def path(self) -> list[str]:
+        return [*self.set_path, "rule", self.name]
+
+    @property
+    def match(self) -> Node | None:
+        return child(self.node, "match")
+
+
+R = TypeVar("R", bound=Rule)
+RuleFields = Callable[[Compiler, RuleSite], dict[str, Any] | None]
+"""A kind's own fields of one rule (None: the rule is left out, its errors reported)."""
+
+
+def compile_rules(
+    c: Compiler, kind: str, node: Node | None, make: type[R], fields: RuleFields, sides: tuple[str, ...] = ("from",)
+) -> tuple[R, ...]:
+    """Every rule of the `kind` rule sets under `node`, in evaluation order (their `position`): rule
+    sets with the more specific `from` context first (interface, zone, routing instance), then `to`
+    likewise, then configuration order; rules in their order within a set. `Rule Id` counts every
+    rule of the configuration, kept or not."""
+    base = ["security", "nat", kind]
+    found: list[tuple[tuple[int, ...], R]] = []
+    rule_id = 0
+    for set_order, ((rs_name,), rs) in enumerate(entries(node, "rule-set").items()):
+        contexts: dict[str, Context] = {}
+        for side in sides:
+            found_context = context(child(rs, side))
+            if found_context is None:
+                c.missing(base, f"rule-set {rs_name}", side)
+            else:
+                contexts[f"{side}_context"] = found_context
+        usable = len(contexts) == len(sides)
+        for rule_order, ((name,), rule) in enumerate(entries(rs, "rule").items()):
+            rule_id += 1
+            own = fields(c, RuleSite(base, rs_name, name, rule, usable))
+            if own is None or not usable:
+                continue
+            description = value(rule, "description")
+            made = make(rule_set=rs_name, name=name, id=rule_id, description=description, **contexts, **own)
+            ranks = tuple(ctx.rank for ctx in contexts.values())
+            found.append(((*ranks, set_order, rule_order), made))
+    found.sort(key=lambda item: item[0])
+    return tuple(replace(rule, position=n + 1) for n, (_, rule) in enumerate(found))
+
+
+def rule_action(then: Node | None, *actions: str) -> tuple[str, str | None] | None:
+    """A rule's `then`: `off`, `pool P`, or one of `actions` (flags such as `interface`), with the
+    pool's name; None when it says none of them."""
+    if flag(then, "off"):
+        return "off", None
+    pool = value(child(then, "pool"), "pool-name")
+    if pool:
+        return "pool", pool
+    for action in actions:
+        if flag(then, action):
+            return action, None
+    return None
+
+
+def match_fields(c: Compiler, site: RuleSite, destinations: Callable[[], Ranges], *ports: str) -> dict[str, Any]:
+    """The MatchRule conditions of a source or destination rule: addresses (`destinations` resolves
+    the kind's own destination statement), the `ports` statements it has, protocols, applications."""
+    match = site.match
+    return {
+        "sources": c.match_addresses(site.path, match, "source"),
+        "destinations": destinations(),
+        **{what.replace("-", "_") + "s": port_ranges(child(match, what)) for what in ports},
+        "protocols": tuple(protocol_name(p) for p in values(match, "protocol")),
+        "applications": c.applications([*site.path, "match"], values(match, "application")),
+    }
+
+
+def single_destination(match: Node | None) -> tuple[str | None, str | None]:
+    """The one `destination-address A` or `destination-address-name N` of a destination or static
+    rule: (literal, name)."""
+    literal = value(child(match, "destination-address"), "dst-addr")
+    return literal, value(child(match, "destination-address-name"), "dst-addr-name")
 
 
 def ranges_text(ranges: Ranges) -> list[tuple[str, str]]:

@@ -24,20 +24,15 @@ from nos.features.nat.common import (
     Compiler,
     Lookups,
     Ranges,
+    RuleKey,
     global_address_book,
     in_ranges,
-    span,
+    protocol_name,
 )
-from nos.features.nat.destination import (
-    DestinationMatch,
-    DestinationRule,
-    compile_destination_rules,
-    match_destination,
-    translate,
-)
+from nos.features.nat.destination import DestinationMatch, DestinationRule, compile_destination_rules, translate
 from nos.features.nat.pools import DestinationPool, SourcePool, compile_destination_pools, compile_source_pools
-from nos.features.nat.source import SourceMatch, SourceRule, compile_source_rules, match_source
-from nos.features.nat.static import StaticMatch, StaticRule, compile_static_rules, match_static, match_static_reverse
+from nos.features.nat.source import SourceMatch, SourceRule, compile_source_rules
+from nos.features.nat.static import StaticMatch, StaticRule, compile_static_rules
 
 
 @dataclass(frozen=True)
@@ -52,6 +47,9 @@ class NatConfig:
     proxy_arps: dict[str, Ranges] = field(default_factory=dict)
     applications: ApplicationMatch | None = field(default=None, compare=False)
     errors: tuple[CheckError, ...] = field(default=(), compare=False)
+    # A source rule's match is the same for every session it translates: made once, shared by all
+    # (100,000 sessions would otherwise hold 100,000 copies).
+    _source_matches: dict[RuleKey, SourceMatch] = field(default_factory=dict, compare=False, repr=False)
 
     def source(
         self,
@@ -70,13 +68,20 @@ class NatConfig:
     ) -> SourceMatch | None:
         """The source rule for a new session leaving by `to_ifl` (None: no rule fits). `instance` is the
         routing instance it arrived in; `to_instance` the one it leaves from (default: the same)."""
-        rule = match_source(
-            self.source_rules, self.applications, from_zone, to_zone, to_ifl, instance, src, dst, proto, sport, dport,
-            from_ifl, to_instance,
-        )  # fmt: skip
-        if rule is None:
-            return None
-        return SourceMatch(rule, self.source_pools.get(rule.pool) if rule.pool else None)
+        proto = protocol_name(proto)
+        out_instance = instance if to_instance is None else to_instance
+        for rule in self.source_rules:
+            if (
+                rule.from_context.matches(from_zone, from_ifl, instance)
+                and rule.to_context.matches(to_zone, to_ifl, out_instance)
+                and rule.fits(src, dst, proto, sport, dport, self.applications)
+            ):
+                found = self._source_matches.get(rule.key)
+                if found is None:
+                    pool = self.source_pools.get(rule.pool) if rule.pool else None
+                    found = self._source_matches[rule.key] = SourceMatch(rule, pool)
+                return found
+        return None
 
     def destination(
         self,
@@ -90,16 +95,16 @@ class NatConfig:
         dport: int,
     ) -> DestinationMatch | None:
         """The destination rule for a new session arriving on `from_ifl`, with its new destination."""
-        rule = match_destination(
-            self.destination_rules, self.applications, from_zone, from_ifl, instance, src, dst, proto, sport, dport
-        )
-        if rule is None:
-            return None
-        pool = self.destination_pools.get(rule.pool) if rule.pool else None
-        if pool is None:
-            return DestinationMatch(rule)
-        address, port = translate(rule, pool, dst, dport)
-        return DestinationMatch(rule, pool, address, port)
+        proto = protocol_name(proto)
+        for rule in self.destination_rules:
+            if rule.from_context.matches(from_zone, from_ifl, instance) and rule.fits(
+                src, dst, proto, sport, dport, self.applications
+            ):
+                pool = self.destination_pools.get(rule.pool) if rule.pool else None
+                if pool is None:
+                    return DestinationMatch(rule)
+                return DestinationMatch(rule, pool, *translate(rule, pool, dst, dport))
+        return None
 
     def static(
         self,
@@ -113,7 +118,11 @@ class NatConfig:
         dport: int,
     ) -> StaticMatch | None:
         """Inbound static NAT for a new session arriving on `from_ifl` (its destination translated)."""
-        return match_static(self.static_rules, from_zone, from_ifl, instance, src, dst, sport, dport)
+        for rule in self.static_rules:
+            found = rule.inbound(src, dst, sport, dport)
+            if found is not None and rule.from_context.matches(from_zone, from_ifl, instance):
+                return found
+        return None
 
     def static_reverse(
         self,
@@ -128,7 +137,11 @@ class NatConfig:
     ) -> StaticMatch | None:
         """Outbound static NAT for a new session from a mapped host leaving by `to_ifl` (its source
         translated to the public address)."""
-        return match_static_reverse(self.static_rules, to_zone, to_ifl, to_instance, src, dst, sport)
+        for rule in self.static_rules:
+            found = rule.outbound(src, dst, sport)
+            if found is not None and rule.from_context.matches(to_zone, to_ifl, to_instance):
+                return found
+        return None
 
     def proxy_arp(self, ifl: str, address: int) -> bool:
         """Does the device answer ARP for `address` on `ifl` (`security nat proxy-arp`)?"""
@@ -169,20 +182,10 @@ def compile_nat(root: Node | None, lookups: Lookups | AddressLookup | None = Non
 def _proxy_arps(c: Compiler, node: Node | None) -> dict[str, Ranges]:
     out: dict[str, Ranges] = {}
     for (ifl,), entry in entries(node, "interface").items():
-        ranges = []
-        for (low,), address in entries(child(entry, "address"), "entry").items():
-            found = span(low, value(address, "to"))
-            if found is None:
-                continue
-            if found[1] < found[0]:
-                c.error(
-                    ["security", "nat", "proxy-arp", "interface", ifl, "address"],
-                    low,
-                    "Upper limit of address range is lower than its start",
-                )
-                continue
-            ranges.append(found)
-        out[ifl] = tuple(ranges)
+        path = ["security", "nat", "proxy-arp", "interface", ifl, "address"]
+        addresses = entries(child(entry, "address"), "entry").items()
+        found = (c.span(path, low, low, value(address, "to")) for (low,), address in addresses)
+        out[ifl] = tuple(r for r in found if r is not None)
     return out
 
 

@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from nos.config.query import child, entries, flag, value
 from nos.config.tree import Node
-from nos.features.nat.common import Compiler, Range, address_range, instance_name, span
+from nos.features.nat.common import Compiler, Range, address_range, instance_name
 
 PORT_LOW, PORT_HIGH = 1024, 65535  # the default port range of a PAT pool and of interface NAT
 FIRST_SOURCE_POOL_ID = 4  # Junos numbers user source pools from 4 (0-3 are its own)
@@ -82,13 +82,9 @@ def compile_source_pools(c: Compiler, source: Node | None) -> dict[str, SourcePo
         path = ["security", "nat", "source", "pool", name]
         ranges = []
         for (low,), entry in entries(child(node, "address"), "entry").items():
-            found = span(low, value(entry, "to"))
-            if found is None:
-                continue  # IPv6
-            if found[1] < found[0]:
-                c.error(path, f"address {low}", "Upper limit of address range is lower than its start")
-                continue
-            ranges.append(found)
+            found = c.span(path, f"address {low}", low, value(entry, "to"))
+            if found is not None:  # (None: IPv6, or refused)
+                ranges.append(found)
         if not entries(child(node, "address"), "entry"):
             c.missing(["security", "nat", "source"], f"pool {name}", "address")
         port = child(node, "port")
@@ -127,16 +123,9 @@ def compile_destination_pools(c: Compiler, destination: Node | None) -> dict[str
         if text is None:
             c.missing(["security", "nat", "destination"], f"pool {name}", "address")
             continue
-        found = span(text, value(address, "to"))
+        found = c.span(["security", "nat", "destination", "pool", name], f"address {text}", text, value(address, "to"))
         if found is None:
-            continue  # IPv6
-        if found[1] < found[0]:
-            c.error(
-                ["security", "nat", "destination", "pool", name],
-                f"address {text}",
-                "Upper limit of address range is lower than its start",
-            )
-            continue
+            continue  # IPv6, or refused
         ri = child(node, "routing-instance")
         port = value(address, "port")
         pools[name] = DestinationPool(

@@ -20,7 +20,7 @@ from typing import Any
 from nos.config.query import child
 from nos.config.tree import Node
 from nos.config.validate import CheckError
-from nos.features.nat.common import Lookups
+from nos.features.nat.common import Lookups, RuleKey
 from nos.features.nat.config import NatConfig, compile_nat
 from nos.features.nat.destination import DestinationMatch
 from nos.features.nat.pools import Allocator, Binding, SourcePool
@@ -28,7 +28,6 @@ from nos.features.nat.source import SourceMatch
 from nos.features.nat.static import StaticMatch
 
 Match = SourceMatch | DestinationMatch | StaticMatch
-RuleKey = tuple[str, str, str]  # (source | destination | static, rule set, rule)
 
 
 @dataclass
@@ -68,15 +67,8 @@ class Nat:
 
     def apply(self, old: Node, new: Node) -> None:
         compiled = self._compile(new) if child(child(new, "security"), "nat") is not None else NatConfig()
-        keys = {
-            (kind, rule.rule_set, rule.name)
-            for kind, rules in (
-                ("source", compiled.source_rules),
-                ("destination", compiled.destination_rules),
-                ("static", compiled.static_rules),
-            )
-            for rule in rules
-        }
+        rules = (*compiled.source_rules, *compiled.destination_rules, *compiled.static_rules)
+        keys = {rule.key for rule in rules}
         self.counters = {key: self.counters.get(key) or RuleCounters() for key in keys}
         self.config = compiled
         self._compiled = None  # (a verified root is not kept once applied)

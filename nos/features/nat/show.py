@@ -18,7 +18,11 @@ reference), and the port, protocol and application lines of rules.
 
 from __future__ import annotations
 
-from nos.features.nat.common import EVERYTHING, Context, Ranges, ranges_text
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from nos.features.nat.common import Context, MatchRule, Ranges, Rule, ranges_text
 from nos.features.nat.destination import DestinationRule
 from nos.features.nat.pools import DestinationPool, SourcePool
 from nos.features.nat.runtime import Nat, RuleCounters
@@ -41,10 +45,6 @@ def _pair(low: object, high: object) -> str:
     return f"{low!s:<15} - {high}"
 
 
-def _counters(nat: Nat, kind: str, rule_set: str, name: str) -> RuleCounters:
-    return nat.counters.get((kind, rule_set, name)) or RuleCounters()
-
-
 def _context(entry: Element, side: str, ctx: Context) -> None:
     sub(entry, f"rule-{side}-context", ctx.kind)
     for name in ctx.names:
@@ -58,8 +58,9 @@ def _context_lines(entry: Element, side: str) -> list[str]:
     return [_field(label if n == 0 else "", name) for n, name in enumerate(names)]
 
 
-def _referenced(ranges: list[Ranges]) -> int:
-    return sum(len(r) for r in ranges)
+def _referenced(rules: Sequence[MatchRule]) -> int:
+    """The address ranges the rules name (`Total referenced IPv4/IPv6 ip-prefixes`)."""
+    return sum(len(r.sources) + len(r.destinations) for r in rules)
 
 
 def _selected(name: str | None, rule_name: str) -> bool:
@@ -70,15 +71,114 @@ def _rpc_args(name: str | None, arg: str) -> dict[str, str | bool]:
     return {arg: name} if name else {"all": True}
 
 
-def _ranges_xml(parent: Element, tag: str, low_tag: str, high_tag: str, ranges: Ranges) -> None:
-    entry = sub(parent, tag)
+# -- rules: what the three replies share -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _RuleReply:
+    """One kind's rule reply: its RPC, its element, its tags (each kind's own prefix on the match
+    entries: `` for source rules, `rule-` destination, `static-` static) and its text's titles."""
+
+    kind: str
+    rpc: str
+    root: str
+    total_leaf: str  # the count under total-KIND-nat-rules
+    prefix: str  # of the address and port range entries
+    title: str  # the count's line
+    rule_title: str  # a rule's heading
+
+    def entries(self, info: Element) -> Iterator[Element]:
+        return info.iterfind(f"{self.kind}-nat-rule-entry")
+
+
+_SOURCE = _RuleReply(
+    "source", "get-source-nat-rule-sets-information", "source-nat-rule-detail-information", "total-src-rules", "",
+    "Total rules", "source NAT rule",
+)  # fmt: skip
+_DESTINATION = _RuleReply(
+    "destination", "get-destination-nat-rule-sets-information", "destination-nat-rule-information", "total-dst-rules",
+    "rule-", "Total destination-nat rules", "Destination NAT rule",
+)  # fmt: skip
+_STATIC = _RuleReply(
+    "static", "get-static-nat-rule-information", "static-nat-rule-information", "total-rules", "static-",
+    "Total static-nat rules", "Static NAT rule",
+)  # fmt: skip
+
+RuleBody = Callable[[Element, Any, RuleCounters], None]
+
+
+def _rules_xml(
+    nat: Nat, reply: _RuleReply, rules: Sequence[Rule], referenced: int, name: str | None, body: RuleBody
+) -> Element:
+    """The reply: its totals, then each selected rule's head (names, places, `from`) and `body`."""
+    info = E(reply.root, ns=NS)
+    sub(sub(info, f"total-{reply.kind}-nat-rules"), reply.total_leaf, len(rules))
+    ref = f"total-{reply.kind}-nat-rule-ref-addr-num"
+    total = sub(info, ref)
+    sub(total, f"{ref}-v4", referenced)
+    sub(total, f"{ref}-v6", 0)
+    for rule in rules:
+        if _selected(name, rule.name):
+            entry = sub(info, f"{reply.kind}-nat-rule-entry")
+            sub(entry, "rule-name", rule.name)
+            sub(entry, "rule-set-name", rule.rule_set)
+            sub(entry, "rule-id", rule.id)
+            sub(entry, "rule-matching-position", rule.position)
+            _context(entry, "from", rule.from_context)
+            body(entry, rule, nat.counters.get(rule.key) or RuleCounters())
+    return info
+
+
+def _rules_lines(info: Element, reply: _RuleReply, body: Callable[[Element], list[str]]) -> list[str]:
+    ref = f"total-{reply.kind}-nat-rule-ref-addr-num"
+    lines = [
+        f"{reply.title}: {text_of(info, f'total-{reply.kind}-nat-rules/{reply.total_leaf}', '0')}",
+        f"Total referenced IPv4/IPv6 ip-prefixes: {text_of(info, f'{ref}/{ref}-v4', '0')}/"
+        f"{text_of(info, f'{ref}/{ref}-v6', '0')}",
+    ]
+    for entry in reply.entries(info):
+        lines.append(f"{reply.rule_title}: {text_of(entry, 'rule-name')}")
+        lines.append(_field("Rule set", text_of(entry, "rule-set-name")))
+        lines.append(_field("Rule Id", text_of(entry, "rule-id")))
+        lines.append(_field("Rule position", text_of(entry, "rule-matching-position")))
+        lines += _context_lines(entry, "from")
+        lines += body(entry)
+    return lines
+
+
+def _rules(
+    nat: Nat,
+    reply: _RuleReply,
+    rules: Sequence[Rule],
+    referenced: int,
+    name: str | None,
+    body: RuleBody,
+    render: Callable[[Element], list[str]],
+) -> Structured:
+    info = _rules_xml(nat, reply, rules, referenced, name, body)
+    return Structured(info, render, reply.rpc, _rpc_args(name, "rule-name"))
+
+
+def _addresses_xml(entry: Element, reply: _RuleReply, side: str, ranges: Ranges) -> None:
+    """A rule's source or destination address ranges (`any` as the whole space)."""
+    block = sub(entry, f"{reply.prefix}{side}-address-range-entry")
     for low, high in ranges_text(ranges):
-        sub(entry, low_tag, low)
-        sub(entry, high_tag, high)
+        sub(block, f"rule-{side}-address-low-range", low)
+        sub(block, f"rule-{side}-address-high-range", high)
 
 
-def _range_lines(entry: Element, tag: str, label: str, indent: int = 4) -> list[str]:
-    found = entry.find(tag)
+def _ports_xml(entry: Element, reply: _RuleReply, side: str, ranges: Ranges) -> None:
+    if not ranges:
+        return
+    block = sub(entry, f"{reply.prefix}{side}-port-entry")
+    for low, high in ranges:
+        sub(block, f"rule-{side}-port-low", low)
+        sub(block, f"rule-{side}-port-high", high)
+
+
+def _range_lines(entry: Element, reply: _RuleReply, what: str, label: str, indent: int = 4) -> list[str]:
+    """`Label : low - high` for each range of the `what` entry (`source-address`, `destination-port`)."""
+    found = entry.find(f"{reply.prefix}{what}-entry" if what.endswith("port") else f"{reply.prefix}{what}-range-entry")
     if found is None:
         return []
     lows = [e.text or "" for e in found if e.tag.endswith("-low-range") or e.tag.endswith("-low")]
@@ -89,80 +189,27 @@ def _range_lines(entry: Element, tag: str, label: str, indent: int = 4) -> list[
     ]
 
 
-def _ports_xml(parent: Element, tag: str, prefix: str, ranges: Ranges) -> None:
-    if not ranges:
-        return
-    entry = sub(parent, tag)
-    for low, high in ranges:
-        sub(entry, f"{prefix}-low", low)
-        sub(entry, f"{prefix}-high", high)
+def _protocols_xml(entry: Element, nat_prefix: str, protocols: tuple[str, ...]) -> None:
+    if protocols:
+        block = sub(entry, f"{nat_prefix}-protocol-entry")
+        for proto in protocols:
+            sub(block, f"{nat_prefix}-protocol", proto)
 
 
-# -- source rules (get-source-nat-rule-sets-information) ---------------------------------------------------
+def _protocol_lines(entry: Element, nat_prefix: str) -> list[str]:
+    protocols = [e.text or "" for e in entry.iterfind(f"{nat_prefix}-protocol-entry/{nat_prefix}-protocol")]
+    return [_field("IP protocol", ", ".join(protocols), 4)] if protocols else []
 
 
-def source_rules_xml(nat: Nat, name: str | None = None) -> Element:
-    rules = nat.config.source_rules
-    info = E("source-nat-rule-detail-information", ns=NS)
-    sub(sub(info, "total-source-nat-rules"), "total-src-rules", len(rules))
-    total = sub(info, "total-source-nat-rule-ref-addr-num")
-    sub(
-        total,
-        "total-source-nat-rule-ref-addr-num-v4",
-        _referenced([r.sources for r in rules] + [r.destinations for r in rules]),
-    )
-    sub(total, "total-source-nat-rule-ref-addr-num-v6", 0)
-    for rule in rules:
-        if _selected(name, rule.name):
-            _source_rule(info, rule, _counters(nat, "source", rule.rule_set, rule.name))
-    return info
+def _action(rule: MatchRule) -> str:
+    return rule.pool if rule.action == "pool" and rule.pool else rule.action
 
 
-def _source_rule(info: Element, rule: SourceRule, counters: RuleCounters) -> None:
-    entry = sub(info, "source-nat-rule-entry")
-    sub(entry, "rule-name", rule.name)
-    sub(entry, "rule-set-name", rule.rule_set)
-    sub(entry, "rule-id", rule.id)
-    sub(entry, "rule-matching-position", rule.position)
-    _context(entry, "from", rule.from_context)
-    _context(entry, "to", rule.to_context)
-    _ranges_xml(
-        entry,
-        "source-address-range-entry",
-        "rule-source-address-low-range",
-        "rule-source-address-high-range",
-        rule.sources,
-    )
-    _ranges_xml(
-        entry,
-        "destination-address-range-entry",
-        "rule-destination-address-low-range",
-        "rule-destination-address-high-range",
-        rule.destinations,
-    )
-    _ports_xml(entry, "source-port-entry", "rule-source-port", rule.source_ports)
-    _ports_xml(entry, "destination-port-entry", "rule-destination-port", rule.destination_ports)
-    if rule.protocols:
-        protocols = sub(entry, "src-nat-protocol-entry")
-        for proto in rule.protocols:
-            sub(protocols, "src-nat-protocol", proto)
-    if rule.applications:
-        sub(sub(entry, "src-nat-app-entry"), "src-nat-application", "configured")
-    action = sub(entry, "source-nat-rule-action-entry")
-    sub(action, "source-nat-rule-action", rule.pool if rule.action == "pool" else rule.action)
-    if rule.action != "off":
-        sub(action, "persistent-nat-type", "N/A")
-        sub(action, "persistent-nat-mapping-type", "address-port-mapping")
-        sub(action, "persistent-nat-timeout", 0)
-        sub(action, "persistent-nat-max-session", 0)
-        sub(action, "persistent-nat-block-session", "disabled")
-    _hits(sub(entry, "source-nat-rule-hits-entry"), counters)
-
-
-def _hits(parent: Element, counters: RuleCounters) -> None:
+def _hits(parent: Element, counters: RuleCounters, failed: bool = True) -> None:
     sub(parent, "rule-translation-hits", counters.translation_hits)
     sub(parent, "succ-hits", counters.successful)
-    sub(parent, "failed-hits", counters.failed)
+    if failed:
+        sub(parent, "failed-hits", counters.failed)
     sub(parent, "concurrent-hits", counters.sessions)
 
 
@@ -174,54 +221,148 @@ def _hit_lines(hits: Element | None) -> list[str]:
     ]
 
 
-def _port_lines(entry: Element, tag: str, label: str, indent: int = 4) -> list[str]:
-    return _range_lines(entry, tag, label, indent)
+# -- source rules (get-source-nat-rule-sets-information) ---------------------------------------------------
 
 
-def render_source_rules(info: Element) -> list[str]:
-    lines = [
-        f"Total rules: {text_of(info, 'total-source-nat-rules/total-src-rules', '0')}",
-        "Total referenced IPv4/IPv6 ip-prefixes: "
-        f"{text_of(info, 'total-source-nat-rule-ref-addr-num/total-source-nat-rule-ref-addr-num-v4', '0')}/"
-        f"{text_of(info, 'total-source-nat-rule-ref-addr-num/total-source-nat-rule-ref-addr-num-v6', '0')}",
-    ]
-    for entry in info.iterfind("source-nat-rule-entry"):
-        t = lambda path, e=entry: text_of(e, path)  # noqa: E731
-        lines.append(f"source NAT rule: {t('rule-name')}")
-        lines.append(_field("Rule set", t("rule-set-name")))
-        lines.append(_field("Rule Id", t("rule-id")))
-        lines.append(_field("Rule position", t("rule-matching-position")))
-        lines += _context_lines(entry, "from")
-        lines += _context_lines(entry, "to")
-        lines.append("  Match")
-        lines += _range_lines(entry, "source-address-range-entry", "Source addresses")
-        lines += _range_lines(entry, "destination-address-range-entry", "Destination addresses")
-        lines += _port_lines(entry, "source-port-entry", "Source port")
-        lines += _port_lines(entry, "destination-port-entry", "Destination port")
-        protocols = [e.text or "" for e in entry.iterfind("src-nat-protocol-entry/src-nat-protocol")]
-        if protocols:
-            lines.append(_field("IP protocol", ", ".join(protocols), 4))
-        if entry.find("src-nat-app-entry") is not None:
-            lines.append(_field("Application", t("src-nat-app-entry/src-nat-application"), 4))
-        action = entry.find("source-nat-rule-action-entry")
-        lines.append(_field("Action", text_of(action, "source-nat-rule-action"), 2, 32))
-        if action is not None and action.find("persistent-nat-type") is not None:
-            a = lambda path, e=action: text_of(e, path)  # noqa: E731
-            lines.append(_field("Persistent NAT type", a("persistent-nat-type"), 4, 32))
-            lines.append(_field("Persistent NAT mapping type", a("persistent-nat-mapping-type"), 4, 32))
-            lines.append(_field("Inactivity timeout", a("persistent-nat-timeout"), 4, 32))
-            lines.append(_field("Max session number", a("persistent-nat-max-session"), 4, 32))
-            lines.append(f"    Persistent NAT block session: {a('persistent-nat-block-session')}")
-        lines += _hit_lines(entry.find("source-nat-rule-hits-entry"))
-    return lines
+def _source_rule(entry: Element, rule: SourceRule, counters: RuleCounters) -> None:
+    _context(entry, "to", rule.to_context)
+    _addresses_xml(entry, _SOURCE, "source", rule.sources)
+    _addresses_xml(entry, _SOURCE, "destination", rule.destinations)
+    _ports_xml(entry, _SOURCE, "source", rule.source_ports)
+    _ports_xml(entry, _SOURCE, "destination", rule.destination_ports)
+    _protocols_xml(entry, "src-nat", rule.protocols)
+    if rule.applications:
+        sub(sub(entry, "src-nat-app-entry"), "src-nat-application", "configured")
+    action = sub(entry, "source-nat-rule-action-entry")
+    sub(action, "source-nat-rule-action", _action(rule))
+    if rule.action != "off":
+        sub(action, "persistent-nat-type", "N/A")
+        sub(action, "persistent-nat-mapping-type", "address-port-mapping")
+        sub(action, "persistent-nat-timeout", 0)
+        sub(action, "persistent-nat-max-session", 0)
+        sub(action, "persistent-nat-block-session", "disabled")
+    _hits(sub(entry, "source-nat-rule-hits-entry"), counters)
+
+
+def _source_rule_lines(entry: Element) -> list[str]:
+    lines = _context_lines(entry, "to")
+    lines.append("  Match")
+    lines += _range_lines(entry, _SOURCE, "source-address", "Source addresses")
+    lines += _range_lines(entry, _SOURCE, "destination-address", "Destination addresses")
+    lines += _range_lines(entry, _SOURCE, "source-port", "Source port")
+    lines += _range_lines(entry, _SOURCE, "destination-port", "Destination port")
+    lines += _protocol_lines(entry, "src-nat")
+    if entry.find("src-nat-app-entry") is not None:
+        lines.append(_field("Application", text_of(entry, "src-nat-app-entry/src-nat-application"), 4))
+    action = entry.find("source-nat-rule-action-entry")
+    lines.append(_field("Action", text_of(action, "source-nat-rule-action"), 2, 32))
+    if action is not None and action.find("persistent-nat-type") is not None:
+        a = lambda path, e=action: text_of(e, path)  # noqa: E731
+        lines.append(_field("Persistent NAT type", a("persistent-nat-type"), 4, 32))
+        lines.append(_field("Persistent NAT mapping type", a("persistent-nat-mapping-type"), 4, 32))
+        lines.append(_field("Inactivity timeout", a("persistent-nat-timeout"), 4, 32))
+        lines.append(_field("Max session number", a("persistent-nat-max-session"), 4, 32))
+        lines.append(f"    Persistent NAT block session: {a('persistent-nat-block-session')}")
+    return lines + _hit_lines(entry.find("source-nat-rule-hits-entry"))
 
 
 def source_rules(nat: Nat, name: str | None = None) -> Structured:
     """`show security nat source rule all|NAME`."""
-    rpc_args = _rpc_args(name, "rule-name")
-    return Structured(
-        source_rules_xml(nat, name), render_source_rules, "get-source-nat-rule-sets-information", rpc_args
-    )
+    rules = nat.config.source_rules
+    referenced = _referenced(rules)
+    return _rules(nat, _SOURCE, rules, referenced, name, _source_rule, render_source_rules)
+
+
+def render_source_rules(info: Element) -> list[str]:
+    return _rules_lines(info, _SOURCE, _source_rule_lines)
+
+
+# -- destination rules (get-destination-nat-rule-sets-information) -------------------------------------------
+
+
+def _destination_rule(entry: Element, rule: DestinationRule, counters: RuleCounters) -> None:
+    if rule.sources:
+        _addresses_xml(entry, _DESTINATION, "source", rule.sources)
+    if rule.any_unicast:
+        sub(entry, "rule-destination-address-any-unicast")
+    else:
+        _addresses_xml(entry, _DESTINATION, "destination", rule.destinations)
+    _ports_xml(entry, _DESTINATION, "destination", rule.destination_ports)
+    _protocols_xml(entry, "destination-nat", rule.protocols)
+    if rule.applications:
+        sub(entry, "destination-nat-application", "configured")
+    sub(entry, "destination-nat-rule-action", _action(rule))
+    _hits(entry, counters)
+
+
+def _destination_rule_lines(entry: Element) -> list[str]:
+    lines = _range_lines(entry, _DESTINATION, "source-address", "Source addresses")
+    if entry.find("rule-destination-address-any-unicast") is not None:
+        lines.append(_field("Destination addresses", "any-unicast", 4))
+    lines += _range_lines(entry, _DESTINATION, "destination-address", "Destination addresses")
+    lines += _range_lines(entry, _DESTINATION, "destination-port", "Destination port")
+    lines += _protocol_lines(entry, "destination-nat")
+    if entry.find("destination-nat-application") is not None:
+        lines.append(_field("Application", text_of(entry, "destination-nat-application"), 4))
+    lines.append(_field("Action", text_of(entry, "destination-nat-rule-action")))
+    return lines + _hit_lines(entry)
+
+
+def destination_rules(nat: Nat, name: str | None = None) -> Structured:
+    """`show security nat destination rule all|NAME`."""
+    rules = nat.config.destination_rules
+    referenced = _referenced(rules)
+    return _rules(nat, _DESTINATION, rules, referenced, name, _destination_rule, render_destination_rules)
+
+
+def render_destination_rules(info: Element) -> list[str]:
+    return _rules_lines(info, _DESTINATION, _destination_rule_lines)
+
+
+# -- static rules (get-static-nat-rule-information) ---------------------------------------------------------
+
+
+def _static_rule(entry: Element, rule: StaticRule, counters: RuleCounters) -> None:
+    if rule.sources:
+        _addresses_xml(entry, _STATIC, "source", rule.sources)
+    _ports_xml(entry, _STATIC, "source", rule.source_ports)
+    sub(entry, "rule-destination-address-prefix", addr_text(rule.destination))
+    if rule.destination_ports is not None:
+        sub(entry, "rule-destination-port-low", rule.destination_ports[0])
+        sub(entry, "rule-destination-port-high", rule.destination_ports[1])
+    sub(entry, "rule-host-address-prefix", addr_text(rule.host))
+    if rule.host_ports is not None:
+        sub(entry, "rule-host-port-low", rule.host_ports[0])
+        sub(entry, "rule-host-port-high", rule.host_ports[1])
+    sub(entry, "rule-address-netmask", rule.length)
+    sub(entry, "rule-host-routing-instance", rule.host_instance or "N/A")
+    _hits(entry, counters, failed=False)
+
+
+def _static_rule_lines(entry: Element) -> list[str]:
+    t = lambda path: text_of(entry, path)  # noqa: E731
+    lines = _range_lines(entry, _STATIC, "source-address", "Source addresses", 2)
+    lines += _range_lines(entry, _STATIC, "source-port", "Source port", 2)
+    lines.append(_field("Destination addresses", t("rule-destination-address-prefix")))
+    if entry.find("rule-destination-port-low") is not None:
+        lines.append(_field("Destination port", _pair(t("rule-destination-port-low"), t("rule-destination-port-high"))))
+    lines.append(_field("Host addresses", t("rule-host-address-prefix")))
+    if entry.find("rule-host-port-low") is not None:
+        lines.append(_field("Host port", _pair(t("rule-host-port-low"), t("rule-host-port-high"))))
+    lines.append(_field("Netmask", t("rule-address-netmask")))
+    lines.append(_field("Host routing-instance", t("rule-host-routing-instance")))
+    return lines + _hit_lines(entry)
+
+
+def static_rules(nat: Nat, name: str | None = None) -> Structured:
+    """`show security nat static rule all|NAME`."""
+    rules = nat.config.static_rules
+    referenced = sum(2 + len(r.sources) for r in rules)
+    return _rules(nat, _STATIC, rules, referenced, name, _static_rule, render_static_rules)
+
+
+def render_static_rules(info: Element) -> list[str]:
+    return _rules_lines(info, _STATIC, _static_rule_lines)
 
 
 # -- source pools (retrieve-source-nat-pool-information) ----------------------------------------------------
@@ -389,102 +530,6 @@ def source_summary(nat: Nat) -> Structured:
     return Structured(source_summary_xml(nat), render_source_summary, "retrieve-source-nat-summary")
 
 
-# -- destination rules (get-destination-nat-rule-sets-information) -------------------------------------------
-
-
-def destination_rules_xml(nat: Nat, name: str | None = None) -> Element:
-    rules = nat.config.destination_rules
-    info = E("destination-nat-rule-information", ns=NS)
-    sub(sub(info, "total-destination-nat-rules"), "total-dst-rules", len(rules))
-    total = sub(info, "total-destination-nat-rule-ref-addr-num")
-    sub(
-        total,
-        "total-destination-nat-rule-ref-addr-num-v4",
-        _referenced([r.sources for r in rules] + [r.destinations for r in rules]),
-    )
-    sub(total, "total-destination-nat-rule-ref-addr-num-v6", 0)
-    for rule in rules:
-        if _selected(name, rule.name):
-            _destination_rule(info, rule, _counters(nat, "destination", rule.rule_set, rule.name))
-    return info
-
-
-def _destination_rule(info: Element, rule: DestinationRule, counters: RuleCounters) -> None:
-    entry = sub(info, "destination-nat-rule-entry")
-    sub(entry, "rule-name", rule.name)
-    sub(entry, "rule-set-name", rule.rule_set)
-    sub(entry, "rule-id", rule.id)
-    sub(entry, "rule-matching-position", rule.position)
-    _context(entry, "from", rule.from_context)
-    if rule.sources:
-        _ranges_xml(
-            entry,
-            "rule-source-address-range-entry",
-            "rule-source-address-low-range",
-            "rule-source-address-high-range",
-            rule.sources,
-        )
-    if rule.any_unicast:
-        sub(entry, "rule-destination-address-any-unicast")
-    else:
-        _ranges_xml(
-            entry,
-            "rule-destination-address-range-entry",
-            "rule-destination-address-low-range",
-            "rule-destination-address-high-range",
-            rule.destinations or (EVERYTHING,),
-        )
-    _ports_xml(entry, "rule-destination-port-entry", "rule-destination-port", rule.destination_ports)
-    if rule.protocols:
-        protocols = sub(entry, "destination-nat-protocol-entry")
-        for proto in rule.protocols:
-            sub(protocols, "destination-nat-protocol", proto)
-    if rule.applications:
-        sub(entry, "destination-nat-application", "configured")
-    sub(entry, "destination-nat-rule-action", rule.pool if rule.action == "pool" else rule.action)
-    _hits(entry, counters)
-
-
-def render_destination_rules(info: Element) -> list[str]:
-    lines = [
-        f"Total destination-nat rules: {text_of(info, 'total-destination-nat-rules/total-dst-rules', '0')}",
-        "Total referenced IPv4/IPv6 ip-prefixes: "
-        f"{text_of(info, 'total-destination-nat-rule-ref-addr-num/total-destination-nat-rule-ref-addr-num-v4', '0')}/"
-        f"{text_of(info, 'total-destination-nat-rule-ref-addr-num/total-destination-nat-rule-ref-addr-num-v6', '0')}",
-    ]
-    for entry in info.iterfind("destination-nat-rule-entry"):
-        t = lambda path, e=entry: text_of(e, path)  # noqa: E731
-        lines.append(f"Destination NAT rule: {t('rule-name')}")
-        lines.append(_field("Rule set", t("rule-set-name")))
-        lines.append(_field("Rule Id", t("rule-id")))
-        lines.append(_field("Rule position", t("rule-matching-position")))
-        lines += _context_lines(entry, "from")
-        lines += _range_lines(entry, "rule-source-address-range-entry", "Source addresses")
-        if entry.find("rule-destination-address-any-unicast") is not None:
-            lines.append(_field("Destination addresses", "any-unicast", 4))
-        lines += _range_lines(entry, "rule-destination-address-range-entry", "Destination addresses")
-        lines += _port_lines(entry, "rule-destination-port-entry", "Destination port")
-        protocols = [e.text or "" for e in entry.iterfind("destination-nat-protocol-entry/destination-nat-protocol")]
-        if protocols:
-            lines.append(_field("IP protocol", ", ".join(protocols), 4))
-        if entry.find("destination-nat-application") is not None:
-            lines.append(_field("Application", t("destination-nat-application"), 4))
-        lines.append(_field("Action", t("destination-nat-rule-action")))
-        lines += _hit_lines(entry)
-    return lines
-
-
-def destination_rules(nat: Nat, name: str | None = None) -> Structured:
-    """`show security nat destination rule all|NAME`."""
-    rpc_args = _rpc_args(name, "rule-name")
-    return Structured(
-        destination_rules_xml(nat, name),
-        render_destination_rules,
-        "get-destination-nat-rule-sets-information",
-        rpc_args,
-    )
-
-
 # -- destination pools (get-destination-nat-pool-information) ------------------------------------------------
 
 
@@ -506,7 +551,7 @@ def _destination_pool_hits(nat: Nat) -> dict[str, int]:
     hits: dict[str, int] = {}
     for rule in nat.config.destination_rules:
         if rule.pool is not None:
-            counters = _counters(nat, "destination", rule.rule_set, rule.name)
+            counters = nat.counters.get(rule.key) or RuleCounters()
             hits[rule.pool] = hits.get(rule.pool, 0) + counters.successful
     return hits
 
@@ -613,89 +658,6 @@ def destination_summary(nat: Nat) -> Structured:
     return Structured(
         destination_summary_xml(nat), render_destination_summary, "retrieve-destination-nat-summary-information"
     )
-
-
-# -- static rules (get-static-nat-rule-information) ---------------------------------------------------------
-
-
-def static_rules_xml(nat: Nat, name: str | None = None) -> Element:
-    rules = nat.config.static_rules
-    info = E("static-nat-rule-information", ns=NS)
-    sub(sub(info, "total-static-nat-rules"), "total-rules", len(rules))
-    total = sub(info, "total-static-nat-rule-ref-addr-num")
-    sub(total, "total-static-nat-rule-ref-addr-num-v4", sum(2 + len(r.sources) for r in rules))
-    sub(total, "total-static-nat-rule-ref-addr-num-v6", 0)
-    for rule in rules:
-        if _selected(name, rule.name):
-            _static_rule(info, rule, _counters(nat, "static", rule.rule_set, rule.name))
-    return info
-
-
-def _static_rule(info: Element, rule: StaticRule, counters: RuleCounters) -> None:
-    entry = sub(info, "static-nat-rule-entry")
-    sub(entry, "rule-name", rule.name)
-    sub(entry, "rule-set-name", rule.rule_set)
-    sub(entry, "rule-id", rule.id)
-    sub(entry, "rule-matching-position", rule.position)
-    _context(entry, "from", rule.from_context)
-    if rule.sources:
-        _ranges_xml(
-            entry,
-            "static-source-address-range-entry",
-            "rule-source-address-low-range",
-            "rule-source-address-high-range",
-            rule.sources,
-        )
-    _ports_xml(entry, "static-source-port-entry", "rule-source-port", rule.source_ports)
-    sub(entry, "rule-destination-address-prefix", addr_text(rule.destination))
-    if rule.destination_ports is not None:
-        sub(entry, "rule-destination-port-low", rule.destination_ports[0])
-        sub(entry, "rule-destination-port-high", rule.destination_ports[1])
-    sub(entry, "rule-host-address-prefix", addr_text(rule.host))
-    if rule.host_ports is not None:
-        sub(entry, "rule-host-port-low", rule.host_ports[0])
-        sub(entry, "rule-host-port-high", rule.host_ports[1])
-    sub(entry, "rule-address-netmask", rule.length)
-    sub(entry, "rule-host-routing-instance", rule.host_instance or "N/A")
-    sub(entry, "rule-translation-hits", counters.translation_hits)
-    sub(entry, "succ-hits", counters.successful)
-    sub(entry, "concurrent-hits", counters.sessions)
-
-
-def render_static_rules(info: Element) -> list[str]:
-    lines = [
-        f"Total static-nat rules: {text_of(info, 'total-static-nat-rules/total-rules', '0')}",
-        "Total referenced IPv4/IPv6 ip-prefixes: "
-        f"{text_of(info, 'total-static-nat-rule-ref-addr-num/total-static-nat-rule-ref-addr-num-v4', '0')}/"
-        f"{text_of(info, 'total-static-nat-rule-ref-addr-num/total-static-nat-rule-ref-addr-num-v6', '0')}",
-    ]
-    for entry in info.iterfind("static-nat-rule-entry"):
-        t = lambda path, e=entry: text_of(e, path)  # noqa: E731
-        lines.append(f"Static NAT rule: {t('rule-name')}")
-        lines.append(_field("Rule set", t("rule-set-name")))
-        lines.append(_field("Rule Id", t("rule-id")))
-        lines.append(_field("Rule position", t("rule-matching-position")))
-        lines += _context_lines(entry, "from")
-        lines += _range_lines(entry, "static-source-address-range-entry", "Source addresses", 2)
-        lines += _port_lines(entry, "static-source-port-entry", "Source port", 2)
-        lines.append(_field("Destination addresses", t("rule-destination-address-prefix")))
-        if entry.find("rule-destination-port-low") is not None:
-            lines.append(
-                _field("Destination port", _pair(t("rule-destination-port-low"), t("rule-destination-port-high")))
-            )
-        lines.append(_field("Host addresses", t("rule-host-address-prefix")))
-        if entry.find("rule-host-port-low") is not None:
-            lines.append(_field("Host port", _pair(t("rule-host-port-low"), t("rule-host-port-high"))))
-        lines.append(_field("Netmask", t("rule-address-netmask")))
-        lines.append(_field("Host routing-instance", t("rule-host-routing-instance")))
-        lines += _hit_lines(entry)
-    return lines
-
-
-def static_rules(nat: Nat, name: str | None = None) -> Structured:
-    """`show security nat static rule all|NAME`."""
-    rpc_args = _rpc_args(name, "rule-name")
-    return Structured(static_rules_xml(nat, name), render_static_rules, "get-static-nat-rule-information", rpc_args)
 
 
 __all__ = [

@@ -11,48 +11,74 @@ from an interface are tried before those from a zone, then a routing instance; t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
-from nos.config.query import child, entries, value, values
+from nos.config.query import child, value
 from nos.config.tree import Node
 from nos.features.nat.common import (
+    ANY,
     Compiler,
-    Context,
+    Held,
     Range,
     Ranges,
+    Rule,
+    RuleSite,
     address_range,
-    context,
+    compile_rules,
     in_ranges,
     instance_name,
     port_ranges,
+    single_destination,
 )
 from nos.routing.prefix import MASKS
 
 
-@dataclass(frozen=True)
-class StaticRule:
-    rule_set: str
-    name: str
-    id: int
-    position: int
-    from_context: Context
-    sources: Ranges
-    source_ports: Ranges
+@dataclass(frozen=True, kw_only=True)
+class StaticRule(Rule):
+    KIND = "static"
+    sources: Ranges = ANY
+    source_ports: Ranges = ANY
     destination: int  # the public prefix
     length: int
     host: int  # the host prefix (same length)
     destination_ports: Range | None = None
     host_ports: Range | None = None
     host_instance: str | None = None
-    description: str | None = None
 
     @property
     def host_mask(self) -> int:
         return ~MASKS[self.length] & 0xFFFFFFFF
 
+    def inbound(self, src: int, dst: int, sport: int, dport: int) -> StaticMatch | None:
+        """A packet sent to the public side: its destination translated (None: not this rule's)."""
+        return self._map("in", dst, dport, src, sport)
 
-@dataclass(frozen=True)
-class StaticMatch:
+    def outbound(self, src: int, dst: int, sport: int) -> StaticMatch | None:
+        """A packet from the host side: its source translated to the public side (the rule's source
+        addresses are then the far ends it may go to)."""
+        return self._map("out", src, sport, dst, None)
+
+    def _map(self, direction: str, address: int, port: int, peer: int, peer_port: int | None) -> StaticMatch | None:
+        """`address`:`port` moved across the mapping (public to host `in`, host to public `out`), when
+        it is on the near side and the far end `peer` (and `peer_port`, inbound) meets the match."""
+        public, host = (self.destination, self.destination_ports), (self.host, self.host_ports)
+        (near, ports), (far, far_ports) = (public, host) if direction == "in" else (host, public)
+        if address & MASKS[self.length] != near:
+            return None
+        if ports is not None and not ports[0] <= port <= ports[1]:
+            return None
+        if not in_ranges(peer, self.sources):
+            return None
+        if peer_port is not None and not in_ranges(peer_port, self.source_ports):
+            return None
+        if ports is not None and far_ports is not None:
+            port = far_ports[0] + port - ports[0]
+        return StaticMatch(self, direction, far | (address & self.host_mask), port)
+
+
+@dataclass(frozen=True, slots=True)
+class StaticMatch(Held):
     """A static translation: the rule, the direction (`in`: the destination changes, `out`: the
     source changes), and the translated address and port."""
 
@@ -60,10 +86,6 @@ class StaticMatch:
     direction: str
     address: int
     port: int
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return ("static", self.rule.rule_set, self.rule.name)
 
 
 def _prefix_of(found: Ranges) -> tuple[int, int] | None:
@@ -94,91 +116,6 @@ def _prefix(
     return prefix
 
 
-def compile_static_rules(c: Compiler, static: Node | None) -> tuple[StaticRule, ...]:
-    """Every static rule, in evaluation order (their `position`)."""
-    found: list[tuple[tuple[int, int, int], StaticRule]] = []
-    rule_id = 0
-    base = ["security", "nat", "static"]
-    for set_order, ((rs_name,), rs) in enumerate(entries(static, "rule-set").items()):
-        from_context = context(child(rs, "from"))
-        if from_context is None:
-            c.missing(base, f"rule-set {rs_name}", "from")
-        for rule_order, ((name,), rule) in enumerate(entries(rs, "rule").items()):
-            rule_id += 1
-            here = [*base, "rule-set", rs_name]
-            path = [*here, "rule", name]
-            match, then = child(rule, "match"), child(child(rule, "then"), "static-nat")
-            literal = value(child(match, "destination-address"), "dst-addr")
-            dst_name = value(child(match, "destination-address-name"), "dst-addr-name")
-            if literal is None and dst_name is None:
-                c.missing(path, "match", "destination-address")
-                continue
-            if then is None or not then.children:
-                c.missing(here, f"rule {name}", "then")
-                continue
-            if child(then, "inet") is not None:
-                c.error([*path, "then"], "static-nat inet", "static-nat inet (NAT64) is not supported")
-                continue
-            mapping = child(then, "prefix") if child(then, "prefix") is not None else child(then, "prefix-name")
-            public = _prefix(c, path, "match destination-address-name", literal, dst_name)
-            host = _prefix(
-                c,
-                path,
-                "then static-nat prefix-name",
-                value(child(then, "prefix"), "addr-prefix"),
-                value(child(then, "prefix-name"), "addr-prefix-name"),
-            )
-            if public is None or host is None:
-                continue
-            if public[1] != host[1]:
-                message = "Static NAT: the prefix length of the destination address and of the translated prefix differ"
-                c.error([*path, "then"], "static-nat", message)
-                continue
-            dst_ports = _port_pair(child(match, "destination-port"))
-            host_ports = _port_pair(child(mapping, "mapped-port"))
-            if host_ports is not None and dst_ports is None:
-                c.error([*path, "then", "static-nat"], "mapped-port", "mapped-port needs match destination-port")
-                continue
-            if (
-                host_ports is not None
-                and dst_ports is not None
-                and host_ports[1] - host_ports[0] != dst_ports[1] - dst_ports[0]
-            ):
-                c.error(
-                    [*path, "then", "static-nat"],
-                    "mapped-port",
-                    "mapped-port range and destination-port range differ in size",
-                )
-                continue
-            if from_context is None:
-                continue
-            ri = value(mapping, "routing-instance")
-            made = StaticRule(
-                rule_set=rs_name,
-                name=name,
-                id=rule_id,
-                position=0,
-                from_context=from_context,
-                sources=c.addresses(
-                    path,
-                    values(match, "source-address"),
-                    values(match, "source-address-name"),
-                    "match source-address-name",
-                ),
-                source_ports=port_ranges(child(match, "source-port")),
-                destination=public[0],
-                length=public[1],
-                host=host[0],
-                destination_ports=dst_ports,
-                host_ports=host_ports,
-                host_instance=instance_name(ri) if ri else None,
-                description=value(rule, "description"),
-            )
-            found.append(((from_context.rank, set_order, rule_order), made))
-    found.sort(key=lambda item: item[0])
-    return tuple(replace(rule, position=n + 1) for n, (_, rule) in enumerate(found))
-
-
 def _port_pair(node: Node | None) -> Range | None:
     low = value(node, "low")
     if low is None:
@@ -187,59 +124,62 @@ def _port_pair(node: Node | None) -> Range | None:
     return int(low), int(high) if high is not None else int(low)
 
 
-def match_static(
-    rules: tuple[StaticRule, ...],
-    from_zone: str | None,
-    from_ifl: str | None,
-    instance: str | None,
-    src: int,
-    dst: int,
-    sport: int,
-    dport: int,
-) -> StaticMatch | None:
-    """Inbound: the first rule whose public side the packet is sent to; its destination translated."""
-    for rule in rules:
-        if not rule.from_context.matches(from_zone, from_ifl, instance):
-            continue
-        if dst & MASKS[rule.length] != rule.destination:
-            continue
-        if rule.destination_ports is not None and not rule.destination_ports[0] <= dport <= rule.destination_ports[1]:
-            continue
-        if not in_ranges(src, rule.sources) or not in_ranges(sport, rule.source_ports):
-            continue
-        port = dport
-        if rule.destination_ports is not None and rule.host_ports is not None:
-            port = rule.host_ports[0] + dport - rule.destination_ports[0]
-        return StaticMatch(rule, "in", rule.host | (dst & rule.host_mask), port)
-    return None
+def _fields(c: Compiler, site: RuleSite) -> dict[str, Any] | None:
+    path, match = site.path, site.match
+    then = child(child(site.node, "then"), "static-nat")
+    literal, dst_name = single_destination(match)
+    if literal is None and dst_name is None:
+        c.missing(path, "match", "destination-address")
+        return None
+    if then is None or not then.children:
+        c.missing(site.set_path, f"rule {site.name}", "then")
+        return None
+    if child(then, "inet") is not None:
+        c.error([*path, "then"], "static-nat inet", "static-nat inet (NAT64) is not supported")
+        return None
+    mapping = child(then, "prefix") if child(then, "prefix") is not None else child(then, "prefix-name")
+    public = _prefix(c, path, "match destination-address-name", literal, dst_name)
+    host = _prefix(
+        c,
+        path,
+        "then static-nat prefix-name",
+        value(child(then, "prefix"), "addr-prefix"),
+        value(child(then, "prefix-name"), "addr-prefix-name"),
+    )
+    if public is None or host is None:
+        return None
+    if public[1] != host[1]:
+        message = "Static NAT: the prefix length of the destination address and of the translated prefix differ"
+        c.error([*path, "then"], "static-nat", message)
+        return None
+    dst_ports = _port_pair(child(match, "destination-port"))
+    host_ports = _port_pair(child(mapping, "mapped-port"))
+    if host_ports is not None and dst_ports is None:
+        c.error([*path, "then", "static-nat"], "mapped-port", "mapped-port needs match destination-port")
+        return None
+    if host_ports and dst_ports and host_ports[1] - host_ports[0] != dst_ports[1] - dst_ports[0]:
+        message = "mapped-port range and destination-port range differ in size"
+        c.error([*path, "then", "static-nat"], "mapped-port", message)
+        return None
+    c.check_ports(path, match, "source-port")
+    if not site.usable:
+        return None
+    ri = value(mapping, "routing-instance")
+    return {
+        "sources": c.match_addresses(path, match, "source"),
+        "source_ports": port_ranges(child(match, "source-port")),
+        "destination": public[0],
+        "length": public[1],
+        "host": host[0],
+        "destination_ports": dst_ports,
+        "host_ports": host_ports,
+        "host_instance": instance_name(ri) if ri else None,
+    }
 
 
-def match_static_reverse(
-    rules: tuple[StaticRule, ...],
-    to_zone: str | None,
-    to_ifl: str | None,
-    to_instance: str | None,
-    src: int,
-    dst: int,
-    sport: int,
-) -> StaticMatch | None:
-    """Outbound: the first rule whose host side the packet comes from, leaving towards the rule set's
-    context; its source translated to the public side."""
-    for rule in rules:
-        if not rule.from_context.matches(to_zone, to_ifl, to_instance):
-            continue
-        if src & MASKS[rule.length] != rule.host:
-            continue
-        ports = rule.host_ports
-        if ports is not None and not ports[0] <= sport <= ports[1]:
-            continue
-        if not in_ranges(dst, rule.sources):
-            continue
-        port = sport
-        if ports is not None and rule.destination_ports is not None:
-            port = rule.destination_ports[0] + sport - ports[0]
-        return StaticMatch(rule, "out", rule.destination | (src & rule.host_mask), port)
-    return None
+def compile_static_rules(c: Compiler, static: Node | None) -> tuple[StaticRule, ...]:
+    """Every static rule, in evaluation order (their `position`)."""
+    return compile_rules(c, "static", static, StaticRule, _fields)
 
 
-__all__ = ["StaticMatch", "StaticRule", "compile_static_rules", "match_static", "match_static_reverse"]
+__all__ = ["StaticMatch", "StaticRule", "compile_static_rules"]

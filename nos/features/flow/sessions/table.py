@@ -9,6 +9,9 @@ dict lookups whatever the size of the table.
 
 Timeouts are lab time. A packet refreshes its session (TCP by its state:
 tcp.py); a timeout made shorter (close, route change) takes effect at once.
+A route change may move a wing to another interface (`reroute`, filed again
+under its new routing instance) or invalidate the session (`invalidate`): the
+packet path decides which (path.py).
 Expired sessions leave through the aging wheel (aging.py), which holds no
 timer per session. `on_close` listeners hear every session that ends and why
 (idle Timeout, TCP FIN, TCP RST, response received, ICMP error, CLI): NAT
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from nos.features.flow.sessions import tcp
 from nos.features.flow.sessions.aging import AgingWheel, Schedule
@@ -27,6 +30,7 @@ from nos.routing.prefix import MASKS, Prefix
 
 MASTER = "master"  # the default routing instance, as the routing engine names it
 RESPONSE_TIMEOUT = 2  # an ICMP session once its answer came back; a UDP one after an ICMP error
+INVALIDATED_TIMEOUT = 6  # what an invalidated session lives on for (seed 000: 6 s, then 2 s, then gone)
 MAX_SESSIONS = 524_288  # a vSRX's session capacity (get-flow-session-information summary, 24.4)
 
 # IP protocols by name, as `show security flow session protocol` takes them (or their numbers).
@@ -408,6 +412,27 @@ class SessionTable:
         session.reason = session.reason or IDLE
         self._wheel.shortened(session)
 
+    def reroute(self, session: Session, side: str, ifl: str, zone: str | None, instance: str) -> bool:
+        """Move one wing of `session` ("in" or "out") to the logical interface `ifl` (in `zone` and routing
+        instance `instance`): a route change took its packets there. Its addresses and ports stay as
+        they are (the session keeps its NAT); it is filed again under its new instance. False when
+        another session already holds that key (nothing changes)."""
+        old = session.in_wing if side == "in" else session.out_wing
+        wing = replace(old, ifl=ifl, zone=zone, instance=instance)
+        old_key, key = old.key(session.instance), wing.key(session.instance)
+        if key != old_key:
+            if key in self._in or key in self._out:
+                return False
+            index = self._in if side == "in" else self._out
+            if index.get(old_key) is session:
+                del index[old_key]
+            index[key] = session
+        if side == "in":
+            session.in_wing = wing
+        else:
+            session.out_wing = wing
+        return True
+
     # -- commands -----------------------------------------------------------------------------------
 
     def select(self, which: SessionFilter | None = None) -> list[Session]:
@@ -476,6 +501,7 @@ __all__ = [
     "CLI",
     "ICMP_ERROR",
     "IDLE",
+    "INVALIDATED_TIMEOUT",
     "MASTER",
     "MAX_SESSIONS",
     "PROTOCOLS",

@@ -54,7 +54,9 @@ class FlowOptions:
     time_wait: int = CLOSE_TIMEOUT  # after FIN both ways
     time_wait_ageout: bool = False  # `time-wait-state session-ageout`: the application's timeout instead
     half_close: bool = False  # `time-wait-state apply-to-half-close-state`: from the first FIN
-    route_change_timeout: int = 30  # `route-change-timeout`: for the packet path's re-route
+    # `route-change-timeout`: how long a session whose route is gone lives on (path.py). Unset (None),
+    # as Junos has it by default, such a session keeps its timeout.
+    route_change_timeout: int | None = None
 
 
 def compile_flow_options(root: Node | None) -> FlowOptions:
@@ -74,8 +76,12 @@ def compile_flow_options(root: Node | None) -> FlowOptions:
         time_wait=time_wait,
         time_wait_ageout=ageout,
         half_close=wait is not None and flag(wait, "apply-to-half-close-state"),
-        route_change_timeout=int(value(flow, "route-change-timeout") or 30),
+        route_change_timeout=_seconds(value(flow, "route-change-timeout")),
     )
+
+
+def _seconds(text: str | None) -> int | None:
+    return int(text) if text else None
 
 
 def first_packet_drop(flags: str, options: FlowOptions) -> str | None:

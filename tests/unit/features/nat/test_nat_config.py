@@ -297,6 +297,29 @@ def test_static_prefixes_must_have_the_same_length(srx):
     assert any("prefix length" in line for line in lines)
 
 
+def test_ranges_that_run_backwards_are_refused_in_rules_pools_and_proxy_arp(srx):
+    lines = candidate_errors(
+        srx,
+        "set security nat source pool p address 198.51.100.9/32 to 198.51.100.2/32\n"
+        "set security nat proxy-arp interface ge-0/0/1.0 address 198.51.100.20/32 to 198.51.100.10/32\n"
+        "set security nat static rule-set s from zone untrust\n"
+        "set security nat static rule-set s rule r match destination-address 198.51.100.7/32\n"
+        "set security nat static rule-set s rule r match source-port 90 to 80\n"
+        "set security nat static rule-set s rule r then static-nat prefix 10.0.4.7/32\n"
+        "set security nat destination rule-set d from zone untrust\n"
+        "set security nat destination rule-set d rule r match destination-address 198.51.100.8/32\n"
+        "set security nat destination rule-set d rule r match destination-port 443 to 80\n"
+        "set security nat destination rule-set d rule r then destination-nat off\n",
+    )
+    assert "[edit security nat source pool p]" in lines and "  'address 198.51.100.9/32'" in lines
+    assert "[edit security nat proxy-arp interface ge-0/0/1.0 address]" in lines
+    assert lines.count("    Upper limit of address range is lower than its start") == 2
+    assert "[edit security nat static rule-set s rule r match source-port]" in lines
+    assert "[edit security nat destination rule-set d rule r match destination-port]" in lines
+    assert "  'port 443 to 80'" in lines
+    assert lines.count("    Upper limit of port range is lower than its start") == 2
+
+
 def test_an_address_of_a_zone_book_is_not_for_nat(srx):
     lines = candidate_errors(
         srx,

@@ -183,6 +183,27 @@ def test_invalidate_counts_down_and_packets_no_longer_refresh(table: SessionTabl
     assert table.summary().invalidated == 0 and table.summary().in_use == 0
 
 
+def test_reroute_moves_a_wing_and_files_it_under_its_new_instance(table: SessionTable, clock: ManualScheduler) -> None:
+    """A route change took the out wing's packets to ge-0/0/2.0 in instance ISP2: its answers are
+    looked up there now; the addresses (the NAT) stay."""
+    rec = Recorder(table, clock)
+    s = table.create(*wings("udp", 5000, 5004), "p", None, 60)
+    assert table.reroute(s, "out", "ge-0/0/2.0", "untrust", "ISP2")
+    assert (s.out_wing.ifl, s.out_wing.zone, s.out_wing.dst, s.valid) == ("ge-0/0/2.0", "untrust", PUBLIC, True)
+    assert table.lookup("udp", SERVER, 5004, PUBLIC, 1024) is None
+    assert table.lookup("udp", SERVER, 5004, PUBLIC, 1024, "ISP2") == (s, "out")
+    assert table.lookup("udp", CLIENT, 5000, SERVER, 5004) == (s, "in")
+    # Another session holds that key in ISP2: the move is refused and nothing changes.
+    a = wings("udp", 6000, 5004, 2048)[0]
+    other = table.create(a, Wing(SERVER, 5004, PUBLIC, 2048, "udp", "ge-0/0/2.0", "untrust", "ISP2"), "p", None, 60)
+    moved = Wing(SERVER, 5004, PUBLIC, 2048, "udp", "ge-0/0/1.0", "untrust")
+    third = table.create(Wing(CLIENT, 7000, SERVER, 5004, "udp", "ge-0/0/0.0", "trust"), moved, "p", None, 60)
+    assert not table.reroute(third, "out", "ge-0/0/2.0", "untrust", "ISP2")
+    assert third.out_wing == moved and table.lookup("udp", SERVER, 5004, PUBLIC, 2048, "ISP2") == (other, "out")
+    table.clear()
+    assert not table._in and not table._out and len(rec.ended) == 3
+
+
 def test_invalidate_never_lengthens_a_closing_session(table: SessionTable, clock: ManualScheduler) -> None:
     rec = Recorder(table, clock)
     s = ssh(table)
